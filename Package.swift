@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: LabCLI → (Lab →) {NeuralNet, Raster, Datasets, Report}.
+// The numeric library builds and tests without swift-syntax.
+let package = Package(
+    name: "lab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lab", targets: ["LabCLI"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // System libraries: module maps only.
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
+        .target(
+            name: "NeuralNet",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
+        .executableTarget(
+            name: "LabCLI",
+            dependencies: [
+                "NeuralNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

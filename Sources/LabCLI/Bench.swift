@@ -1,0 +1,48 @@
+import ArgumentParser
+import NeuralNet
+
+extension LabCommand {
+    /// `lab bench`: times training steps and the BLAS library.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Times a full training step of the chapter's GANs and the machine's sgemm.")
+
+        @Option(help: "Timed steps per benchmark, after the warm-up.")
+        var steps = 30
+
+        @Option(help: "Untimed warm-up steps.")
+        var warmup = 5
+
+        @Option(help: "Batch size of a training step.")
+        var batchSize = 256
+
+        func validate() throws {
+            guard steps > 0, warmup >= 0, batchSize > 0 else {
+                throw ValidationError("--steps and --batch-size must be positive and --warmup not negative")
+            }
+        }
+
+        func run() throws {
+            let sgemm = BLASInfo.measureSGEMM()
+            print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) threads)")
+            let gan = try ChapterModels.denseGAN(seed: 2024)
+            let real = gan.random.uniformTensor(shape: [batchSize, 784], low: -1, high: 1)
+            for _ in 0..<warmup { _ = gan.trainStep(real: real) }
+            let clock = ContinuousClock()
+            let elapsed = clock.measure { for _ in 0..<steps { _ = gan.trainStep(real: real) } }
+            let perStep = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                / Double(steps)
+            let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
+            print("dense-gan-step  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS")
+        }
+    }
+}
+
+/// `value` with `digits` decimals.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = Int((value * scale).rounded())
+    let whole = scaled / Int(scale), fraction = String(abs(scaled) % Int(scale))
+    return digits == 0 ? "\(whole)" : "\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `lab` executable: runs course labs and measures the library.
+@main
+struct LabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Runs GAN course labs on the CPU and writes HTML reports.",
+        subcommands: [Bench.self])
+
+    static func main() {
+        BLASKernelSelection.preferAVX512Kernels()
+        main(nil)
+    }
+}

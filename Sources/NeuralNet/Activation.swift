@@ -1,0 +1,134 @@
+/// An element-wise activation function, as Keras's `activation=` argument.
+///
+/// Every derivative here is computed from the output `y`, so layers keep only their output.
+public enum Activation: Sendable, Equatable {
+    /// y = x
+    case linear
+    /// y = max(x, 0)
+    case relu
+    /// y = x for x > 0, αx otherwise (α ≥ 0)
+    case leakyReLU(alpha: Float)
+    /// y = tanh x
+    case tanh
+    /// y = 1 / (1 + e⁻ˣ)
+    case sigmoid
+
+    /// The Keras spelling, as in `activation='tanh'`.
+    public var kerasName: String {
+        switch self {
+        case .linear: "linear"
+        case .relu: "relu"
+        case .leakyReLU: "leaky_relu"
+        case .tanh: "tanh"
+        case .sigmoid: "sigmoid"
+        }
+    }
+
+    /// Writes f(x) into `y` (which may be `x`).
+    func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .linear:
+            if UnsafePointer(y) != x { y.update(from: x, count: count) }
+        case .relu:
+            for i in 0..<count { y[i] = max(x[i], 0) }
+        case .leakyReLU(let alpha):
+            for i in 0..<count { let v = x[i]; y[i] = v > 0 ? v : alpha * v }
+        case .tanh:
+            VectorMath.tanh(x, y, count: count)
+        case .sigmoid:
+            VectorMath.sigmoid(x, y, count: count)
+        }
+    }
+
+    /// Writes dL/dx = dL/dy · f′ into `dx` (which may be `dy`), with f′ taken from the output `y`.
+    func backward(
+        outputGradient dy: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+        into dx: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        switch self {
+        case .linear:
+            if UnsafePointer(dx) != dy { dx.update(from: dy, count: count) }
+        case .relu:
+            for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        case .leakyReLU(let alpha):
+            for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : alpha * dy[i] }
+        case .tanh:
+            for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+        case .sigmoid:
+            for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+        }
+    }
+
+    /// A thrown error for settings no lab should use.
+    func validate(layer: String) throws {
+        if case .leakyReLU(let alpha) = self, !(alpha >= 0 && alpha.isFinite) {
+            throw NeuralNetError("\(layer): the LeakyReLU slope must be a finite number ≥ 0, got \(alpha)")
+        }
+    }
+}
+
+/// A layer that applies an activation function element by element.
+///
+/// `LeakyReLU(alpha:)`, `ReLU()`, `Tanh()` and `Sigmoid()` create one.
+public final class ActivationLayer: Layer {
+    /// The function applied.
+    public let activation: Activation
+    public var name: String
+    public let typeName: String
+    private var outputs = SlotStore<Tensor>()
+
+    /// A layer applying `activation`, shown in summaries as `typeName`.
+    public init(_ activation: Activation, typeName: String, name: String = "") {
+        self.activation = activation
+        self.typeName = typeName
+        self.name = name
+    }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        try activation.validate(layer: name)
+        return inputShape
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        let output = Tensor(shape: input.shape) { y in
+            input.withUnsafeBufferPointer { x in activation.apply(x.baseAddress!, y.baseAddress!, count: x.count) }
+        }
+        outputs[slot] = output
+        return output
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard needsInputGradient else { return nil }
+        guard let output = outputs[slot] else { preconditionFailure("\(name): backward before forward") }
+        return Tensor(shape: output.shape) { dx in
+            outputGradient.withUnsafeBufferPointer { dy in
+                output.withUnsafeBufferPointer { y in
+                    activation.backward(outputGradient: dy.baseAddress!, output: y.baseAddress!,
+                                        into: dx.baseAddress!, count: dx.count)
+                }
+            }
+        }
+    }
+}
+
+/// Keras `LeakyReLU`: slope `alpha` for negative inputs (Keras's default is 0.3; the chapter uses 0.2).
+public func LeakyReLU(alpha: Float = 0.3, name: String = "") -> ActivationLayer {
+    ActivationLayer(.leakyReLU(alpha: alpha), typeName: "LeakyReLU", name: name)
+}
+
+/// Keras `ReLU`.
+public func ReLU(name: String = "") -> ActivationLayer {
+    ActivationLayer(.relu, typeName: "ReLU", name: name)
+}
+
+/// Keras `Activation('tanh')`.
+public func Tanh(name: String = "") -> ActivationLayer {
+    ActivationLayer(.tanh, typeName: "Activation", name: name)
+}
+
+/// Keras `Activation('sigmoid')`.
+public func Sigmoid(name: String = "") -> ActivationLayer {
+    ActivationLayer(.sigmoid, typeName: "Activation", name: name)
+}

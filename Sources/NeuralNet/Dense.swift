@@ -1,0 +1,133 @@
+/// A fully connected layer, as Keras's `Dense`: `y = f(x · kernel + bias)`.
+///
+/// The kernel has Keras layout `[in, out]`. With sizes it starts Glorot-uniform (limit
+/// √(6 / (in + out))) with a zero bias; with tensors it starts from them, so tests can pin weights.
+/// Inputs of rank above 2 are rejected; put a `Flatten` before.
+public final class Dense: Layer {
+    /// The number of outputs per item.
+    public let units: Int
+    /// Applied to the affine result.
+    public let activation: Activation
+    /// Whether the layer adds a bias.
+    public let useBias: Bool
+    public var name: String
+    public let typeName = "Dense"
+
+    /// `[in, out]`, created by `build` unless given.
+    public private(set) var kernel: Parameter?
+    /// `[out]`, or nil without bias.
+    public private(set) var bias: Parameter?
+
+    private struct Memory { var input: Tensor; var output: Tensor }
+    private var memory = SlotStore<Memory>()
+
+    /// A layer of `units` outputs whose weights are created when the model is built.
+    public init(_ units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        self.name = name
+    }
+
+    /// A layer with the given kernel `[in, out]` and optional bias `[out]`.
+    public init(kernel: Tensor, bias: Tensor?, activation: Activation = .linear, name: String = "") {
+        precondition(kernel.shape.count == 2, "kernel must be [in, out], got \(kernel.shape)")
+        precondition(bias == nil || bias!.shape == [kernel.shape[1]], "bias must be [\(kernel.shape[1])]")
+        self.units = kernel.shape[1]
+        self.activation = activation
+        self.useBias = bias != nil
+        self.name = name
+        self.kernel = Parameter(name: "kernel", value: kernel)
+        self.bias = bias.map { Parameter(name: "bias", value: $0) }
+    }
+
+    public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        guard units > 0 else { throw NeuralNetError("Dense expects a positive unit count, got \(units)") }
+        try activation.validate(layer: name)
+        guard inputShape.count == 1 else {
+            throw NeuralNetError(
+                "\(name) (Dense) takes flat items, got input shape \(kerasShape(inputShape)); add Flatten() before it")
+        }
+        let inputs = inputShape[0]
+        if let kernel {
+            guard kernel.value.shape[0] == inputs else {
+                throw NeuralNetError(
+                    "\(name) (Dense) has a kernel for \(kernel.value.shape[0]) inputs but receives \(kerasShape(inputShape))")
+            }
+            return [units]
+        }
+        let limit = (6 / Float(inputs + units)).squareRoot()
+        kernel = Parameter(name: "kernel", value: random.uniformTensor(shape: [inputs, units], low: -limit, high: limit))
+        if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [units])) }
+        return [units]
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        guard let kernel else { preconditionFailure("\(name): forward before build") }
+        let rows = input.batchSize, inputs = kernel.value.shape[0]
+        precondition(input.itemSize == inputs, "\(name): input \(input.shape) does not fit kernel \(kernel.value.shape)")
+        let output = Tensor(shape: [rows, units]) { y in
+            let out = y.baseAddress!
+            if let bias {
+                bias.value.withUnsafeBufferPointer { b in
+                    for r in 0..<rows { (out + r * units).update(from: b.baseAddress!, count: units) }
+                }
+            }
+            input.withUnsafeBufferPointer { x in
+                kernel.value.withUnsafeBufferPointer { w in
+                    BLAS.gemm(m: rows, n: units, k: inputs, a: x.baseAddress!, lda: inputs,
+                              b: w.baseAddress!, ldb: units, beta: bias == nil ? 0 : 1, c: out, ldc: units)
+                }
+            }
+            activation.apply(out, out, count: rows * units)
+        }
+        memory[slot] = Memory(input: input, output: output)
+        return output
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard let kernel, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
+        let rows = saved.input.batchSize, inputs = kernel.value.shape[0]
+        // dL/dz, where z = x · kernel + bias.
+        var preActivation = outputGradient
+        if activation != .linear {
+            preActivation = Tensor(shape: outputGradient.shape) { dz in
+                outputGradient.withUnsafeBufferPointer { dy in
+                    saved.output.withUnsafeBufferPointer { y in
+                        activation.backward(outputGradient: dy.baseAddress!, output: y.baseAddress!,
+                                            into: dz.baseAddress!, count: dz.count)
+                    }
+                }
+            }
+        }
+        if accumulateParameterGradients {
+            preActivation.withUnsafeBufferPointer { dz in
+                saved.input.withUnsafeBufferPointer { x in
+                    kernel.gradient.withUnsafeMutableBufferPointer { dw in
+                        BLAS.gemm(transposeA: true, m: inputs, n: units, k: rows, a: x.baseAddress!, lda: inputs,
+                                  b: dz.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
+                    }
+                }
+                bias?.gradient.withUnsafeMutableBufferPointer { db in
+                    for r in 0..<rows {
+                        let row = dz.baseAddress! + r * units
+                        for j in 0..<units { db[j] += row[j] }
+                    }
+                }
+            }
+        }
+        guard needsInputGradient else { return nil }
+        return Tensor(shape: saved.input.shape) { dx in
+            preActivation.withUnsafeBufferPointer { dz in
+                kernel.value.withUnsafeBufferPointer { w in
+                    BLAS.gemm(transposeB: true, m: rows, n: inputs, k: units, a: dz.baseAddress!, lda: units,
+                              b: w.baseAddress!, ldb: units, beta: 0, c: dx.baseAddress!, ldc: inputs)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+
+/// What happened in a training run, epoch by epoch.
+public struct GANHistory: Sendable {
+    /// Mean generator loss of each finished epoch.
+    public var generatorLosses: [Float] = []
+    /// Mean discriminator loss of each finished epoch.
+    public var discriminatorLosses: [Float] = []
+    /// Wall-clock seconds of each finished epoch.
+    public var epochSeconds: [Double] = []
+    /// The generator's output for the fixed monitor noise after each epoch (inference mode).
+    public var epochSamples: [Tensor] = []
+    /// True when the run stopped before its last epoch because it was asked to.
+    public var wasInterrupted = false
+
+    /// The number of finished epochs.
+    public var completedEpochs: Int { generatorLosses.count }
+}
+
+/// Where a run is, reported after every batch.
+public struct GANProgress: Sendable {
+    /// 1-based epoch.
+    public var epoch: Int
+    /// Epochs in the run.
+    public var epochs: Int
+    /// 1-based batch within the epoch.
+    public var batch: Int
+    /// Batches per epoch.
+    public var batches: Int
+    /// The losses of this batch.
+    public var losses: GANStepLosses
+    /// Seconds since the epoch began.
+    public var epochElapsed: Double
+}
+
+extension GAN {
+    /// Trains for `epochs` passes over `data` (items on the first axis), shuffled every epoch.
+    ///
+    /// After each epoch the generator turns `monitorNoise` into samples (inference mode). A NaN or
+    /// infinite loss stops the run with a `DivergenceError` naming the epoch and step. When
+    /// `shouldStop` answers true (checked after every batch) the run ends early; the history then
+    /// holds the finished epochs and says it was interrupted.
+    public func train(
+        on data: Tensor, epochs: Int, batchSize: Int,
+        options: GANTrainingOptions = .init(),
+        monitorNoise: Tensor? = nil,
+        shouldStop: () -> Bool = { false },
+        progress: (GANProgress) -> Void = { _ in }
+    ) throws -> GANHistory {
+        guard epochs > 0 else { throw NeuralNetError("the number of epochs must be positive, got \(epochs)") }
+        try options.validate()
+        guard Array(data.shape.dropFirst()) == discriminator.inputShape else {
+            throw NeuralNetError(
+                "the data items are \(data.shape.dropFirst().map(String.init).joined(separator: "×")) but "
+                    + "\(discriminator.name) takes \(kerasShape(discriminator.inputShape))")
+        }
+        let monitor = monitorNoise ?? noise(count: 16)
+        var history = GANHistory()
+        let clock = ContinuousClock()
+        for epoch in 1...epochs {
+            let start = clock.now
+            let batches = try Batches(data, batchSize: batchSize, dropRemainder: true, shuffle: random)
+            let steps = batches.count / options.discriminatorSteps
+            guard steps > 0 else {
+                throw NeuralNetError(
+                    "\(data.batchSize) items make no full batch of \(batchSize)"
+                        + (options.discriminatorSteps > 1 ? " × \(options.discriminatorSteps) D steps" : ""))
+            }
+            var gSum: Double = 0, dSum: Double = 0, dCount = 0
+            for step in 1...steps {
+                let first = (step - 1) * options.discriminatorSteps
+                for extra in 0..<(options.discriminatorSteps - 1) {
+                    let dLoss = discriminatorStep(real: batches.batch(first + extra), options: options)
+                    try check(dLoss, "discriminator", epoch, step)
+                    dSum += Double(dLoss)
+                    dCount += 1
+                }
+                let losses = trainStep(real: batches.batch(first + options.discriminatorSteps - 1), options: options)
+                try check(losses.discriminator, "discriminator", epoch, step)
+                try check(losses.generator, "generator", epoch, step)
+                gSum += Double(losses.generator)
+                dSum += Double(losses.discriminator)
+                dCount += 1
+                progress(GANProgress(
+                    epoch: epoch, epochs: epochs, batch: step, batches: steps, losses: losses,
+                    epochElapsed: seconds(clock.now - start)))
+                if shouldStop() {
+                    history.wasInterrupted = true
+                    return history
+                }
+            }
+            history.generatorLosses.append(Float(gSum / Double(steps)))
+            history.discriminatorLosses.append(Float(dSum / Double(dCount)))
+            history.epochSamples.append(generator.forward(monitor, training: false, slot: 0))
+            history.epochSeconds.append(seconds(clock.now - start))
+        }
+        return history
+    }
+
+    private func check(_ value: Float, _ loss: String, _ epoch: Int, _ step: Int) throws {
+        if !value.isFinite { throw DivergenceError(epoch: epoch, step: step, loss: loss, value: value) }
+    }
+}
+
+/// A duration in seconds.
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

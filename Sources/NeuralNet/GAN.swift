@@ -1,0 +1,135 @@
+/// Options of GAN training that the course uses.
+public struct GANTrainingOptions: Sendable {
+    /// The target for real images in the discriminator loss; 0.9 is one-sided label smoothing.
+    public var realLabel: Float = 1
+    /// With noise n > 0, real targets become `realLabel − n·u` and fake targets `n·u`, u ~ U[0, 1).
+    public var labelNoise: Float = 0
+    /// Discriminator updates per generator update; the extra ones use batches of their own.
+    public var discriminatorSteps: Int = 1
+
+    /// The chapter's plain settings.
+    public init(realLabel: Float = 1, labelNoise: Float = 0, discriminatorSteps: Int = 1) {
+        self.realLabel = realLabel
+        self.labelNoise = labelNoise
+        self.discriminatorSteps = discriminatorSteps
+    }
+
+    func validate() throws {
+        guard (0...1).contains(realLabel) else { throw NeuralNetError("the real label must be in [0, 1], got \(realLabel)") }
+        guard (0..<1).contains(labelNoise) else { throw NeuralNetError("label noise must be in [0, 1), got \(labelNoise)") }
+        guard discriminatorSteps >= 1 else {
+            throw NeuralNetError("discriminator steps per generator step must be at least 1, got \(discriminatorSteps)")
+        }
+    }
+}
+
+/// The losses of one training step.
+public struct GANStepLosses: Sendable, Equatable {
+    /// BCE(1, D(G(z))).
+    public var generator: Float
+    /// BCE(real, D(x)) + BCE(fake, D(G(z))).
+    public var discriminator: Float
+}
+
+/// A generator and a discriminator trained against each other, each by its own optimizer.
+///
+/// One step follows the chapter's `train_step`: sample noise; run the generator in training mode;
+/// run the discriminator on the real and on the fake batch in training mode; D loss =
+/// BCE(1, D(real)) + BCE(0, D(fake)), G loss = BCE(1, D(fake)); both gradients come from that
+/// one forward pass (the generator's through the discriminator's weights before its update);
+/// then each optimizer updates its own model.
+public final class GAN {
+    /// Maps noise `[latentDimension]` to samples.
+    public let generator: Sequential
+    /// Maps samples to a probability (or a logit, with a logits loss) `[1]`.
+    public let discriminator: Sequential
+    /// Updates the generator.
+    public let generatorOptimizer: any Optimizer
+    /// Updates the discriminator.
+    public let discriminatorOptimizer: any Optimizer
+    /// The loss of both players.
+    public let loss: BinaryCrossentropy
+    /// The source of noise and label noise.
+    public let random: RandomGenerator
+
+    /// The length of a noise vector.
+    public var latentDimension: Int { generator.inputShape[0] }
+
+    /// Pairs two models; their shapes must chain (G's output is D's input, D's output is `[1]`).
+    public init(
+        generator: Sequential, discriminator: Sequential,
+        generatorOptimizer: any Optimizer, discriminatorOptimizer: any Optimizer,
+        loss: BinaryCrossentropy, random: RandomGenerator
+    ) throws {
+        guard generator.inputShape.count == 1 else {
+            throw NeuralNetError("the generator must take flat noise vectors, not \(kerasShape(generator.inputShape))")
+        }
+        guard generator.outputShape == discriminator.inputShape else {
+            throw NeuralNetError(
+                "\(generator.name) makes \(kerasShape(generator.outputShape)) but \(discriminator.name) takes "
+                    + kerasShape(discriminator.inputShape))
+        }
+        guard discriminator.outputShape == [1] else {
+            throw NeuralNetError("\(discriminator.name) must output (None, 1), not \(kerasShape(discriminator.outputShape))")
+        }
+        guard generatorOptimizer !== discriminatorOptimizer else {
+            throw NeuralNetError("the generator and the discriminator need optimizers of their own")
+        }
+        self.generator = generator
+        self.discriminator = discriminator
+        self.generatorOptimizer = generatorOptimizer
+        self.discriminatorOptimizer = discriminatorOptimizer
+        self.loss = loss
+        self.random = random
+    }
+
+    /// Standard normal noise for `count` samples.
+    public func noise(count: Int) -> Tensor {
+        random.normalTensor(shape: [count, latentDimension])
+    }
+
+    /// One joint step on a batch of real samples; returns both losses.
+    public func trainStep(real: Tensor, options: GANTrainingOptions = .init()) -> GANStepLosses {
+        let batch = real.batchSize
+        let fake = generator.forward(noise(count: batch), training: true, slot: 0)
+        let (dLoss, fakeOutput) = discriminatorPass(real: real, fake: fake, options: options)
+        // G loss through D's current weights, from the same forward pass.
+        let (gLoss, gGradient) = loss(predictions: fakeOutput, target: 1)
+        let fakeGradient = discriminator.backward(
+            gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
+        generator.zeroGradients()
+        generator.backward(fakeGradient, slot: 0)
+        discriminatorOptimizer.update(discriminator.trainableParameters)
+        generatorOptimizer.update(generator.trainableParameters)
+        return GANStepLosses(generator: gLoss, discriminator: dLoss)
+    }
+
+    /// A discriminator-only step (for several D steps per G step); returns the D loss.
+    public func discriminatorStep(real: Tensor, options: GANTrainingOptions = .init()) -> Float {
+        let fake = generator.forward(noise(count: real.batchSize), training: true, slot: 0)
+        let (dLoss, _) = discriminatorPass(real: real, fake: fake, options: options)
+        discriminatorOptimizer.update(discriminator.trainableParameters)
+        return dLoss
+    }
+
+    /// D forward on both batches, D loss, and D's parameter gradients; returns the loss and D(fake).
+    private func discriminatorPass(real: Tensor, fake: Tensor, options: GANTrainingOptions) -> (Float, Tensor) {
+        let realOutput = discriminator.forward(real, training: true, slot: 0)
+        let fakeOutput = discriminator.forward(fake, training: true, slot: 1)
+        let (realLoss, realGradient) = loss(predictions: realOutput, targets: targets(
+            like: realOutput, value: options.realLabel, noise: -options.labelNoise))
+        let (fakeLoss, fakeGradient) = loss(predictions: fakeOutput, targets: targets(
+            like: fakeOutput, value: 0, noise: options.labelNoise))
+        discriminator.zeroGradients()
+        discriminator.backward(realGradient, slot: 0)
+        discriminator.backward(fakeGradient, slot: 1)
+        return (realLoss + fakeLoss, fakeOutput)
+    }
+
+    private func targets(like output: Tensor, value: Float, noise: Float) -> Tensor {
+        guard noise != 0 else { return Tensor(shape: output.shape, repeating: value) }
+        return Tensor(shape: output.shape) { t in
+            for i in t.indices { t[i] = value + noise * random.nextUniform() }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// A weight tensor of a layer with its gradient.
+///
+/// Trainable parameters are updated by optimizers; non-trainable ones (such as batch
+/// normalisation's moving statistics) are updated by the layer itself.
+public final class Parameter {
+    /// The Keras weight name, e.g. `kernel`, `gamma`, `moving_mean`.
+    public let name: String
+    /// The current value.
+    public var value: Tensor
+    /// The accumulated gradient of the loss with respect to `value` (trainable parameters only).
+    public var gradient: Tensor
+    /// Whether optimizers update this parameter.
+    public let isTrainable: Bool
+
+    /// A parameter with the given value and a zero gradient.
+    public init(name: String, value: Tensor, isTrainable: Bool = true) {
+        self.name = name
+        self.value = value
+        self.isTrainable = isTrainable
+        self.gradient = Tensor(shape: isTrainable ? value.shape : [0])
+    }
+
+    /// Sets the gradient to zero before a new backward pass accumulates into it.
+    public func zeroGradient() {
+        gradient.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
+    }
+}
+
+/// One layer of a `Sequential` model, with Keras semantics.
+///
+/// A layer is built once for the shape of one item (the batch axis excluded). `forward` keeps
+/// what `backward` needs in a numbered slot, so a model can be called twice in one training
+/// step (the discriminator on the real and on the fake batch) and differentiated for each call.
+public protocol Layer: AnyObject {
+    /// The layer's name in summaries; `Sequential` assigns a Keras-style one when empty.
+    var name: String { get set }
+    /// The Keras class name shown in summaries, e.g. `Dense`.
+    var typeName: String { get }
+    /// Checks the configuration against the item shape coming in, creates the weights and
+    /// returns the item shape going out. A misfit is a thrown error naming both.
+    func build(inputShape: [Int], random: RandomGenerator) throws -> [Int]
+    /// Every weight: trainable ones first, in Keras order.
+    var parameters: [Parameter] { get }
+    /// Computes the output for a batch and remembers what `backward` needs in `slot`.
+    func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor
+    /// Given the gradient at the output of the call remembered in `slot`, adds the parameter
+    /// gradients (when `accumulateParameterGradients`) and returns the gradient at the input
+    /// (when `needsInputGradient`).
+    func backward(
+        _ outputGradient: Tensor, slot: Int,
+        needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor?
+}
+
+extension Layer {
+    /// No weights.
+    public var parameters: [Parameter] { [] }
+
+    /// The number of scalars in all weights, as Keras's `count_params()`.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+}
+
+/// Per-call memory of a layer, indexed by slot.
+struct SlotStore<Value> {
+    private var values: [Value?] = []
+
+    subscript(slot: Int) -> Value? {
+        get { slot < values.count ? values[slot] : nil }
+        set {
+            if slot >= values.count { values += [Value?](repeating: nil, count: slot + 1 - values.count) }
+            values[slot] = newValue
+        }
+    }
+}

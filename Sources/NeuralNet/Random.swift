@@ -1,0 +1,91 @@
+import RealModule
+
+/// The one seeded source of randomness behind every draw: initialisers, noise, dropout masks and
+/// shuffles. The same seed gives the same sequence on every run.
+///
+/// xoshiro256** seeded through SplitMix64, as its authors recommend.
+public final class RandomGenerator: RandomNumberGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+    /// A normal deviate kept from the last Box–Muller pair.
+    private var spareNormal: Float?
+
+    /// A generator whose whole sequence is fixed by `seed`.
+    public init(seed: UInt64) {
+        var splitMix = seed
+        func next() -> UInt64 {
+            splitMix &+= 0x9E37_79B9_7F4A_7C15
+            var z = splitMix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+    }
+
+    /// The next 64 random bits.
+    public func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    @inline(__always) private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {
+        (x << k) | (x >> (64 - k))
+    }
+
+    /// A uniform float in [0, 1) with 24 random bits.
+    @inline(__always) public func nextUniform() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+
+    /// A uniform float in [low, high).
+    public func uniform(_ low: Float, _ high: Float) -> Float {
+        low + (high - low) * nextUniform()
+    }
+
+    /// A standard normal deviate (Box–Muller).
+    public func nextNormal() -> Float {
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
+        // 1 - u keeps the logarithm's argument in (0, 1].
+        let u1 = 1 - Double(next() >> 11) * 0x1p-53
+        let u2 = Double(next() >> 11) * 0x1p-53
+        let radius = (-2 * Double.log(u1)).squareRoot()
+        let angle = 2 * Double.pi * u2
+        spareNormal = Float(radius * Double.sin(angle))
+        return Float(radius * Double.cos(angle))
+    }
+
+    /// A tensor of uniform values in [low, high).
+    public func uniformTensor(shape: [Int], low: Float = 0, high: Float = 1) -> Tensor {
+        Tensor(shape: shape) { buffer in
+            for i in buffer.indices { buffer[i] = uniform(low, high) }
+        }
+    }
+
+    /// A tensor of normal values with the given mean and standard deviation.
+    public func normalTensor(shape: [Int], mean: Float = 0, standardDeviation: Float = 1) -> Tensor {
+        Tensor(shape: shape) { buffer in
+            for i in buffer.indices { buffer[i] = mean + standardDeviation * nextNormal() }
+        }
+    }
+
+    /// A random permutation of `0..<count` (Fisher–Yates).
+    public func permutation(_ count: Int) -> [Int] {
+        var order = Array(0..<count)
+        if count > 1 {
+            for i in stride(from: count - 1, to: 0, by: -1) {
+                order.swapAt(i, Int(next() % UInt64(i + 1)))
+            }
+        }
+        return order
+    }
+}

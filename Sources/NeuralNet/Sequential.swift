@@ -1,0 +1,139 @@
+/// Builds the layer list of a `Sequential` from a block, one layer per line.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    public static func buildEither(first: [any Layer]) -> [any Layer] { first }
+    public static func buildEither(second: [any Layer]) -> [any Layer] { second }
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}
+
+/// A stack of layers applied in order, as Keras's `Sequential`.
+///
+/// Building infers every layer's output shape from `inputShape` (the shape of one item, batch
+/// axis excluded) and creates the weights from the given generator; a layer that cannot take
+/// its input is a thrown error naming the layer and both shapes.
+public final class Sequential {
+    /// The model's name, shown in its summary.
+    public let name: String
+    /// The shape of one input item.
+    public let inputShape: [Int]
+    /// The layers, first to last.
+    public let layers: [any Layer]
+    /// The shape of one output item of each layer.
+    public let outputShapes: [[Int]]
+
+    /// Builds a model from a list of layers.
+    public init(_ name: String, inputShape: [Int], random: RandomGenerator, layers: [any Layer]) throws {
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw NeuralNetError("\(name): the input shape must have positive sizes, got \(inputShape)")
+        }
+        var namer = LayerNamer()
+        var shape = inputShape
+        var shapes: [[Int]] = []
+        for layer in layers {
+            if layer.name.isEmpty { layer.name = namer.next(for: layer.typeName) } else { namer.reserve(layer.name) }
+            do {
+                shape = try layer.build(inputShape: shape, random: random)
+            } catch let error as NeuralNetError {
+                throw NeuralNetError("\(name): \(error.message)")
+            }
+            shapes.append(shape)
+        }
+        self.name = name
+        self.inputShape = inputShape
+        self.layers = layers
+        self.outputShapes = shapes
+    }
+
+    /// Builds a model from a block of layers, one per line.
+    public convenience init(
+        _ name: String, inputShape: [Int], random: RandomGenerator, @LayerBuilder layers: () -> [any Layer]
+    ) throws {
+        try self.init(name, inputShape: inputShape, random: random, layers: layers())
+    }
+
+    /// The shape of one output item.
+    public var outputShape: [Int] { outputShapes.last ?? inputShape }
+
+    /// Every weight of every layer.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// The weights optimizers update.
+    public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
+
+    /// The number of scalars in all weights (Keras `count_params()`).
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Applies the model to a batch whose items have `inputShape`; the input's shape is checked.
+    public func callAsFunction(_ input: Tensor, training: Bool = false) throws -> Tensor {
+        guard Array(input.shape.dropFirst()) == inputShape, input.shape.count == inputShape.count + 1 else {
+            throw NeuralNetError(
+                "\(name) expects input of shape \(kerasShape(inputShape)), got \(input.shape.map(String.init).joined(separator: "×"))")
+        }
+        return forward(input, training: training, slot: 0)
+    }
+
+    /// Applies every layer, remembering what `backward` needs in `slot`.
+    public func forward(_ input: Tensor, training: Bool, slot: Int = 0) -> Tensor {
+        layers.reduce(input) { $1.forward($0, training: training, slot: slot) }
+    }
+
+    /// Back-propagates `outputGradient` through the call remembered in `slot`, adding parameter
+    /// gradients when asked; returns the gradient at the input when `needsInputGradient`.
+    @discardableResult
+    public func backward(
+        _ outputGradient: Tensor, slot: Int = 0,
+        needsInputGradient: Bool = false, accumulateParameterGradients: Bool = true
+    ) -> Tensor? {
+        var gradient: Tensor? = outputGradient
+        for (index, layer) in layers.enumerated().reversed() {
+            guard let incoming = gradient else { break }
+            gradient = layer.backward(
+                incoming, slot: slot,
+                needsInputGradient: index > 0 || needsInputGradient,
+                accumulateParameterGradients: accumulateParameterGradients)
+        }
+        return gradient
+    }
+
+    /// Sets every trainable gradient to zero.
+    public func zeroGradients() {
+        for parameter in trainableParameters { parameter.zeroGradient() }
+    }
+}
+
+/// Keras-style automatic layer names: `dense`, `dense_1`, `leaky_re_lu`, ...
+struct LayerNamer {
+    private var used: Set<String> = []
+    private var counters: [String: Int] = [:]
+
+    mutating func reserve(_ name: String) { used.insert(name) }
+
+    mutating func next(for typeName: String) -> String {
+        let base = Self.snakeCase(typeName)
+        while true {
+            let count = counters[base, default: 0]
+            counters[base] = count + 1
+            let candidate = count == 0 ? base : "\(base)_\(count)"
+            if used.insert(candidate).inserted { return candidate }
+        }
+    }
+
+    /// Keras's `to_snake_case`: `BatchNormalization` → `batch_normalization`, `LeakyReLU` → `leaky_re_lu`.
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        let characters = Array(name)
+        for (i, character) in characters.enumerated() {
+            if character.isUppercase, i > 0 {
+                let previousLower = characters[i - 1].isLowercase || characters[i - 1].isNumber
+                let nextLower = i + 1 < characters.count && characters[i + 1].isLowercase
+                if previousLower || (nextLower && characters[i - 1].isUppercase) { result += "_" }
+            }
+            result += character.lowercased()
+        }
+        return result
+    }
+}

@@ -1,0 +1,110 @@
+import NeuralNet
+import Testing
+
+/// GAN training: it learns, it repeats from a seed, and it stops cleanly on divergence.
+@Suite struct GANTests {
+    /// A tiny GAN on 1-D data: noise [4] → sample [1].
+    func smallGAN(seed: UInt64) throws -> GAN {
+        let random = RandomGenerator(seed: seed)
+        let generator = try Sequential("G", inputShape: [4], random: random) {
+            Dense(32)
+            LeakyReLU(alpha: 0.2)
+            Dense(32)
+            LeakyReLU(alpha: 0.2)
+            Dense(1)
+        }
+        let discriminator = try Sequential("D", inputShape: [1], random: random) {
+            Dense(32)
+            LeakyReLU(alpha: 0.2)
+            Dense(32)
+            LeakyReLU(alpha: 0.2)
+            Dense(1, activation: .sigmoid)
+        }
+        return try GAN(
+            generator: generator, discriminator: discriminator,
+            generatorOptimizer: Adam(learningRate: 2e-3, beta1: 0.5),
+            discriminatorOptimizer: Adam(learningRate: 2e-3, beta1: 0.5),
+            loss: BinaryCrossentropy(), random: random)
+    }
+
+    /// Samples of a two-component mixture: N(2, 0.5) and N(6, 0.5), equally likely (mean 4, sd ≈ 2.06).
+    func mixture(count: Int, seed: UInt64) -> Tensor {
+        let random = RandomGenerator(seed: seed)
+        return Tensor(shape: [count, 1], scalars: (0..<count).map { i in
+            (i % 2 == 0 ? 2 : 6) + 0.5 * random.nextNormal()
+        })
+    }
+
+    func statistics(_ t: Tensor) -> (mean: Float, deviation: Float) {
+        let mean = t.mean
+        let variance = t.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(t.count)
+        return (mean, variance.squareRoot())
+    }
+
+    @Test func learnsAGaussianMixture() throws {
+        let gan = try smallGAN(seed: 42)
+        let data = mixture(count: 4096, seed: 1)
+        let before = statistics(try gan.generator(gan.noise(count: 2000)))
+        #expect(abs(before.mean - 4) > 2, "the untrained generator is far from the data")
+        let history = try gan.train(on: data, epochs: 60, batchSize: 128)
+        let samples = try gan.generator(gan.noise(count: 2000))
+        let after = statistics(samples)
+        #expect(abs(after.mean - 4) < 0.4, "mean \(after.mean)")
+        #expect(abs(after.deviation - 2.06) < 0.5, "spread \(after.deviation)")
+        let nearLow = samples.scalars.filter { abs($0 - 2) < 1 }.count
+        let nearHigh = samples.scalars.filter { abs($0 - 6) < 1 }.count
+        #expect(nearLow > 400 && nearHigh > 400, "both modes covered: \(nearLow), \(nearHigh)")
+        #expect(history.completedEpochs == 60 && history.epochSamples.count == 60)
+    }
+
+    @Test func sameSeedRepeatsTheRunBitForBit() throws {
+        func run() throws -> ([Float], [Tensor]) {
+            let gan = try ChapterModels.denseGAN(seed: 7)
+            let data = RandomGenerator(seed: 3).uniformTensor(shape: [64, 784], low: -1, high: 1)
+            let history = try gan.train(on: data, epochs: 2, batchSize: 32)
+            return (history.generatorLosses + history.discriminatorLosses, gan.generator.parameters.map(\.value))
+        }
+        let (lossesA, weightsA) = try run()
+        let (lossesB, weightsB) = try run()
+        #expect(lossesA == lossesB)
+        #expect(weightsA == weightsB)
+    }
+
+    @Test func aNaNLossStopsWithTheEpochAndStep() throws {
+        let gan = try smallGAN(seed: 1)
+        var data = mixture(count: 256, seed: 1).scalars
+        data[200] = .nan
+        let tensor = Tensor(shape: [256, 1], scalars: data)
+        #expect(throws: DivergenceError.self) { try gan.train(on: tensor, epochs: 1, batchSize: 256) }
+        do {
+            _ = try gan.train(on: tensor, epochs: 1, batchSize: 256)
+        } catch let error as DivergenceError {
+            #expect(error.epoch == 1 && error.step == 1 && error.loss == "discriminator")
+            #expect(error.description.contains("epoch 1, step 1"))
+        }
+    }
+
+    @Test func stoppingEarlyKeepsFinishedEpochs() throws {
+        let gan = try smallGAN(seed: 1)
+        var batches = 0
+        let history = try gan.train(
+            on: mixture(count: 512, seed: 2), epochs: 5, batchSize: 64,
+            shouldStop: { batches >= 12 }, progress: { _ in batches += 1 })
+        #expect(history.wasInterrupted)
+        #expect(history.completedEpochs == 1, "8 batches per epoch: one epoch finished before the stop")
+    }
+
+    @Test func optionsAreValidatedAndShapesChecked() throws {
+        let gan = try smallGAN(seed: 1)
+        let data = mixture(count: 64, seed: 1)
+        #expect(throws: NeuralNetError.self) {
+            try gan.train(on: data, epochs: 1, batchSize: 16, options: .init(discriminatorSteps: 0))
+        }
+        #expect(throws: NeuralNetError.self) { try gan.train(on: data, epochs: 0, batchSize: 16) }
+        #expect(throws: NeuralNetError.self) { try gan.train(on: Tensor(shape: [64, 2]), epochs: 1, batchSize: 16) }
+        #expect(throws: NeuralNetError.self) { try gan.train(on: data, epochs: 1, batchSize: 128) }
+        let history = try gan.train(
+            on: data, epochs: 1, batchSize: 16, options: .init(realLabel: 0.9, labelNoise: 0.1, discriminatorSteps: 2))
+        #expect(history.completedEpochs == 1 && history.discriminatorLosses[0].isFinite)
+    }
+}

@@ -1,0 +1,36 @@
+import NeuralNet
+import Testing
+
+/// Tensors, the seeded generator and mini-batches.
+@Suite struct TensorTests {
+    @Test func rowsAndConcatenation() {
+        let t = Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(t.rows(1..<3) == Tensor(shape: [2, 2], scalars: [3, 4, 5, 6]))
+        #expect(Tensor.concatenatingRows([t.rows(0..<1), t.rows(1..<3)]) == t)
+        #expect(t.reshaped(to: [2, 3]).shape == [2, 3])
+        #expect(t.itemSize == 2 && t.batchSize == 3)
+    }
+
+    @Test func generatorIsReproducibleAndWellSpread() {
+        let a = RandomGenerator(seed: 2024), b = RandomGenerator(seed: 2024)
+        #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
+        let normal = RandomGenerator(seed: 1).normalTensor(shape: [20_000])
+        let mean = normal.mean
+        let variance = normal.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(normal.count)
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+        let uniform = RandomGenerator(seed: 1).uniformTensor(shape: [20_000], low: -1, high: 1)
+        #expect(abs(uniform.mean) < 0.03 && uniform.range!.min >= -1 && uniform.range!.max < 1)
+    }
+
+    @Test func batchesCoverEveryItemOncePerPass() throws {
+        let data = Tensor(shape: [10, 1], scalars: (0..<10).map(Float.init))
+        let batches = try Batches(data, batchSize: 4, dropRemainder: true, shuffle: RandomGenerator(seed: 3))
+        #expect(batches.count == 2)
+        let seen = batches.flatMap(\.scalars)
+        #expect(seen.count == 8 && Set(seen).count == 8)
+        #expect(seen != Array(0..<8).map(Float.init), "shuffled")
+        let all = try Batches(data, batchSize: 4, dropRemainder: false)
+        #expect(all.map(\.batchSize) == [4, 4, 2])
+        #expect(all.flatMap(\.scalars) == data.scalars)
+    }
+}
