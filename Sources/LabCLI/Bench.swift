@@ -7,7 +7,7 @@ extension LabCommand {
         static let configuration = CommandConfiguration(
             abstract: "Times a full training step of the chapter's GANs and the machine's sgemm.")
 
-        @Option(help: "Timed steps per benchmark, after the warm-up.")
+        @Option(help: "Timed steps per benchmark, after the warm-up; the median step is reported.")
         var steps = 30
 
         @Option(help: "Untimed warm-up steps.")
@@ -28,14 +28,22 @@ extension LabCommand {
             let gan = try ChapterModels.denseGAN(seed: 2024)
             let real = gan.random.uniformTensor(shape: [batchSize, 784], low: -1, high: 1)
             for _ in 0..<warmup { _ = gan.trainStep(real: real) }
-            let clock = ContinuousClock()
-            let elapsed = clock.measure { for _ in 0..<steps { _ = gan.trainStep(real: real) } }
-            let perStep = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                / Double(steps)
+            let perStep = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
             print("dense-gan-step  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS")
         }
     }
+}
+
+/// The median wall-clock time of `runs` calls of `body`, in seconds: steadier than the mean
+/// when another process briefly takes a core.
+func medianSeconds(of runs: Int, _ body: () -> Void) -> Double {
+    let clock = ContinuousClock()
+    let times = (0..<runs).map { _ in
+        let elapsed = clock.measure(body)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }.sorted()
+    return times[times.count / 2]
 }
 
 /// `value` with `digits` decimals.

@@ -30,13 +30,13 @@ public enum Activation: Sendable, Equatable {
         case .linear:
             if UnsafePointer(y) != x { y.update(from: x, count: count) }
         case .relu:
-            for i in 0..<count { y[i] = max(x[i], 0) }
+            VectorMath.map(x, y, count: count) { v in v.replacing(with: 0, where: v .< 0) }
         case .leakyReLU(let alpha):
-            for i in 0..<count { let v = x[i]; y[i] = v > 0 ? v : alpha * v }
+            VectorMath.map(x, y, count: count) { v in v.replacing(with: v * alpha, where: v .< 0) }
         case .tanh:
-            VectorMath.tanh(x, y, count: count)
+            VectorMath.map(x, y, count: count, VectorMath.tanh)
         case .sigmoid:
-            VectorMath.sigmoid(x, y, count: count)
+            VectorMath.map(x, y, count: count, VectorMath.sigmoid)
         }
     }
 
@@ -45,17 +45,30 @@ public enum Activation: Sendable, Equatable {
         outputGradient dy: UnsafePointer<Float>, output y: UnsafePointer<Float>,
         into dx: UnsafeMutablePointer<Float>, count: Int
     ) {
+        @inline(__always) func each(_ derivative: (FloatVector, FloatVector) -> FloatVector) {
+            var i = 0
+            while i + FloatVector.scalarCount <= count {
+                dx.setVector(derivative(dy.vector(at: i), y.vector(at: i)), at: i)
+                i += FloatVector.scalarCount
+            }
+            if i < count {
+                var g = FloatVector(), out = FloatVector()
+                for j in i..<count { g[j - i] = dy[j]; out[j - i] = y[j] }
+                let result = derivative(g, out)
+                for j in i..<count { dx[j] = result[j - i] }
+            }
+        }
         switch self {
         case .linear:
             if UnsafePointer(dx) != dy { dx.update(from: dy, count: count) }
         case .relu:
-            for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+            each { g, out in g.replacing(with: 0, where: out .<= 0) }
         case .leakyReLU(let alpha):
-            for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : alpha * dy[i] }
+            each { g, out in g.replacing(with: g * alpha, where: out .<= 0) }
         case .tanh:
-            for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+            each { g, out in g * (1 - out * out) }
         case .sigmoid:
-            for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+            each { g, out in g * out * (1 - out) }
         }
     }
 

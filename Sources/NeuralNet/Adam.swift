@@ -33,19 +33,39 @@ public final class Adam: Optimizer {
         let (b1, b2, eps) = (1 - beta1, 1 - beta2, epsilon)
         for parameter in parameters where parameter.isTrainable {
             let moments = state.arrays(for: parameter, count: 2)
-            let (m, v) = (moments[0].pointer, moments[1].pointer)
             parameter.value.withUnsafeMutableBufferPointer { w in
                 parameter.gradient.withUnsafeBufferPointer { g in
-                    for i in 0..<w.count {
-                        let gi = g[i]
-                        let mi = m[i] + (gi - m[i]) * b1
-                        let vi = v[i] + (gi * gi - v[i]) * b2
-                        m[i] = mi
-                        v[i] = vi
-                        w[i] -= mi * alpha / (vi.squareRoot() + eps)
-                    }
+                    Self.step(w.baseAddress!, g.baseAddress!, moments[0].pointer, moments[1].pointer,
+                              count: w.count, b1, b2, alpha, eps)
                 }
             }
+        }
+    }
+
+    /// The update of `count` elements, eight at a time.
+    private static func step(
+        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+        count: Int, _ b1: Float, _ b2: Float, _ alpha: Float, _ eps: Float
+    ) {
+        let (vb1, vb2, valpha, veps) = (FloatVector(repeating: b1), FloatVector(repeating: b2),
+                                        FloatVector(repeating: alpha), FloatVector(repeating: eps))
+        var i = 0
+        while i + FloatVector.scalarCount <= count {
+            let gi = g.vector(at: i)
+            var mi = m.vector(at: i), vi = v.vector(at: i)
+            mi += (gi - mi) * vb1
+            vi += (gi * gi - vi) * vb2
+            m.setVector(mi, at: i)
+            v.setVector(vi, at: i)
+            w.setVector(w.vector(at: i) - mi * valpha / (vi.fastSquareRoot() + veps), at: i)
+            i += FloatVector.scalarCount
+        }
+        while i < count {
+            m[i] += (g[i] - m[i]) * b1
+            v[i] += (g[i] * g[i] - v[i]) * b2
+            w[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
+            i += 1
         }
     }
 }

@@ -70,52 +70,40 @@ public final class BatchNormalization: Layer {
         let rows = input.count / channels
         var mean = [Float](repeating: 0, count: channels)
         var inverseStd = [Float](repeating: 0, count: channels)
-        input.withUnsafeBufferPointer { xb in
-            let x = xb.baseAddress!
-            if training {
-                // Two passes in Double-free Float, row-wise so the inner loop runs over channels.
-                var variance = [Float](repeating: 0, count: channels)
-                for r in 0..<rows { let row = x + r * channels; for c in 0..<channels { mean[c] += row[c] } }
-                let scale = 1 / Float(rows)
-                for c in 0..<channels { mean[c] *= scale }
-                for r in 0..<rows {
-                    let row = x + r * channels
-                    for c in 0..<channels { let d = row[c] - mean[c]; variance[c] += d * d }
+        if training {
+            var variance = [Float](repeating: 0, count: channels)
+            input.withUnsafeBufferPointer { x in
+                mean.withUnsafeMutableBufferPointer { m in
+                    variance.withUnsafeMutableBufferPointer { v in
+                        ChannelLoops.columnMeanAndVariance(x.baseAddress!, rows: rows, channels: channels,
+                                                           mean: m.baseAddress!, variance: v.baseAddress!)
+                    }
                 }
-                for c in 0..<channels {
-                    variance[c] *= scale
-                    inverseStd[c] = 1 / (variance[c] + epsilon).squareRoot()
-                }
-                let keep = momentum, take = 1 - momentum
-                movingMean.value.withUnsafeMutableBufferPointer { m in
-                    for c in 0..<channels { m[c] = m[c] * keep + mean[c] * take }
-                }
-                movingVariance.value.withUnsafeMutableBufferPointer { v in
-                    for c in 0..<channels { v[c] = v[c] * keep + variance[c] * take }
-                }
-            } else {
-                mean = movingMean.value.scalars
-                for c in 0..<channels { inverseStd[c] = 1 / (movingVariance.value.scalars[c] + epsilon).squareRoot() }
             }
+            for c in 0..<channels { inverseStd[c] = 1 / (variance[c] + epsilon).squareRoot() }
+            let keep = momentum, take = 1 - momentum
+            movingMean.value.withUnsafeMutableBufferPointer { m in
+                for c in 0..<channels { m[c] = m[c] * keep + mean[c] * take }
+            }
+            movingVariance.value.withUnsafeMutableBufferPointer { v in
+                for c in 0..<channels { v[c] = v[c] * keep + variance[c] * take }
+            }
+        } else {
+            mean = movingMean.value.scalars
+            for c in 0..<channels { inverseStd[c] = 1 / (movingVariance.value.scalars[c] + epsilon).squareRoot() }
         }
+        // x̂ = (x − μ) · s, then y = x̂ · γ + β.
+        let shift = (0..<channels).map { -mean[$0] * inverseStd[$0] }
         let normalized = Tensor(shape: input.shape) { xhat in
             input.withUnsafeBufferPointer { x in
-                for r in 0..<rows {
-                    let base = r * channels
-                    for c in 0..<channels { xhat[base + c] = (x[base + c] - mean[c]) * inverseStd[c] }
-                }
+                ChannelLoops.scaleAndShift(x.baseAddress!, rows: rows, channels: channels,
+                                           scale: inverseStd, shift: shift, into: xhat.baseAddress!)
             }
         }
         let output = Tensor(shape: input.shape) { y in
             normalized.withUnsafeBufferPointer { xhat in
-                gamma.value.withUnsafeBufferPointer { g in
-                    beta.value.withUnsafeBufferPointer { b in
-                        for r in 0..<rows {
-                            let base = r * channels
-                            for c in 0..<channels { y[base + c] = xhat[base + c] * g[c] + b[c] }
-                        }
-                    }
-                }
+                ChannelLoops.scaleAndShift(xhat.baseAddress!, rows: rows, channels: channels,
+                                           scale: gamma.value.scalars, shift: beta.value.scalars, into: y.baseAddress!)
             }
         }
         memory[slot] = Memory(normalized: normalized, inverseStd: inverseStd, training: training)
@@ -132,11 +120,10 @@ public final class BatchNormalization: Layer {
         var sumGradNormalized = [Float](repeating: 0, count: channels)
         outputGradient.withUnsafeBufferPointer { dy in
             saved.normalized.withUnsafeBufferPointer { xhat in
-                for r in 0..<rows {
-                    let base = r * channels
-                    for c in 0..<channels {
-                        sumGrad[c] += dy[base + c]
-                        sumGradNormalized[c] += dy[base + c] * xhat[base + c]
+                sumGrad.withUnsafeMutableBufferPointer { sg in
+                    sumGradNormalized.withUnsafeMutableBufferPointer { sgx in
+                        ChannelLoops.columnSums(dy.baseAddress!, times: xhat.baseAddress!, rows: rows, channels: channels,
+                                                sum: sg.baseAddress!, sumOfProducts: sgx.baseAddress!)
                     }
                 }
             }
@@ -146,27 +133,18 @@ public final class BatchNormalization: Layer {
             beta.gradient.withUnsafeMutableBufferPointer { b in for c in 0..<channels { b[c] += sumGrad[c] } }
         }
         guard needsInputGradient else { return nil }
-        // Training: the batch statistics depend on x, which adds the two mean terms.
-        var scale = [Float](repeating: 0, count: channels)
-        var meanGrad = [Float](repeating: 0, count: channels)
-        var meanGradNormalized = [Float](repeating: 0, count: channels)
-        let perRow = 1 / Float(rows)
-        for c in 0..<channels {
-            scale[c] = gamma.value.scalars[c] * saved.inverseStd[c]
-            if saved.training {
-                meanGrad[c] = sumGrad[c] * perRow
-                meanGradNormalized[c] = sumGradNormalized[c] * perRow
-            }
-        }
+        // dx = γ s (dy − mean(dy) − x̂ · mean(dy · x̂)); in inference the statistics are constants,
+        // so the two mean terms vanish.
+        let perRow = saved.training ? 1 / Float(rows) : 0
+        let scale = (0..<channels).map { gamma.value.scalars[$0] * saved.inverseStd[$0] }
+        let meanGrad = sumGrad.map { $0 * perRow }
+        let meanGradNormalized = sumGradNormalized.map { $0 * perRow }
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
                 saved.normalized.withUnsafeBufferPointer { xhat in
-                    for r in 0..<rows {
-                        let base = r * channels
-                        for c in 0..<channels {
-                            dx[base + c] = scale[c] * (dy[base + c] - meanGrad[c] - xhat[base + c] * meanGradNormalized[c])
-                        }
-                    }
+                    ChannelLoops.normalizationGradient(
+                        dy.baseAddress!, xhat.baseAddress!, rows: rows, channels: channels, scale: scale,
+                        meanGradient: meanGrad, meanGradientTimesNormalized: meanGradNormalized, into: dx.baseAddress!)
                 }
             }
         }

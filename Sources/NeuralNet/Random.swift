@@ -22,6 +22,14 @@ public final class RandomGenerator: RandomNumberGenerator {
         state = (next(), next(), next(), next())
     }
 
+    /// A generator that will produce the same sequence as this one from here on.
+    public func copy() -> RandomGenerator {
+        let twin = RandomGenerator(seed: 0)
+        twin.state = state
+        twin.spareNormal = spareNormal
+        return twin
+    }
+
     /// The next 64 random bits.
     public func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9
@@ -37,6 +45,28 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     @inline(__always) private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
+    }
+
+    /// Calls `body(index, bits)` for `count` words of random bits: the same sequence as `count`
+    /// calls of `next()`, with the state kept in registers for the whole loop.
+    @inline(__always) public func generate(count: Int, _ body: (Int, UInt64) -> Void) {
+        var (s0, s1, s2, s3) = state
+        for i in 0..<count {
+            body(i, rotate(s1 &* 5, 7) &* 9)
+            let t = s1 << 17
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = rotate(s3, 45)
+        }
+        state = (s0, s1, s2, s3)
+    }
+
+    /// Fills `count` words with random bits (the same sequence as `count` calls of `next()`).
+    public func fill(_ words: UnsafeMutablePointer<UInt64>, count: Int) {
+        generate(count: count) { i, bits in words[i] = bits }
     }
 
     /// A uniform float in [0, 1) with 24 random bits.
