@@ -29,15 +29,19 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        .target(
+            name: "Datasets",
+            dependencies: ["NeuralNet", "CZlib"]),
         .executableTarget(
             name: "LabCLI",
             dependencies: [
-                "NeuralNet",
+                "NeuralNet", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,9 @@
 import ArgumentParser
+import Datasets
 import NeuralNet
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension LabCommand {
     /// `lab bench`: times training steps and the BLAS library.
@@ -16,6 +20,11 @@ extension LabCommand {
         @Option(help: "Batch size of a training step.")
         var batchSize = 256
 
+        @Option(help: ArgumentHelp(
+            "Also train the Dense GAN for one epoch on the MNIST files in this folder and report the epoch time and peak memory.",
+            valueName: "folder"))
+        var mnist: String?
+
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
                 throw ValidationError("--steps and --batch-size must be positive and --warmup not negative")
@@ -31,6 +40,21 @@ extension LabCommand {
             let perStep = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
             print("dense-gan-step  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS")
+            if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
+        }
+
+        /// One epoch of the chapter's training on all 60,000 training images, as the lab runs it.
+        func trainOneEpoch(onMNISTIn folder: String) throws {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let data = try MNIST.load(from: folder, split: .train).scaled(to: .minusOneToOne).flattenedImages
+            let loaded = clock.now
+            let gan = try ChapterModels.denseGAN(seed: 2024)
+            let history = try gan.train(on: data, epochs: 1, batchSize: batchSize)
+            let seconds = history.epochSeconds[0]
+            print("dense-gan-mnist-epoch  \(fixed(seconds, 2)) s/epoch  \(fixed(seconds * 1000 / Double(data.batchSize / batchSize), 2)) ms/step  "
+                + "load \(fixed(Double((loaded - start).components.attoseconds) * 1e-18 + Double((loaded - start).components.seconds), 2)) s  "
+                + "peak memory \(peakResidentMegabytes()) MiB")
         }
     }
 }
@@ -44,6 +68,17 @@ func medianSeconds(of runs: Int, _ body: () -> Void) -> Double {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }.sorted()
     return times[times.count / 2]
+}
+
+/// The process's peak resident memory so far, in MiB (0 where the system does not tell).
+func peakResidentMegabytes() -> Int {
+    #if canImport(Glibc)
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss / 1024  // kilobytes on Linux
+    #else
+    return 0
+    #endif
 }
 
 /// `value` with `digits` decimals.
