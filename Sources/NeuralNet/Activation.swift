@@ -46,17 +46,7 @@ public enum Activation: Sendable, Equatable {
         into dx: UnsafeMutablePointer<Float>, count: Int
     ) {
         @inline(__always) func each(_ derivative: (FloatVector, FloatVector) -> FloatVector) {
-            var i = 0
-            while i + FloatVector.scalarCount <= count {
-                dx.setVector(derivative(dy.vector(at: i), y.vector(at: i)), at: i)
-                i += FloatVector.scalarCount
-            }
-            if i < count {
-                var g = FloatVector(), out = FloatVector()
-                for j in i..<count { g[j - i] = dy[j]; out[j - i] = y[j] }
-                let result = derivative(g, out)
-                for j in i..<count { dx[j] = result[j - i] }
-            }
+            VectorMath.zip(dy, y, into: dx, count: count, derivative)
         }
         switch self {
         case .linear:

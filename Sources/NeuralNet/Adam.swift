@@ -34,8 +34,8 @@ public final class Adam: Optimizer {
         for parameter in parameters where parameter.isTrainable {
             let moments = state.arrays(for: parameter, count: 2)
             parameter.value.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.withUnsafeBufferPointer { g in
-                    Self.step(w.baseAddress!, g.baseAddress!, moments[0].pointer, moments[1].pointer,
+                parameter.withGradient { g in
+                    Self.step(w.baseAddress!, g, moments[0].pointer, moments[1].pointer,
                               count: w.count, b1, b2, alpha, eps)
                 }
             }

@@ -129,8 +129,12 @@ public final class BatchNormalization: Layer {
             }
         }
         if accumulateParameterGradients {
-            gamma.gradient.withUnsafeMutableBufferPointer { g in for c in 0..<channels { g[c] += sumGradNormalized[c] } }
-            beta.gradient.withUnsafeMutableBufferPointer { b in for c in 0..<channels { b[c] += sumGrad[c] } }
+            gamma.accumulateGradient { g, overwrite in
+                for c in 0..<channels { g[c] = (overwrite ? 0 : g[c]) + sumGradNormalized[c] }
+            }
+            beta.accumulateGradient { b, overwrite in
+                for c in 0..<channels { b[c] = (overwrite ? 0 : b[c]) + sumGrad[c] }
+            }
         }
         guard needsInputGradient else { return nil }
         // dx = γ s (dy − mean(dy) − x̂ · mean(dy · x̂)); in inference the statistics are constants,

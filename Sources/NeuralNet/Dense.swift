@@ -107,16 +107,14 @@ public final class Dense: Layer {
         if accumulateParameterGradients {
             preActivation.withUnsafeBufferPointer { dz in
                 saved.input.withUnsafeBufferPointer { x in
-                    kernel.gradient.withUnsafeMutableBufferPointer { dw in
+                    kernel.accumulateGradient { dw, overwrite in
                         BLAS.gemm(transposeA: true, m: inputs, n: units, k: rows, a: x.baseAddress!, lda: inputs,
-                                  b: dz.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
+                                  b: dz.baseAddress!, ldb: units, beta: overwrite ? 0 : 1, c: dw, ldc: units)
                     }
                 }
-                bias?.gradient.withUnsafeMutableBufferPointer { db in
-                    for r in 0..<rows {
-                        let row = dz.baseAddress! + r * units
-                        for j in 0..<units { db[j] += row[j] }
-                    }
+                bias?.accumulateGradient { db, overwrite in
+                    if overwrite { db.update(repeating: 0, count: units) }
+                    for r in 0..<rows { VectorMath.add(dz.baseAddress! + r * units, into: db, count: units) }
                 }
             }
         }

@@ -7,22 +7,54 @@ public final class Parameter {
     public let name: String
     /// The current value.
     public var value: Tensor
-    /// The accumulated gradient of the loss with respect to `value` (trainable parameters only).
-    public var gradient: Tensor
     /// Whether optimizers update this parameter.
     public let isTrainable: Bool
+    private var gradientStorage: Tensor
+    /// True after `zeroGradient()` until the next accumulation: the storage then holds stale values
+    /// that count as zero, which saves clearing every weight's gradient before each backward pass.
+    private var gradientIsZero = true
 
     /// A parameter with the given value and a zero gradient.
     public init(name: String, value: Tensor, isTrainable: Bool = true) {
         self.name = name
         self.value = value
         self.isTrainable = isTrainable
-        self.gradient = Tensor(shape: isTrainable ? value.shape : [0])
+        self.gradientStorage = Tensor(shape: isTrainable ? value.shape : [0])
     }
 
-    /// Sets the gradient to zero before a new backward pass accumulates into it.
-    public func zeroGradient() {
-        gradient.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
+    /// The accumulated gradient of the loss with respect to `value` (trainable parameters only).
+    public var gradient: Tensor {
+        get {
+            if gradientIsZero { clearStorage() }
+            return gradientStorage
+        }
+        set {
+            precondition(newValue.shape == value.shape, "\(name): gradient \(newValue.shape) for value \(value.shape)")
+            gradientStorage = newValue
+            gradientIsZero = false
+        }
+    }
+
+    /// Starts a new accumulation: the gradient counts as zero from now on.
+    public func zeroGradient() { gradientIsZero = true }
+
+    /// Adds to the gradient through `body(pointer, overwrite)`: when `overwrite` is true the
+    /// gradient is zero and `body` must write every element instead of adding.
+    func accumulateGradient(_ body: (UnsafeMutablePointer<Float>, _ overwrite: Bool) -> Void) {
+        let overwrite = gradientIsZero
+        gradientIsZero = false
+        gradientStorage.withUnsafeMutableBufferPointer { body($0.baseAddress!, overwrite) }
+    }
+
+    /// Read access to the gradient for optimizers.
+    func withGradient<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
+        if gradientIsZero { clearStorage() }
+        return gradientStorage.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    private func clearStorage() {
+        gradientStorage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        gradientIsZero = false
     }
 }
 

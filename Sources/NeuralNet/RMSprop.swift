@@ -21,7 +21,7 @@ public final class RMSprop: Optimizer {
         for parameter in parameters where parameter.isTrainable {
             let v = state.arrays(for: parameter, count: 1)[0].pointer
             parameter.value.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.withUnsafeBufferPointer { g in
+                parameter.withGradient { g in
                     for i in 0..<w.count {
                         let vi = keep * v[i] + take * g[i] * g[i]
                         v[i] = vi

@@ -18,7 +18,7 @@ public final class SGD: Optimizer {
         for parameter in parameters where parameter.isTrainable {
             let u = state.arrays(for: parameter, count: 1)[0].pointer
             parameter.value.withUnsafeMutableBufferPointer { w in
-                parameter.gradient.withUnsafeBufferPointer { g in
+                parameter.withGradient { g in
                     for i in 0..<w.count {
                         u[i] = mu * u[i] - rate * g[i]
                         w[i] += u[i]

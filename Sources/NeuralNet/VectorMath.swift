@@ -72,17 +72,40 @@ enum VectorMath {
         }
     }
 
+    /// Applies `function` to pairs of elements of `x` and `y`, writing `z`.
+    @inline(__always) static func zip(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>, count: Int,
+        _ function: (FloatVector, FloatVector) -> FloatVector
+    ) {
+        var i = 0
+        while i + FloatVector.scalarCount <= count {
+            z.setVector(function(x.vector(at: i), y.vector(at: i)), at: i)
+            i += FloatVector.scalarCount
+        }
+        if i < count {
+            var a = FloatVector(), b = FloatVector()
+            for j in i..<count { a[j - i] = x[j]; b[j - i] = y[j] }
+            let result = function(a, b)
+            for j in i..<count { z[j] = result[j - i] }
+        }
+    }
+
     /// z = x · y element by element.
     static func multiply(
         _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>, count: Int
     ) {
+        zip(x, y, into: z, count: count) { $0 * $1 }
+    }
+
+    /// y += x element by element.
+    static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + FloatVector.scalarCount <= count {
-            z.setVector(x.vector(at: i) * y.vector(at: i), at: i)
+            y.setVector(y.vector(at: i) + x.vector(at: i), at: i)
             i += FloatVector.scalarCount
         }
         while i < count {
-            z[i] = x[i] * y[i]
+            y[i] += x[i]
             i += 1
         }
     }
