@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "lab", targets: ["LabCLI"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Raster", targets: ["Raster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,9 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
@@ -29,6 +33,7 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        .target(name: "Raster", dependencies: ["CPNG"]),
         .target(
             name: "Datasets",
             dependencies: ["NeuralNet", "CZlib"]),
@@ -41,6 +46,7 @@ let package = Package(
 
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
+        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,98 @@
+import CPNG
+import Foundation
+
+/// A decoded image: 8-bit channels, row-major, `channels` per pixel (1 gray, 3 RGB, 4 RGBA).
+public struct PixelImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+    public var bytes: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, bytes: [UInt8]) {
+        precondition([1, 3, 4].contains(channels), "1, 3 or 4 channels, got \(channels)")
+        precondition(bytes.count == width * height * channels, "\(bytes.count) bytes for \(width)×\(height)×\(channels)")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.bytes = bytes
+    }
+}
+
+/// A PNG that cannot be read or written: names the file and what went wrong.
+public struct PNGError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// PNG files through libpng's simplified API; the only file that calls libpng.
+public enum PNG {
+    /// libpng's format code: gray, colour, colour with alpha (its PNG_FORMAT_* macros are not
+    /// imported into Swift).
+    private static func format(channels: Int) -> UInt32 {
+        let (alpha, color) = (UInt32(PNG_FORMAT_FLAG_ALPHA), UInt32(PNG_FORMAT_FLAG_COLOR))
+        return channels == 1 ? 0 : channels == 3 ? color : color | alpha
+    }
+
+    /// Writes `image` to `path` atomically: a temporary file beside it, then a rename, so a
+    /// reader never sees half a file.
+    public static func write(_ image: PixelImage, to path: String) throws {
+        var control = png_image()
+        control.version = UInt32(PNG_IMAGE_VERSION)
+        control.width = UInt32(image.width)
+        control.height = UInt32(image.height)
+        control.format = format(channels: image.channels)
+        let temporary = path + ".partial-\(UInt32.random(in: 0...UInt32.max))"
+        let ok = image.bytes.withUnsafeBytes { bytes in
+            png_image_write_to_file(&control, temporary, 0, bytes.baseAddress, Int32(image.width * image.channels), nil)
+        }
+        guard ok != 0 else {
+            let message = withUnsafeBytes(of: control.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            png_image_free(&control)
+            unlink(temporary)
+            throw PNGError(path: path, problem: "cannot write PNG (\(message))")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw PNGError(path: path, problem: "cannot move the finished file into place")
+        }
+    }
+
+    /// Writes a canvas as an RGBA PNG (RGB when every pixel is opaque).
+    public static func write(_ canvas: Canvas, to path: String) throws {
+        try write(canvas.pixelImage(), to: path)
+    }
+
+    /// Reads a PNG as gray (1 channel), RGB (3) or RGBA (4), converting whatever it stores.
+    public static func read(_ path: String, channels: Int = 4) throws -> PixelImage {
+        precondition([1, 3, 4].contains(channels), "1, 3 or 4 channels, got \(channels)")
+        var control = png_image()
+        control.version = UInt32(PNG_IMAGE_VERSION)
+        func failure(_ what: String) -> PNGError {
+            let message = withUnsafeBytes(of: control.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            png_image_free(&control)
+            return PNGError(path: path, problem: "\(what) (\(message))")
+        }
+        guard png_image_begin_read_from_file(&control, path) != 0 else { throw failure("not a readable PNG file") }
+        control.format = format(channels: channels)
+        let (width, height) = (Int(control.width), Int(control.height))
+        var bytes = [UInt8](repeating: 0, count: width * height * channels)
+        let ok = bytes.withUnsafeMutableBytes { buffer in
+            png_image_finish_read(&control, nil, buffer.baseAddress, Int32(width * channels), nil)
+        }
+        guard ok != 0 else { throw failure("the PNG data is corrupt or truncated") }
+        return PixelImage(width: width, height: height, channels: channels, bytes: bytes)
+    }
+}
+
+extension Canvas {
+    /// The canvas as RGBA bytes, or RGB when every pixel is opaque.
+    public func pixelImage() -> PixelImage {
+        let opaque = stride(from: 3, to: pixels.count, by: 4).allSatisfy { pixels[$0] == 255 }
+        guard opaque else { return PixelImage(width: width, height: height, channels: 4, bytes: pixels) }
+        var rgb = [UInt8]()
+        rgb.reserveCapacity(width * height * 3)
+        for i in stride(from: 0, to: pixels.count, by: 4) { rgb.append(contentsOf: pixels[i..<(i + 3)]) }
+        return PixelImage(width: width, height: height, channels: 3, bytes: rgb)
+    }
+}
