@@ -43,9 +43,10 @@ extension Canvas {
                 min(max(r + 0.5 - abs(x - center.x), 0), 1) * min(max(r + 0.5 - abs(y - center.y), 0), 1)
             }
         case .triangleUp:
-            // Equilateral, inscribed in the circle of radius r; coverage from the nearest edge.
+            // matplotlib's `^`: apex at the top centre, base along the bottom of the size × size box;
+            // coverage from the nearest edge.
             let top = Point(center.x, center.y - r)
-            let left = Point(center.x - r * 0.866, center.y + r / 2), right = Point(center.x + r * 0.866, center.y + r / 2)
+            let left = Point(center.x - r, center.y + r), right = Point(center.x + r, center.y + r)
             let edges = [(top, right), (right, left), (left, top)]
             mask.accumulate(in: box) { x, y in
                 edges.map { a, b in

@@ -1,0 +1,98 @@
+/// How values become gray levels.
+public enum ColorMap: Sendable {
+    /// matplotlib's `gray`: low values black, high values white.
+    case gray
+    /// matplotlib's `Greys`: low values white, high values black (ink on paper).
+    case greys
+}
+
+/// Equal images in rows and columns, as matplotlib's `imshow` in a grid of subplots with axes off:
+/// values mapped through [vmin, vmax] and a colour map, upscaled by whole pixels (nearest
+/// neighbour), with padding, an optional caption under each cell and an optional title.
+public struct ImageGrid: Sendable {
+    /// Each image's values, row-major, `imageWidth × imageHeight` of them.
+    public var images: [[Float]]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    public var rows: Int
+    public var columns: Int
+    /// The value shown black (white with `greys`).
+    public var vmin: Float
+    /// The value shown white (black with `greys`).
+    public var vmax: Float
+    public var colorMap: ColorMap
+    /// Screen pixels per image pixel.
+    public var scale: Int
+    /// Pixels between cells and around the grid.
+    public var padding: Int
+    /// One short caption per image (the chapter shows each digit's label), or nil.
+    public var captions: [String]?
+    public var title: String?
+
+    public init(images: [[Float]], imageWidth: Int, imageHeight: Int, rows: Int, columns: Int,
+                vmin: Float = 0, vmax: Float = 1, colorMap: ColorMap = .gray, scale: Int = 3, padding: Int = 6,
+                captions: [String]? = nil, title: String? = nil) {
+        self.images = images
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.rows = rows
+        self.columns = columns
+        self.vmin = vmin
+        self.vmax = vmax
+        self.colorMap = colorMap
+        self.scale = scale
+        self.padding = padding
+        self.captions = captions
+        self.title = title
+    }
+
+    /// A problem with the grid's inputs, in one sentence.
+    public func validate() -> String? {
+        if rows <= 0 || columns <= 0 { return "a grid needs positive rows and columns, got \(rows)×\(columns)" }
+        if scale <= 0 { return "the scale must be a positive whole number, got \(scale)" }
+        if !(vmax > vmin) { return "vmax (\(vmax)) must be larger than vmin (\(vmin))" }
+        if images.count > rows * columns { return "\(images.count) images do not fit a \(rows)×\(columns) grid" }
+        if let bad = images.firstIndex(where: { $0.count != imageWidth * imageHeight }) {
+            return "image \(bad) has \(images[bad].count) values, expected \(imageWidth)×\(imageHeight)"
+        }
+        if let captions, captions.count != images.count { return "\(captions.count) captions for \(images.count) images" }
+        return nil
+    }
+
+    /// The gray level 0…1 of a value.
+    func level(_ value: Float) -> Float {
+        let t = value.isFinite ? min(max((value - vmin) / (vmax - vmin), 0), 1) : 0
+        return colorMap == .gray ? t : 1 - t
+    }
+
+    /// Renders the grid on a white canvas.
+    public func render() -> Canvas {
+        precondition(validate() == nil, validate() ?? "")
+        let captionHeight = captions == nil ? 0 : BitmapFont.small.lineHeight + 4
+        let titleHeight = title == nil ? 0 : BitmapFont.regular.lineHeight + 10
+        let cellWidth = imageWidth * scale, cellHeight = imageHeight * scale + captionHeight
+        var canvas = Canvas(
+            width: columns * cellWidth + (columns + 1) * padding,
+            height: titleHeight + rows * cellHeight + (rows + 1) * padding)
+        if let title {
+            canvas.drawText(title, at: Point(Float(canvas.width) / 2, Float(6 + BitmapFont.regular.ascent)),
+                            font: .regular, anchor: .center)
+        }
+        for (index, image) in images.enumerated() {
+            let (row, column) = (index / columns, index % columns)
+            let x0 = padding + column * (cellWidth + padding)
+            let y0 = titleHeight + padding + row * (cellHeight + padding)
+            for y in 0..<imageHeight {
+                for x in 0..<imageWidth {
+                    let color = Color(gray: level(image[y * imageWidth + x]))
+                    for dy in 0..<scale { for dx in 0..<scale { canvas.set(x0 + x * scale + dx, y0 + y * scale + dy, color) } }
+                }
+            }
+            if let captions {
+                canvas.drawText(captions[index], at: Point(Float(x0 + cellWidth / 2), Float(y0 + imageHeight * scale + 2 + BitmapFont.small.ascent)),
+                                font: .small, anchor: .center)
+            }
+        }
+        return canvas
+    }
+}

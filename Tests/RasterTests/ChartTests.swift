@@ -1,0 +1,98 @@
+import Foundation
+import Raster
+import Testing
+
+/// Charts and image grids: layout invariants, plus PNGs under `.build/figures/` to look at.
+@Suite struct ChartTests {
+    /// `.build/figures` of the package, created on demand.
+    static let figureFolder: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let folder = root.appendingPathComponent(".build/figures").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }()
+
+    /// Losses shaped like the chapter's 30 epochs.
+    static let epochs = (1...30).map(Float.init)
+    static let gLosses = epochs.map { 0.9 + 0.55 * (1 - exp(-$0 / 6)) + 0.04 * sin($0) }
+    static let dLosses = epochs.map { 1.35 - 0.22 * (1 - exp(-$0 / 5)) + 0.03 * cos($0 * 1.3) }
+
+    static func lossFigure() -> Figure {
+        let loss = LineChart(
+            title: "GAN training loss", xLabel: "epoch", yLabel: "loss",
+            series: [
+                LineSeries(x: epochs, y: gLosses, label: "Generator", color: Color.tab10[0], marker: .circle, markerSize: 5),
+                LineSeries(x: epochs, y: dLosses, label: "Discriminator", color: Color.tab10[3], marker: .square, markerSize: 5),
+            ],
+            referenceLines: [ReferenceLine(y: 0.693, label: "ln 2 = 0.693")])
+        let ratio = LineChart(
+            title: "G/D loss ratio", xLabel: "epoch", yLabel: "G loss / D loss",
+            series: [LineSeries(x: epochs, y: zip(gLosses, dLosses).map(/), color: Color.tab10[2], marker: .triangleUp, markerSize: 6)],
+            referenceLines: [ReferenceLine(y: 1, label: "G/D = 1.0")])
+        return Figure(title: "Simple GAN training", panels: [loss, ratio])
+    }
+
+    @Test func niceTicksUseOneTwoTwoAndAHalfOrFive() {
+        #expect(Ticks(low: 0, high: 1, maximumCount: 6).values == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        #expect(Ticks(low: 0.62, high: 1.52, maximumCount: 6).labels == ["0.8", "1.0", "1.2", "1.4"])
+        #expect(Ticks(low: 0, high: 31, maximumCount: 8).values == [0, 5, 10, 15, 20, 25, 30])
+        #expect(Ticks(low: 0, high: 10, maximumCount: 5).step == 2.5)
+        #expect(Ticks(low: -3, high: 3, maximumCount: 7).labels == ["-3", "-2", "-1", "0", "1", "2", "3"])
+        for (low, high) in [(0.001, 0.0013), (-250.0, 12_000.0), (5.0, 5.0)] {
+            let ticks = Ticks(low: low, high: high)
+            #expect(ticks.values.allSatisfy { $0 >= low - 1e-9 && $0 <= high + 1e-9 })
+            let mantissa = ticks.step / pow(10, floor(log10(ticks.step)))
+            #expect([1, 2, 2.5, 5].contains { abs($0 - mantissa) < 1e-9 }, "step \(ticks.step)")
+        }
+    }
+
+    @Test func theLossFigureKeepsTicksLabelsAndLegendInPlace() throws {
+        let (canvas, layouts) = Self.lossFigure().render()
+        try PNG.write(canvas, to: Self.figureFolder + "/loss-figure.png")
+        let figure = PixelRect(x: 0, y: 0, width: canvas.width, height: canvas.height)
+        for layout in layouts {
+            let plot = layout.plot
+            #expect(layout.xTicks.allSatisfy { $0 >= Float(plot.x) && $0 <= Float(plot.x + plot.width) })
+            #expect(layout.yTicks.allSatisfy { $0 >= Float(plot.y) && $0 <= Float(plot.y + plot.height) })
+            #expect(layout.xTicks.count >= 3 && layout.yTicks.count >= 3)
+            for boxes in [layout.xTickLabels, layout.yTickLabels] {
+                for (a, b) in zip(boxes, boxes.dropFirst()) {
+                    #expect(a.intersection(b).width == 0 || a.intersection(b).height == 0, "tick labels overlap: \(a) \(b)")
+                }
+                #expect(boxes.allSatisfy { figure.intersection($0) == $0 }, "tick labels inside the figure")
+            }
+            let legend = try #require(layout.legend)
+            #expect(plot.intersection(legend) == legend, "legend inside the axes")
+        }
+        // The loss legend avoids the data, which fills the upper part: it goes to a lower corner.
+        let legend = try #require(layouts[0].legend)
+        #expect(legend.y > layouts[0].plot.y + layouts[0].plot.height / 2)
+    }
+
+    @Test func imageGridsScaleCaptionAndMapValues() throws {
+        let digit = (0..<(28 * 28)).map { i -> Float in
+            let (x, y) = (Float(i % 28) - 13.5, Float(i / 28) - 13.5)
+            return abs((x * x + y * y).squareRoot() - 8) < 2.2 ? 1 : -1
+        }
+        let grid = ImageGrid(images: Array(repeating: digit, count: 16), imageWidth: 28, imageHeight: 28, rows: 2, columns: 8,
+                             vmin: -1, vmax: 1, scale: 2, padding: 4,
+                             captions: (0..<16).map { String($0 % 10) }, title: "MNIST samples")
+        #expect(grid.validate() == nil)
+        let canvas = grid.render()
+        try PNG.write(canvas, to: Self.figureFolder + "/image-grid.png")
+        let captionHeight = BitmapFont.small.lineHeight + 4, titleHeight = BitmapFont.regular.lineHeight + 10
+        #expect(canvas.width == 8 * 56 + 9 * 4)
+        #expect(canvas.height == titleHeight + 2 * (56 + captionHeight) + 3 * 4)
+        // The first cell's top-left image pixel (value −1 → black) covers 2×2 screen pixels.
+        let (x0, y0) = (4, titleHeight + 4)
+        #expect(canvas.rgba(x0, y0) == [0, 0, 0, 255] && canvas.rgba(x0 + 1, y0 + 1) == [0, 0, 0, 255])
+        #expect(canvas.rgba(x0 - 1, y0) == [255, 255, 255, 255], "padding stays white")
+        var greys = grid
+        greys.colorMap = .greys
+        #expect(greys.render().rgba(x0, y0) == [255, 255, 255, 255], "Greys maps low values to white")
+        var wrong = grid
+        wrong.captions = ["1"]
+        #expect(wrong.validate() == "1 captions for 16 images")
+    }
+}
