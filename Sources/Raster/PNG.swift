@@ -18,13 +18,6 @@ public struct PixelImage: Sendable, Equatable {
     }
 }
 
-/// A PNG that cannot be read or written: names the file and what went wrong.
-public struct PNGError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var problem: String
-    public var description: String { "\(path): \(problem)" }
-}
-
 /// PNG files through libpng's simplified API; the only file that calls libpng.
 public enum PNG {
     /// libpng's format code: gray, colour, colour with alpha (its PNG_FORMAT_* macros are not
@@ -50,11 +43,11 @@ public enum PNG {
             let message = withUnsafeBytes(of: control.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
             png_image_free(&control)
             unlink(temporary)
-            throw PNGError(path: path, problem: "cannot write PNG (\(message))")
+            throw ImageFileError(path: path, problem: "cannot write PNG (\(message))")
         }
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw PNGError(path: path, problem: "cannot move the finished file into place")
+            throw ImageFileError(path: path, problem: "cannot move the finished file into place")
         }
     }
 
@@ -68,10 +61,10 @@ public enum PNG {
         precondition([1, 3, 4].contains(channels), "1, 3 or 4 channels, got \(channels)")
         var control = png_image()
         control.version = UInt32(PNG_IMAGE_VERSION)
-        func failure(_ what: String) -> PNGError {
+        func failure(_ what: String) -> ImageFileError {
             let message = withUnsafeBytes(of: control.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
             png_image_free(&control)
-            return PNGError(path: path, problem: "\(what) (\(message))")
+            return ImageFileError(path: path, problem: "\(what) (\(message))")
         }
         guard png_image_begin_read_from_file(&control, path) != 0 else { throw failure("not a readable PNG file") }
         control.format = format(channels: channels)
