@@ -62,6 +62,18 @@ public enum Activation: Sendable, Equatable {
         }
     }
 
+    /// dL/dz for an output gradient, where y = f(z): a new tensor, or the same one for `linear`.
+    func gradient(_ outputGradient: Tensor, output: Tensor) -> Tensor {
+        guard self != .linear else { return outputGradient }
+        return Tensor(shape: outputGradient.shape) { dz in
+            outputGradient.withUnsafeBufferPointer { dy in
+                output.withUnsafeBufferPointer { y in
+                    backward(outputGradient: dy.baseAddress!, output: y.baseAddress!, into: dz.baseAddress!, count: dz.count)
+                }
+            }
+        }
+    }
+
     /// A thrown error for settings no lab should use.
     func validate(layer: String) throws {
         if case .leakyReLU(let alpha) = self, !(alpha >= 0 && alpha.isFinite) {

@@ -39,3 +39,50 @@ public enum ChapterModels {
             loss: BinaryCrossentropy(), random: random)
     }
 }
+
+extension ChapterModels {
+    /// The chapter's DCGAN generator: Dense 7·7·256 (no bias) → BN → LeakyReLU 0.2 → Reshape
+    /// (7, 7, 256) → Conv2DTranspose 128 k5 s1 → BN → LeakyReLU → Conv2DTranspose 64 k5 s2 → BN →
+    /// LeakyReLU → Conv2DTranspose 1 k5 s2 tanh. 2,330,945 parameters, 25,472 non-trainable.
+    public static func dcganGenerator(latentDimension: Int = 100, random: RandomGenerator) throws -> Sequential {
+        try Sequential("DCGAN_Generator", inputShape: [latentDimension], random: random) {
+            Dense(7 * 7 * 256, useBias: false)
+            BatchNormalization()
+            LeakyReLU(alpha: 0.2)
+            Reshape([7, 7, 256])
+            Conv2DTranspose(128, kernelSize: 5, strides: 1, padding: .same, useBias: false)
+            BatchNormalization()
+            LeakyReLU(alpha: 0.2)
+            Conv2DTranspose(64, kernelSize: 5, strides: 2, padding: .same, useBias: false)
+            BatchNormalization()
+            LeakyReLU(alpha: 0.2)
+            Conv2DTranspose(1, kernelSize: 5, strides: 2, padding: .same, activation: .tanh)
+        }
+    }
+
+    /// The chapter's DCGAN discriminator: Conv2D 64 k5 s2 → LeakyReLU 0.2 → Dropout 0.3 → Conv2D 128
+    /// k5 s2 → LeakyReLU → Dropout → Flatten → Dense 1 sigmoid. 212,865 parameters.
+    public static func dcganDiscriminator(random: RandomGenerator) throws -> Sequential {
+        try Sequential("DCGAN_Discriminator", inputShape: [28, 28, 1], random: random) {
+            Conv2D(64, kernelSize: 5, strides: 2, padding: .same)
+            LeakyReLU(alpha: 0.2)
+            Dropout(0.3)
+            Conv2D(128, kernelSize: 5, strides: 2, padding: .same)
+            LeakyReLU(alpha: 0.2)
+            Dropout(0.3)
+            Flatten()
+            Dense(1, activation: .sigmoid)
+        }
+    }
+
+    /// The chapter's DCGAN with Adam(2e-4, β₁ 0.5) for both players and BCE on probabilities.
+    public static func dcgan(seed: UInt64 = 2024) throws -> GAN {
+        let random = RandomGenerator(seed: seed)
+        return try GAN(
+            generator: dcganGenerator(random: random),
+            discriminator: dcganDiscriminator(random: random),
+            generatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
+            discriminatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
+            loss: BinaryCrossentropy(), random: random)
+    }
+}

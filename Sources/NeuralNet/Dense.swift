@@ -92,18 +92,7 @@ public final class Dense: Layer {
     ) -> Tensor? {
         guard let kernel, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
         let rows = saved.input.batchSize, inputs = kernel.value.shape[0]
-        // dL/dz, where z = x · kernel + bias.
-        var preActivation = outputGradient
-        if activation != .linear {
-            preActivation = Tensor(shape: outputGradient.shape) { dz in
-                outputGradient.withUnsafeBufferPointer { dy in
-                    saved.output.withUnsafeBufferPointer { y in
-                        activation.backward(outputGradient: dy.baseAddress!, output: y.baseAddress!,
-                                            into: dz.baseAddress!, count: dz.count)
-                    }
-                }
-            }
-        }
+        let preActivation = activation.gradient(outputGradient, output: saved.output)
         if accumulateParameterGradients {
             preActivation.withUnsafeBufferPointer { dz in
                 saved.input.withUnsafeBufferPointer { x in

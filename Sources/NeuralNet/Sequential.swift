@@ -122,18 +122,21 @@ struct LayerNamer {
         }
     }
 
-    /// Keras's `to_snake_case`: `BatchNormalization` → `batch_normalization`, `LeakyReLU` → `leaky_re_lu`.
+    /// Keras's `to_snake_case`: an underscore before each capital that starts a lowercase run,
+    /// then between a lowercase letter and a capital; `BatchNormalization` → `batch_normalization`,
+    /// `LeakyReLU` → `leaky_re_lu`, `Conv2DTranspose` → `conv2d_transpose`.
     static func snakeCase(_ name: String) -> String {
-        var result = ""
         let characters = Array(name)
+        var first: [Character] = []
         for (i, character) in characters.enumerated() {
-            if character.isUppercase, i > 0 {
-                let previousLower = characters[i - 1].isLowercase || characters[i - 1].isNumber
-                let nextLower = i + 1 < characters.count && characters[i + 1].isLowercase
-                if previousLower || (nextLower && characters[i - 1].isUppercase) { result += "_" }
-            }
-            result += character.lowercased()
+            if i > 0, character.isUppercase, i + 1 < characters.count, characters[i + 1].isLowercase { first.append("_") }
+            first.append(character)
         }
-        return result
+        var second: [Character] = []
+        for (i, character) in first.enumerated() {
+            if i > 0, character.isUppercase, first[i - 1].isLowercase { second.append("_") }
+            second.append(character)
+        }
+        return String(second).lowercased()
     }
 }

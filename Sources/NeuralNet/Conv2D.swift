@@ -1,0 +1,153 @@
+/// A 2-D convolution over NHWC images, as Keras's `Conv2D`: `y = f(patches(x) · kernel + bias)`.
+///
+/// The kernel has Keras layout `[kh, kw, in, out]` (Glorot-uniform with fan-in kh·kw·in and fan-out
+/// kh·kw·out when created from sizes). Patches are gathered by im2col and multiplied by BLAS.
+public final class Conv2D: Layer {
+    public let filters: Int
+    public let kernelSize: (height: Int, width: Int)
+    public let strides: (y: Int, x: Int)
+    public let padding: Padding
+    public let useBias: Bool
+    public let activation: Activation
+    public var name: String
+    public let typeName = "Conv2D"
+
+    /// `[kh, kw, in, out]`, created by `build` unless given.
+    public private(set) var kernel: Parameter?
+    /// `[out]`, or nil without bias.
+    public private(set) var bias: Parameter?
+    private var geometry: ConvolutionGeometry?
+
+    private struct Memory { var columns: [Float]; var output: Tensor; var batch: Int }
+    private var memory = SlotStore<Memory>()
+
+    /// A convolution of `filters` outputs whose weights are created when the model is built.
+    public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                useBias: Bool = true, activation: Activation = .linear, name: String = "") {
+        self.filters = filters
+        self.kernelSize = (kernelSize, kernelSize)
+        self.strides = (strides, strides)
+        self.padding = padding
+        self.useBias = useBias
+        self.activation = activation
+        self.name = name
+    }
+
+    /// A convolution with the given kernel `[kh, kw, in, out]` and optional bias `[out]`.
+    public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
+                activation: Activation = .linear, name: String = "") {
+        precondition(kernel.shape.count == 4, "kernel must be [kh, kw, in, out], got \(kernel.shape)")
+        filters = kernel.shape[3]
+        kernelSize = (kernel.shape[0], kernel.shape[1])
+        self.strides = (strides, strides)
+        self.padding = padding
+        useBias = bias != nil
+        self.activation = activation
+        self.name = name
+        self.kernel = Parameter(name: "kernel", value: kernel)
+        self.bias = bias.map { Parameter(name: "bias", value: $0) }
+    }
+
+    public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        guard filters > 0 else { throw NeuralNetError("Conv2D expects a positive number of filters, got \(filters)") }
+        guard kernelSize.height > 0, kernelSize.width > 0 else {
+            throw NeuralNetError("Conv2D expects a positive kernel size, got \(kernelSize.height)")
+        }
+        guard strides.y > 0, strides.x > 0 else { throw NeuralNetError("Conv2D expects positive strides, got \(strides.y)") }
+        try activation.validate(layer: name)
+        guard inputShape.count == 3 else {
+            throw NeuralNetError("\(name) (Conv2D) takes images (height, width, channels), got \(kerasShape(inputShape))")
+        }
+        let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        if padding == .valid, height < kernelSize.height || width < kernelSize.width {
+            throw NeuralNetError(
+                "\(name) (Conv2D): a \(kernelSize.height)×\(kernelSize.width) kernel with 'valid' padding does not fit "
+                    + "input \(kerasShape(inputShape))")
+        }
+        let rows = ConvolutionGeometry.convolutionOutput(input: height, kernel: kernelSize.height, stride: strides.y, same: padding == .same)
+        let columns = ConvolutionGeometry.convolutionOutput(input: width, kernel: kernelSize.width, stride: strides.x, same: padding == .same)
+        geometry = ConvolutionGeometry(
+            imageHeight: height, imageWidth: width, channels: channels, gridHeight: rows.size, gridWidth: columns.size,
+            kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
+            padTop: rows.padBefore, padLeft: columns.padBefore)
+        if let kernel {
+            guard kernel.value.shape[2] == channels else {
+                throw NeuralNetError("\(name) (Conv2D) has a kernel for \(kernel.value.shape[2]) channels but receives \(kerasShape(inputShape))")
+            }
+        } else {
+            let fanIn = kernelSize.height * kernelSize.width * channels, fanOut = kernelSize.height * kernelSize.width * filters
+            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+            kernel = Parameter(name: "kernel", value: random.uniformTensor(
+                shape: [kernelSize.height, kernelSize.width, channels, filters], low: -limit, high: limit))
+            if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
+        }
+        return [rows.size, columns.size, filters]
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
+        let batch = input.batchSize
+        let positions = batch * geometry.gridHeight * geometry.gridWidth
+        let columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { buffer, count in
+            input.withUnsafeBufferPointer { x in geometry.im2col(x.baseAddress!, batch: batch, into: buffer.baseAddress!) }
+            count = positions * geometry.patchSize
+        }
+        let output = Tensor(shape: [batch, geometry.gridHeight, geometry.gridWidth, filters]) { y in
+            let out = y.baseAddress!
+            if let bias {
+                bias.value.withUnsafeBufferPointer { b in
+                    for r in 0..<positions { (out + r * filters).update(from: b.baseAddress!, count: filters) }
+                }
+            }
+            columns.withUnsafeBufferPointer { c in
+                kernel.value.withUnsafeBufferPointer { w in
+                    BLAS.gemm(m: positions, n: filters, k: geometry.patchSize, a: c.baseAddress!, lda: geometry.patchSize,
+                              b: w.baseAddress!, ldb: filters, beta: bias == nil ? 0 : 1, c: out, ldc: filters)
+                }
+            }
+            activation.apply(out, out, count: positions * filters)
+        }
+        memory[slot] = Memory(columns: columns, output: output, batch: batch)
+        return output
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard let kernel, let geometry, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
+        let positions = saved.batch * geometry.gridHeight * geometry.gridWidth
+        let preActivation = activation.gradient(outputGradient, output: saved.output)
+        if accumulateParameterGradients {
+            preActivation.withUnsafeBufferPointer { dz in
+                saved.columns.withUnsafeBufferPointer { c in
+                    kernel.accumulateGradient { dw, overwrite in
+                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: filters, k: positions, a: c.baseAddress!,
+                                  lda: geometry.patchSize, b: dz.baseAddress!, ldb: filters, beta: overwrite ? 0 : 1,
+                                  c: dw, ldc: filters)
+                    }
+                }
+                bias?.accumulateGradient { db, overwrite in
+                    if overwrite { db.update(repeating: 0, count: filters) }
+                    for r in 0..<positions { VectorMath.add(dz.baseAddress! + r * filters, into: db, count: filters) }
+                }
+            }
+        }
+        guard needsInputGradient else { return nil }
+        var columnGradient = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { _, count in
+            count = positions * geometry.patchSize
+        }
+        preActivation.withUnsafeBufferPointer { dz in
+            kernel.value.withUnsafeBufferPointer { w in
+                columnGradient.withUnsafeMutableBufferPointer { dc in
+                    BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: filters, a: dz.baseAddress!,
+                              lda: filters, b: w.baseAddress!, ldb: filters, beta: 0, c: dc.baseAddress!, ldc: geometry.patchSize)
+                }
+            }
+        }
+        return Tensor(shape: [saved.batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { dx in
+            columnGradient.withUnsafeBufferPointer { dc in geometry.col2im(dc.baseAddress!, batch: saved.batch, into: dx.baseAddress!) }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+/// A transposed 2-D convolution over NHWC images, as Keras's `Conv2DTranspose`: each input pixel
+/// spreads `kernel`-weighted copies of itself onto a `stride`-times larger output (the adjoint of
+/// `Conv2D`), then the bias and activation apply.
+///
+/// The kernel has Keras layout `[kh, kw, out, in]`. Output size: `same` gives in × stride;
+/// `valid` gives in × stride + max(kernel − stride, 0).
+public final class Conv2DTranspose: Layer {
+    public let filters: Int
+    public let kernelSize: (height: Int, width: Int)
+    public let strides: (y: Int, x: Int)
+    public let padding: Padding
+    public let useBias: Bool
+    public let activation: Activation
+    public var name: String
+    public let typeName = "Conv2DTranspose"
+
+    /// `[kh, kw, out, in]`, created by `build` unless given.
+    public private(set) var kernel: Parameter?
+    /// `[out]`, or nil without bias.
+    public private(set) var bias: Parameter?
+    private var geometry: ConvolutionGeometry?
+
+    private struct Memory { var input: Tensor; var output: Tensor }
+    private var memory = SlotStore<Memory>()
+
+    /// A transposed convolution of `filters` outputs whose weights are created when the model is built.
+    public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                useBias: Bool = true, activation: Activation = .linear, name: String = "") {
+        self.filters = filters
+        self.kernelSize = (kernelSize, kernelSize)
+        self.strides = (strides, strides)
+        self.padding = padding
+        self.useBias = useBias
+        self.activation = activation
+        self.name = name
+    }
+
+    /// A transposed convolution with the given kernel `[kh, kw, out, in]` and optional bias `[out]`.
+    public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
+                activation: Activation = .linear, name: String = "") {
+        precondition(kernel.shape.count == 4, "kernel must be [kh, kw, out, in], got \(kernel.shape)")
+        filters = kernel.shape[2]
+        kernelSize = (kernel.shape[0], kernel.shape[1])
+        self.strides = (strides, strides)
+        self.padding = padding
+        useBias = bias != nil
+        self.activation = activation
+        self.name = name
+        self.kernel = Parameter(name: "kernel", value: kernel)
+        self.bias = bias.map { Parameter(name: "bias", value: $0) }
+    }
+
+    public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+
+    /// Output size and padding before, for one axis.
+    private func outputSize(input: Int, kernel: Int, stride: Int) -> (size: Int, padBefore: Int) {
+        if padding == .valid { return (input * stride + max(kernel - stride, 0), 0) }
+        let size = input * stride
+        return (size, max((input - 1) * stride + kernel - size, 0) / 2)
+    }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        guard filters > 0 else { throw NeuralNetError("Conv2DTranspose expects a positive number of filters, got \(filters)") }
+        guard kernelSize.height > 0, kernelSize.width > 0 else {
+            throw NeuralNetError("Conv2DTranspose expects a positive kernel size, got \(kernelSize.height)")
+        }
+        guard strides.y > 0, strides.x > 0 else {
+            throw NeuralNetError("Conv2DTranspose expects positive strides, got \(strides.y)")
+        }
+        try activation.validate(layer: name)
+        guard inputShape.count == 3 else {
+            throw NeuralNetError("\(name) (Conv2DTranspose) takes images (height, width, channels), got \(kerasShape(inputShape))")
+        }
+        let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        let rows = outputSize(input: height, kernel: kernelSize.height, stride: strides.y)
+        let columns = outputSize(input: width, kernel: kernelSize.width, stride: strides.x)
+        geometry = ConvolutionGeometry(
+            imageHeight: rows.size, imageWidth: columns.size, channels: filters, gridHeight: height, gridWidth: width,
+            kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
+            padTop: rows.padBefore, padLeft: columns.padBefore)
+        if let kernel {
+            guard kernel.value.shape[3] == channels else {
+                throw NeuralNetError(
+                    "\(name) (Conv2DTranspose) has a kernel for \(kernel.value.shape[3]) channels but receives \(kerasShape(inputShape))")
+            }
+        } else {
+            let fanIn = kernelSize.height * kernelSize.width * filters, fanOut = kernelSize.height * kernelSize.width * channels
+            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+            kernel = Parameter(name: "kernel", value: random.uniformTensor(
+                shape: [kernelSize.height, kernelSize.width, filters, channels], low: -limit, high: limit))
+            if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
+        }
+        return [rows.size, columns.size, filters]
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
+        let batch = input.batchSize, channels = input.shape[3]
+        let positions = batch * geometry.gridHeight * geometry.gridWidth
+        var columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { _, count in
+            count = positions * geometry.patchSize
+        }
+        input.withUnsafeBufferPointer { x in
+            kernel.value.withUnsafeBufferPointer { w in
+                columns.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: channels, a: x.baseAddress!,
+                              lda: channels, b: w.baseAddress!, ldb: channels, beta: 0, c: c.baseAddress!, ldc: geometry.patchSize)
+                }
+            }
+        }
+        let pixels = batch * geometry.imageHeight * geometry.imageWidth
+        let output = Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, filters]) { y in
+            let out = y.baseAddress!
+            columns.withUnsafeBufferPointer { c in geometry.col2im(c.baseAddress!, batch: batch, into: out) }
+            bias?.value.withUnsafeBufferPointer { b in
+                for p in 0..<pixels { VectorMath.add(b.baseAddress!, into: out + p * filters, count: filters) }
+            }
+            activation.apply(out, out, count: pixels * filters)
+        }
+        memory[slot] = Memory(input: input, output: output)
+        return output
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard let kernel, let geometry, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
+        let batch = saved.input.batchSize, channels = saved.input.shape[3]
+        let positions = batch * geometry.gridHeight * geometry.gridWidth
+        let preActivation = activation.gradient(outputGradient, output: saved.output)
+        let columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { buffer, count in
+            preActivation.withUnsafeBufferPointer { dz in geometry.im2col(dz.baseAddress!, batch: batch, into: buffer.baseAddress!) }
+            count = positions * geometry.patchSize
+        }
+        if accumulateParameterGradients {
+            columns.withUnsafeBufferPointer { c in
+                saved.input.withUnsafeBufferPointer { x in
+                    kernel.accumulateGradient { dw, overwrite in
+                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: channels, k: positions, a: c.baseAddress!,
+                                  lda: geometry.patchSize, b: x.baseAddress!, ldb: channels, beta: overwrite ? 0 : 1,
+                                  c: dw, ldc: channels)
+                    }
+                }
+            }
+            preActivation.withUnsafeBufferPointer { dz in
+                bias?.accumulateGradient { db, overwrite in
+                    if overwrite { db.update(repeating: 0, count: filters) }
+                    for p in 0..<(dz.count / filters) { VectorMath.add(dz.baseAddress! + p * filters, into: db, count: filters) }
+                }
+            }
+        }
+        guard needsInputGradient else { return nil }
+        return Tensor(shape: saved.input.shape) { dx in
+            columns.withUnsafeBufferPointer { c in
+                kernel.value.withUnsafeBufferPointer { w in
+                    BLAS.gemm(m: positions, n: channels, k: geometry.patchSize, a: c.baseAddress!, lda: geometry.patchSize,
+                              b: w.baseAddress!, ldb: channels, beta: 0, c: dx.baseAddress!, ldc: channels)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+/// Keras `UpSampling2D` with nearest-neighbour interpolation: each pixel becomes a size × size block.
+public final class UpSampling2D: Layer {
+    public let size: (y: Int, x: Int)
+    public var name: String
+    public let typeName = "UpSampling2D"
+    private var inputShapes = SlotStore<[Int]>()
+
+    /// Upsampling by `size` in both directions.
+    public init(size: Int = 2, name: String = "") {
+        self.size = (size, size)
+        self.name = name
+    }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        guard size.y > 0, size.x > 0 else { throw NeuralNetError("UpSampling2D expects a positive size, got \(size.y)") }
+        guard inputShape.count == 3 else {
+            throw NeuralNetError("\(name) (UpSampling2D) takes images (height, width, channels), got \(kerasShape(inputShape))")
+        }
+        return [inputShape[0] * size.y, inputShape[1] * size.x, inputShape[2]]
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        inputShapes[slot] = input.shape
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        return Tensor(shape: [batch, height * size.y, width * size.x, channels]) { y in
+            input.withUnsafeBufferPointer { x in
+                for n in 0..<batch {
+                    for row in 0..<(height * size.y) {
+                        for column in 0..<(width * size.x) {
+                            let source = x.baseAddress! + ((n * height + row / size.y) * width + column / size.x) * channels
+                            (y.baseAddress! + ((n * height * size.y + row) * width * size.x + column) * channels)
+                                .update(from: source, count: channels)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard needsInputGradient, let shape = inputShapes[slot] else { return nil }
+        let (batch, height, width, channels) = (shape[0], shape[1], shape[2], shape[3])
+        return Tensor(shape: shape) { dx in
+            dx.update(repeating: 0)
+            outputGradient.withUnsafeBufferPointer { dy in
+                for n in 0..<batch {
+                    for row in 0..<(height * size.y) {
+                        for column in 0..<(width * size.x) {
+                            VectorMath.add(
+                                dy.baseAddress! + ((n * height * size.y + row) * width * size.x + column) * channels,
+                                into: dx.baseAddress! + ((n * height + row / size.y) * width + column / size.x) * channels,
+                                count: channels)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keras `MaxPooling2D`: the largest value of each pool × pool window, windows `strides` apart
+/// (`strides` defaults to the pool size); `same` pads with −∞ so every input pixel is covered.
+public final class MaxPooling2D: Layer {
+    public let poolSize: Int
+    public let strides: Int
+    public let padding: Padding
+    public var name: String
+    public let typeName = "MaxPooling2D"
+    private var geometry: ConvolutionGeometry?
+    /// Per slot: the input shape and, for each output element, the flat input index of its maximum.
+    private var winners = SlotStore<([Int], [Int32])>()
+
+    /// Max pooling over `poolSize` × `poolSize` windows.
+    public init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "") {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+        self.name = name
+    }
+
+    public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
+        guard poolSize > 0, strides > 0 else {
+            throw NeuralNetError("MaxPooling2D expects a positive pool size and strides, got \(poolSize) and \(strides)")
+        }
+        guard inputShape.count == 3 else {
+            throw NeuralNetError("\(name) (MaxPooling2D) takes images (height, width, channels), got \(kerasShape(inputShape))")
+        }
+        if padding == .valid, inputShape[0] < poolSize || inputShape[1] < poolSize {
+            throw NeuralNetError("\(name) (MaxPooling2D): a \(poolSize)×\(poolSize) pool with 'valid' padding does not fit input \(kerasShape(inputShape))")
+        }
+        let rows = ConvolutionGeometry.convolutionOutput(input: inputShape[0], kernel: poolSize, stride: strides, same: padding == .same)
+        let columns = ConvolutionGeometry.convolutionOutput(input: inputShape[1], kernel: poolSize, stride: strides, same: padding == .same)
+        geometry = ConvolutionGeometry(
+            imageHeight: inputShape[0], imageWidth: inputShape[1], channels: inputShape[2],
+            gridHeight: rows.size, gridWidth: columns.size, kernelHeight: poolSize, kernelWidth: poolSize,
+            strideY: strides, strideX: strides, padTop: rows.padBefore, padLeft: columns.padBefore)
+        return [rows.size, columns.size, inputShape[2]]
+    }
+
+    public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        guard let g = geometry else { preconditionFailure("\(name): forward before build") }
+        let batch = input.batchSize, channels = g.channels
+        var argmax = [Int32](repeating: 0, count: batch * g.gridHeight * g.gridWidth * channels)
+        let output = Tensor(shape: [batch, g.gridHeight, g.gridWidth, channels]) { y in
+            input.withUnsafeBufferPointer { x in
+                var o = 0
+                for n in 0..<batch {
+                    for i in 0..<g.gridHeight {
+                        for j in 0..<g.gridWidth {
+                            for c in 0..<channels {
+                                var best = -Float.infinity, bestIndex = -1
+                                for ky in 0..<poolSize {
+                                    let row = i * strides - g.padTop + ky
+                                    guard row >= 0 && row < g.imageHeight else { continue }
+                                    for kx in 0..<poolSize {
+                                        let column = j * strides - g.padLeft + kx
+                                        guard column >= 0 && column < g.imageWidth else { continue }
+                                        let index = ((n * g.imageHeight + row) * g.imageWidth + column) * channels + c
+                                        if x[index] > best || bestIndex < 0 { best = x[index]; bestIndex = index }
+                                    }
+                                }
+                                y[o] = best
+                                argmax[o] = Int32(bestIndex)
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        winners[slot] = (input.shape, argmax)
+        return output
+    }
+
+    public func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard needsInputGradient, let (shape, argmax) = winners[slot] else { return nil }
+        return Tensor(shape: shape) { dx in
+            dx.update(repeating: 0)
+            outputGradient.withUnsafeBufferPointer { dy in
+                for (o, index) in argmax.enumerated() { dx[Int(index)] += dy[o] }
+            }
+        }
+    }
+}
