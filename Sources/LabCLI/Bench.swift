@@ -34,13 +34,18 @@ extension LabCommand {
         func run() throws {
             let sgemm = BLASInfo.measureSGEMM()
             print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) threads)")
-            let gan = try ChapterModels.denseGAN(seed: 2024)
-            let real = gan.random.uniformTensor(shape: [batchSize, 784], low: -1, high: 1)
+            try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784])
+            try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1])
+            if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
+        }
+
+        /// Times full training steps of `gan` on a fixed random batch and prints one line.
+        func time(_ label: String, _ gan: GAN, itemShape: [Int]) throws {
+            let real = gan.random.uniformTensor(shape: [batchSize] + itemShape, low: -1, high: 1)
             for _ in 0..<warmup { _ = gan.trainStep(real: real) }
             let (perStep, best) = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
-            print("dense-gan-step  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
-            if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
+            print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
         }
 
         /// One epoch of the chapter's training on all 60,000 training images, as the lab runs it.

@@ -20,6 +20,8 @@ public final class Conv2D: Layer {
 
     private struct Memory { var columns: [Float]; var output: Tensor; var batch: Int }
     private var memory = SlotStore<Memory>()
+    /// Patch buffers of earlier steps, and the patch-gradient buffer of the backward pass.
+    private var patches = Scratch(), patchGradient = Scratch()
 
     /// A convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
@@ -90,9 +92,15 @@ public final class Conv2D: Layer {
         guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
         let batch = input.batchSize
         let positions = batch * geometry.gridHeight * geometry.gridWidth
-        let columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { buffer, count in
+        // Reuse the patch matrix this slot kept last step (dropping the slot's reference first, so
+        // the buffer is unshared and written in place).
+        if let old = memory[slot]?.columns {
+            memory[slot] = nil
+            patches.giveBack(old)
+        }
+        var columns = patches.take(count: positions * geometry.patchSize)
+        columns.withUnsafeMutableBufferPointer { buffer in
             input.withUnsafeBufferPointer { x in geometry.im2col(x.baseAddress!, batch: batch, into: buffer.baseAddress!) }
-            count = positions * geometry.patchSize
         }
         let output = Tensor(shape: [batch, geometry.gridHeight, geometry.gridWidth, filters]) { y in
             let out = y.baseAddress!
@@ -135,19 +143,16 @@ public final class Conv2D: Layer {
             }
         }
         guard needsInputGradient else { return nil }
-        var columnGradient = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { _, count in
-            count = positions * geometry.patchSize
-        }
-        preActivation.withUnsafeBufferPointer { dz in
-            kernel.value.withUnsafeBufferPointer { w in
-                columnGradient.withUnsafeMutableBufferPointer { dc in
+        return patchGradient.with(count: positions * geometry.patchSize) { dc in
+            preActivation.withUnsafeBufferPointer { dz in
+                kernel.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: filters, a: dz.baseAddress!,
-                              lda: filters, b: w.baseAddress!, ldb: filters, beta: 0, c: dc.baseAddress!, ldc: geometry.patchSize)
+                              lda: filters, b: w.baseAddress!, ldb: filters, beta: 0, c: dc, ldc: geometry.patchSize)
                 }
             }
-        }
-        return Tensor(shape: [saved.batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { dx in
-            columnGradient.withUnsafeBufferPointer { dc in geometry.col2im(dc.baseAddress!, batch: saved.batch, into: dx.baseAddress!) }
+            return Tensor(shape: [saved.batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { dx in
+                geometry.col2im(dc, batch: saved.batch, into: dx.baseAddress!)
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ public final class Conv2DTranspose: Layer {
 
     private struct Memory { var input: Tensor; var output: Tensor }
     private var memory = SlotStore<Memory>()
+    /// The patch matrix of the forward pass and of the backward pass, reused every step.
+    private var patches = Scratch()
 
     /// A transposed convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
@@ -97,25 +99,22 @@ public final class Conv2DTranspose: Layer {
         guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
         let batch = input.batchSize, channels = input.shape[3]
         let positions = batch * geometry.gridHeight * geometry.gridWidth
-        var columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { _, count in
-            count = positions * geometry.patchSize
-        }
-        input.withUnsafeBufferPointer { x in
-            kernel.value.withUnsafeBufferPointer { w in
-                columns.withUnsafeMutableBufferPointer { c in
+        let pixels = batch * geometry.imageHeight * geometry.imageWidth
+        let output = patches.with(count: positions * geometry.patchSize) { columns in
+            input.withUnsafeBufferPointer { x in
+                kernel.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: channels, a: x.baseAddress!,
-                              lda: channels, b: w.baseAddress!, ldb: channels, beta: 0, c: c.baseAddress!, ldc: geometry.patchSize)
+                              lda: channels, b: w.baseAddress!, ldb: channels, beta: 0, c: columns, ldc: geometry.patchSize)
                 }
             }
-        }
-        let pixels = batch * geometry.imageHeight * geometry.imageWidth
-        let output = Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, filters]) { y in
-            let out = y.baseAddress!
-            columns.withUnsafeBufferPointer { c in geometry.col2im(c.baseAddress!, batch: batch, into: out) }
-            bias?.value.withUnsafeBufferPointer { b in
-                for p in 0..<pixels { VectorMath.add(b.baseAddress!, into: out + p * filters, count: filters) }
+            return Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, filters]) { y in
+                let out = y.baseAddress!
+                geometry.col2im(columns, batch: batch, into: out)
+                bias?.value.withUnsafeBufferPointer { b in
+                    for p in 0..<pixels { VectorMath.add(b.baseAddress!, into: out + p * filters, count: filters) }
+                }
+                activation.apply(out, out, count: pixels * filters)
             }
-            activation.apply(out, out, count: pixels * filters)
         }
         memory[slot] = Memory(input: input, output: output)
         return output
@@ -128,32 +127,27 @@ public final class Conv2DTranspose: Layer {
         let batch = saved.input.batchSize, channels = saved.input.shape[3]
         let positions = batch * geometry.gridHeight * geometry.gridWidth
         let preActivation = activation.gradient(outputGradient, output: saved.output)
-        let columns = [Float](unsafeUninitializedCapacity: positions * geometry.patchSize) { buffer, count in
-            preActivation.withUnsafeBufferPointer { dz in geometry.im2col(dz.baseAddress!, batch: batch, into: buffer.baseAddress!) }
-            count = positions * geometry.patchSize
-        }
-        if accumulateParameterGradients {
-            columns.withUnsafeBufferPointer { c in
+        return patches.with(count: positions * geometry.patchSize) { columns in
+            preActivation.withUnsafeBufferPointer { dz in geometry.im2col(dz.baseAddress!, batch: batch, into: columns) }
+            if accumulateParameterGradients {
                 saved.input.withUnsafeBufferPointer { x in
                     kernel.accumulateGradient { dw, overwrite in
-                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: channels, k: positions, a: c.baseAddress!,
+                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: channels, k: positions, a: columns,
                                   lda: geometry.patchSize, b: x.baseAddress!, ldb: channels, beta: overwrite ? 0 : 1,
                                   c: dw, ldc: channels)
                     }
                 }
-            }
-            preActivation.withUnsafeBufferPointer { dz in
-                bias?.accumulateGradient { db, overwrite in
-                    if overwrite { db.update(repeating: 0, count: filters) }
-                    for p in 0..<(dz.count / filters) { VectorMath.add(dz.baseAddress! + p * filters, into: db, count: filters) }
+                preActivation.withUnsafeBufferPointer { dz in
+                    bias?.accumulateGradient { db, overwrite in
+                        if overwrite { db.update(repeating: 0, count: filters) }
+                        for p in 0..<(dz.count / filters) { VectorMath.add(dz.baseAddress! + p * filters, into: db, count: filters) }
+                    }
                 }
             }
-        }
-        guard needsInputGradient else { return nil }
-        return Tensor(shape: saved.input.shape) { dx in
-            columns.withUnsafeBufferPointer { c in
+            guard needsInputGradient else { return nil }
+            return Tensor(shape: saved.input.shape) { dx in
                 kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(m: positions, n: channels, k: geometry.patchSize, a: c.baseAddress!, lda: geometry.patchSize,
+                    BLAS.gemm(m: positions, n: channels, k: geometry.patchSize, a: columns, lda: geometry.patchSize,
                               b: w.baseAddress!, ldb: channels, beta: 0, c: dx.baseAddress!, ldc: channels)
                 }
             }

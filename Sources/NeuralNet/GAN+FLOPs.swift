@@ -6,9 +6,7 @@ extension Sequential {
         var inputShape = self.inputShape
         var total = 0.0
         for (layer, outputShape) in zip(layers, outputShapes) {
-            if layer is Dense {
-                total += 2 * Double(batch) * Double(inputShape.reduce(1, *)) * Double(outputShape.reduce(1, *))
-            }
+            total += Self.matrixFLOPs(layer, input: inputShape, output: outputShape, batch: batch)
             inputShape = outputShape
         }
         return total
@@ -16,8 +14,24 @@ extension Sequential {
 
     /// The same for the product of the first layer alone (its input gradient is often skipped).
     func firstLayerMatrixFLOPs(batch: Int) -> Double {
-        guard layers.first is Dense, let out = outputShapes.first else { return 0 }
-        return 2 * Double(batch) * Double(inputShape.reduce(1, *)) * Double(out.reduce(1, *))
+        guard let layer = layers.first, let output = outputShapes.first else { return 0 }
+        return Self.matrixFLOPs(layer, input: inputShape, output: output, batch: batch)
+    }
+
+    /// One layer's forward product: every output value of a Dense or convolution costs one
+    /// multiply-add per weight it reads.
+    static func matrixFLOPs(_ layer: any Layer, input: [Int], output: [Int], batch: Int) -> Double {
+        let items = 2 * Double(batch)
+        switch layer {
+        case is Dense:
+            return items * Double(input.reduce(1, *)) * Double(output.reduce(1, *))
+        case let conv as Conv2D:
+            return items * Double(output.reduce(1, *)) * Double(conv.kernelSize.height * conv.kernelSize.width * input[2])
+        case let conv as Conv2DTranspose:
+            return items * Double(input.reduce(1, *)) * Double(conv.kernelSize.height * conv.kernelSize.width * output[2])
+        default:
+            return 0
+        }
     }
 }
 

@@ -162,3 +162,56 @@ import _TestSupport
             .contains("cannot turn (None, 12544) (12544 values) into (None, 7, 7, 128) (6272 values)"))
     }
 }
+
+/// Spectral normalisation keeps the kernel's largest singular value at 1.
+@Suite struct SpectralNormalizationTests {
+    @Test func theLeadingSingularValueConvergesToOne() throws {
+        // Singular values 3 and 1: after normalisation they become 1 and 1/3.
+        let dense = Dense(kernel: Tensor(shape: [2, 2], scalars: [3, 0, 0, 1]), bias: nil)
+        let wrapped = SpectralNormalization(dense)
+        let model = try Sequential("sn", inputShape: [2], random: RandomGenerator(seed: 3), layers: [wrapped])
+        for _ in 0..<30 { _ = model.forward(Tensor(shape: [1, 2], scalars: [1, 1]), training: true) }
+        let kernel = try #require(dense.kernel).value
+        #expect(kernel.isClose(to: Tensor(shape: [2, 2], scalars: [1, 0, 0, 1.0 / 3]), tolerance: 1e-4))
+        #expect(model.summary().rows[0].parameters == 4 + 2, "kernel plus the vector u (Keras counts it)")
+        #expect(model.summary().nonTrainableParameters == 2)
+        _ = try model(Tensor(shape: [1, 2], scalars: [1, 1]))
+        #expect(dense.kernel!.value == kernel, "inference leaves the kernel alone")
+    }
+
+    @Test func aSpectrallyNormalisedDiscriminatorTrains() throws {
+        let random = RandomGenerator(seed: 5)
+        let discriminator = try Sequential("D", inputShape: [8, 8, 1], random: random) {
+            SpectralNormalization(Conv2D(4, kernelSize: 3, strides: 2, padding: .same))
+            LeakyReLU(alpha: 0.2)
+            Flatten()
+            SpectralNormalization(Dense(1, activation: .sigmoid))
+        }
+        let generator = try Sequential("G", inputShape: [4], random: random) {
+            Dense(64, activation: .tanh)
+            Reshape([8, 8, 1])
+        }
+        let gan = try GAN(generator: generator, discriminator: discriminator,
+                          generatorOptimizer: Adam(learningRate: 1e-3), discriminatorOptimizer: Adam(learningRate: 1e-3),
+                          loss: BinaryCrossentropy(), random: random)
+        let history = try gan.train(on: random.uniformTensor(shape: [64, 8, 8, 1], low: -1, high: 1), epochs: 3, batchSize: 16)
+        let finite = history.discriminatorLosses.allSatisfy { $0.isFinite }
+        #expect(finite)
+        for case let layer as SpectralNormalization in discriminator.layers {
+            let kernel = try #require(layer.layer.kernel).value
+            let outputs = kernel.shape.last!
+            // The largest singular value by 200 power iterations from scratch.
+            var u = [Float](repeating: 1, count: outputs), sigma: Float = 0
+            for _ in 0..<200 {
+                var v = [Float](repeating: 0, count: kernel.count / outputs)
+                for r in v.indices { for c in 0..<outputs { v[r] += kernel.scalars[r * outputs + c] * u[c] } }
+                var next = [Float](repeating: 0, count: outputs)
+                for r in v.indices { for c in 0..<outputs { next[c] += kernel.scalars[r * outputs + c] * v[r] } }
+                let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                sigma = norm.squareRoot()
+                u = next.map { $0 / norm }
+            }
+            #expect(abs(sigma - 1) < 0.1, "σ = \(sigma) after training")
+        }
+    }
+}
