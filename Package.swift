@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -37,16 +39,27 @@ let package = Package(
         .target(
             name: "Datasets",
             dependencies: ["NeuralNet", "CZlib"]),
+        .target(name: "Report", dependencies: [.product(name: "Ink", package: "Ink")]),
+        .target(
+            name: "Lab",
+            dependencies: [
+                "NeuralNet", "Raster", "Datasets", "Report",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftParser", package: "swift-syntax"),
+                .product(name: "SwiftOperators", package: "swift-syntax"),
+                .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
+            ]),
         .executableTarget(
             name: "LabCLI",
             dependencies: [
-                "NeuralNet", "Datasets",
+                "Lab", "NeuralNet", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Report"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,206 @@
+import NeuralNet
+import Report
+import SwiftOperators
+import SwiftParser
+import SwiftParserDiagnostics
+import SwiftSyntax
+
+/// The state shared by the steps of one run, as in a notebook: later steps see earlier bindings.
+final class Environment {
+    var bindings: [String: Value] = [:]
+    var constants: Set<String> = []
+    var random = RandomGenerator(seed: 0)
+    var seed: Int?
+    /// What the current step has produced so far.
+    var outputs: [StepOutput] = []
+    let file: LabFile
+    /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
+    let overrides: [String: Value]
+
+    init(file: LabFile, overrides: [String: Value]) {
+        self.file = file
+        self.overrides = overrides
+    }
+}
+
+/// Evaluates one step: parses it with SwiftParser, reports parser diagnostics at their place in
+/// the Markdown file, folds operators, then evaluates the supported subset of Swift one syntax
+/// kind at a time. Anything else is "unsupported syntax" at its location.
+struct Evaluator {
+    let step: LabFile.Step
+    let environment: Environment
+    private let tree: SourceFileSyntax
+    private let converter: SourceLocationConverter
+
+    /// Parses the step; a syntax error is a located `LabError`.
+    init(step: LabFile.Step, environment: Environment) throws {
+        self.step = step
+        self.environment = environment
+        let parsed = Parser.parse(source: step.source)
+        let converter = SourceLocationConverter(fileName: environment.file.path, tree: parsed)
+        if let first = ParseDiagnosticsGenerator.diagnostics(for: parsed).first {
+            let location = first.location(converter: converter)
+            throw Self.error(environment.file, step, line: location.line, column: location.column, first.message)
+        }
+        guard let folded = OperatorTable.standardOperators.foldAll(parsed, errorHandler: { _ in }).as(SourceFileSyntax.self) else {
+            throw Self.error(environment.file, step, line: 1, column: 1, "cannot fold the operators of this step")
+        }
+        self.tree = folded
+        self.converter = SourceLocationConverter(fileName: environment.file.path, tree: folded)
+    }
+
+    /// Runs every statement in order.
+    func run() throws {
+        for item in tree.statements { _ = try evaluate(item.item) }
+    }
+
+    // MARK: Errors
+
+    static func error(_ file: LabFile, _ step: LabFile.Step, line: Int, column: Int, _ message: String) -> LabError {
+        let fileLine = step.firstLine + line - 1
+        let text = fileLine - 1 < file.lines.count ? file.lines[fileLine - 1] : nil
+        return LabError(file: file.path, line: fileLine, column: column, message: message, sourceLine: text)
+    }
+
+    /// A `LabError` at the start of `node`.
+    func error(at node: some SyntaxProtocol, _ message: String) -> LabError {
+        let location = node.startLocation(converter: converter)
+        return Self.error(environment.file, step, line: location.line, column: location.column, message)
+    }
+
+    // MARK: Statements
+
+    func evaluate(_ item: CodeBlockItemSyntax.Item) throws -> Value {
+        switch item {
+        case .decl(let declaration):
+            guard let variable = declaration.as(VariableDeclSyntax.self) else {
+                throw error(at: declaration, "unsupported syntax '\(declaration.trimmedDescription.prefix(40))': only let and var declarations")
+            }
+            try declare(variable)
+            return .void
+        case .expr(let expression):
+            return try evaluate(expression)
+        case .stmt(let statement):
+            if let expressionStatement = statement.as(ExpressionStmtSyntax.self) { return try evaluate(expressionStatement.expression) }
+            if let loop = statement.as(ForStmtSyntax.self) { try runLoop(loop); return .void }
+            throw error(at: statement, "unsupported syntax '\(statement.trimmedDescription.prefix(40))'")
+        }
+    }
+
+    private func declare(_ declaration: VariableDeclSyntax) throws {
+        let isConstant = declaration.bindingSpecifier.tokenKind == .keyword(.let)
+        for binding in declaration.bindings {
+            guard let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else {
+                throw error(at: binding.pattern, "unsupported syntax '\(binding.pattern.trimmedDescription)': declare one name at a time")
+            }
+            if binding.typeAnnotation != nil {
+                throw error(at: binding, "unsupported syntax: type annotations; write 'let \(name) = …'")
+            }
+            guard let initializer = binding.initializer else { throw error(at: binding, "'\(name)' needs a value: 'let \(name) = …'") }
+            if environment.constants.contains(name) {
+                throw error(at: binding.pattern, "'\(name)' is already defined in an earlier step; choose another name")
+            }
+            let value = try environment.overrides[name] ?? evaluate(initializer.value)
+            environment.bindings[name] = value
+            if isConstant { environment.constants.insert(name) }
+        }
+    }
+
+    private func runLoop(_ loop: ForStmtSyntax) throws {
+        guard let name = loop.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else {
+            throw error(at: loop.pattern, "unsupported syntax: loop over one name, as in 'for epoch in 1...3'")
+        }
+        let sequence = try evaluate(loop.sequence)
+        guard case .array(let values) = sequence else { throw error(at: loop.sequence, "a for loop needs an array or a range, got \(sequence.typeName)") }
+        let saved = environment.bindings[name]
+        defer { environment.bindings[name] = saved }
+        for value in values {
+            environment.bindings[name] = value
+            for item in loop.body.statements { _ = try evaluate(item.item) }
+        }
+    }
+
+    // MARK: Expressions
+
+    func evaluate(_ expression: ExprSyntax) throws -> Value {
+        switch expression.as(ExprSyntaxEnum.self) {
+        case .integerLiteralExpr(let literal):
+            guard let value = Int(literal.literal.text.replacingOccurrences(of: "_", with: "")) else {
+                throw error(at: literal, "'\(literal.literal.text)' is not a whole number Swift can read")
+            }
+            return .int(value)
+        case .floatLiteralExpr(let literal):
+            guard let value = Double(literal.literal.text.replacingOccurrences(of: "_", with: "")) else {
+                throw error(at: literal, "'\(literal.literal.text)' is not a number Swift can read")
+            }
+            return .double(value)
+        case .booleanLiteralExpr(let literal):
+            return .bool(literal.literal.tokenKind == .keyword(.true))
+        case .stringLiteralExpr(let literal):
+            return .string(try interpolate(literal))
+        case .arrayExpr(let array):
+            return .array(try array.elements.map { try evaluate($0.expression) })
+        case .declReferenceExpr(let reference):
+            let name = reference.baseName.text
+            if let value = environment.bindings[name] { return value }
+            throw error(at: reference, "unknown name '\(name)'" + suggestion(name, in: Array(environment.bindings.keys) + Vocabulary.functionNames))
+        case .tupleExpr(let tuple):
+            guard tuple.elements.count == 1, let only = tuple.elements.first, only.label == nil else {
+                throw error(at: tuple, "unsupported syntax: tuples")
+            }
+            return try evaluate(only.expression)
+        case .prefixOperatorExpr(let prefix):
+            let operand = try evaluate(prefix.expression)
+            switch (prefix.operator.text, operand) {
+            case ("-", .int(let v)): return .int(-v)
+            case ("-", .double(let v)): return .double(-v)
+            case ("!", .bool(let v)): return .bool(!v)
+            default: throw error(at: prefix, "cannot apply '\(prefix.operator.text)' to \(operand.typeName)")
+            }
+        case .infixOperatorExpr(let infix):
+            return try Operators.apply(infix, self)
+        case .memberAccessExpr(let member):
+            return try memberValue(member)
+        case .functionCallExpr(let call):
+            return try Vocabulary.call(call, self)
+        default:
+            throw error(at: expression, "unsupported syntax '\(expression.trimmedDescription.prefix(40))'")
+        }
+    }
+
+    private func interpolate(_ literal: StringLiteralExprSyntax) throws -> String {
+        var text = ""
+        for segment in literal.segments {
+            switch segment {
+            case .stringSegment(let piece):
+                text += piece.content.text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
+            case .expressionSegment(let piece):
+                guard let only = piece.expressions.first, piece.expressions.count == 1 else {
+                    throw error(at: piece, "an interpolation holds one expression, as in \\(EPOCHS)")
+                }
+                text += try evaluate(only.expression).printed
+            }
+        }
+        return text
+    }
+
+    private func memberValue(_ member: MemberAccessExprSyntax) throws -> Value {
+        let name = member.declName.baseName.text
+        guard let base = member.base else {
+            // Implicit members: activations and paddings, as in `activation: .tanh`.
+            if let activation = Vocabulary.activations[name] { return .activation(activation) }
+            if let padding = Padding(rawValue: name) { return .padding(padding) }
+            throw error(at: member, "unknown option '.\(name)'" + suggestion(name, in: Array(Vocabulary.activations.keys) + ["same", "valid"]))
+        }
+        let value = try evaluate(base)
+        switch (value, name) {
+        case (.tensor(let t), "shape"): return .array(t.shape.map(Value.int))
+        case (.tensor(let t), "count"): return .int(t.count)
+        case (.array(let a), "count"): return .int(a.count)
+        case (.model(let m), "parameterCount"): return .int(m.parameterCount)
+        case (.model(let m), "name"): return .string(m.name)
+        default:
+            throw error(at: member.declName, "\(value.typeName) has no property '\(name)'")
+        }
+    }
+}

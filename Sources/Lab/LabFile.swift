@@ -1,0 +1,94 @@
+import Foundation
+
+/// A lab file split into prose and steps: every fenced code block tagged `swift` is a step.
+public struct LabFile: Sendable {
+    /// A fenced `swift` block.
+    public struct Step: Sendable {
+        /// 1-based position among the steps.
+        public var number: Int
+        /// The code between the fences.
+        public var source: String
+        /// The file line of the first code line.
+        public var firstLine: Int
+    }
+
+    /// A piece of the file in order.
+    public enum Block: Sendable {
+        case prose(String)
+        case step(Step)
+    }
+
+    /// The path the lab was read from.
+    public var path: String
+    /// The first `# ` heading, or the file name.
+    public var title: String
+    public var blocks: [Block]
+    /// The file's lines, for error carets.
+    public var lines: [String]
+
+    /// The steps in order.
+    public var steps: [Step] {
+        blocks.compactMap { if case .step(let step) = $0 { step } else { nil } }
+    }
+
+    /// Reads and splits the lab at `path`; a missing file or an unclosed fence is a `LabError`.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (missing, unreadable or not UTF-8)")
+        }
+        try self.init(path: path, text: text)
+    }
+
+    /// Splits `text`, read from `path`.
+    public init(path: String, text: String) throws {
+        self.path = path
+        lines = text.components(separatedBy: "\n")
+        var blocks: [Block] = []
+        var prose: [String] = []
+        var code: [String]? = nil
+        var codeStart = 0, fenceLine = 0
+        var otherFence: String? = nil
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if code != nil {
+                if trimmed == "```" {
+                    blocks.append(.step(Step(number: blocks.filter { if case .step = $0 { true } else { false } }.count + 1,
+                                             source: code!.joined(separator: "\n"), firstLine: codeStart)))
+                    code = nil
+                } else {
+                    code!.append(line)
+                }
+                continue
+            }
+            if let fence = otherFence {
+                prose.append(line)
+                if trimmed == fence { otherFence = nil }
+                continue
+            }
+            if trimmed == "```swift" {
+                if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"))) }
+                prose = []
+                code = []
+                codeStart = index + 2
+                fenceLine = index + 1
+            } else if trimmed.hasPrefix("```") {
+                otherFence = "```"
+                prose.append(line)
+            } else {
+                prose.append(line)
+            }
+        }
+        if code != nil {
+            throw LabError(file: path, line: fenceLine, column: 1, message: "this ```swift block is never closed with ```",
+                           sourceLine: lines[fenceLine - 1])
+        }
+        if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"))) }
+        self.blocks = blocks
+        let heading = lines.first { $0.hasPrefix("# ") }
+        title = heading.map { String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
+            ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    /// The lab's short name: the file name without `.md`, used for its output folder.
+    public var name: String { URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
+}

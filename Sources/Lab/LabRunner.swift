@@ -1,0 +1,151 @@
+import Foundation
+import Report
+
+/// Runs a lab file step by step and writes its report.
+public struct LabRunner {
+    /// The lab file.
+    public var path: String
+    /// `-P NAME=VALUE` overrides.
+    public var overrides: [String: String]
+    /// Where reports go; each lab gets `<outputRoot>/<lab name>/index.html`.
+    public var outputRoot: String
+    /// Embed figures in the page instead of writing them beside it.
+    public var selfContained: Bool
+    /// Receives one line per step (and errors) for the console.
+    public var log: (String) -> Void
+
+    public init(path: String, overrides: [String: String] = [:], outputRoot: String = "output",
+                selfContained: Bool = false, log: @escaping (String) -> Void = { print($0) }) {
+        self.path = path
+        self.overrides = overrides
+        self.outputRoot = outputRoot
+        self.selfContained = selfContained
+        self.log = log
+    }
+
+    /// What a run produced.
+    public struct Outcome {
+        public var report: LabReport
+        /// The report's path, when it was written.
+        public var reportPath: String?
+        /// The first error, if the run failed.
+        public var error: LabError?
+    }
+
+    /// Evaluates the steps in order. A failing step still yields a report, with a banner linking to
+    /// it and the later steps marked as not run. With `writeReport` false nothing is written
+    /// (`lab check`).
+    public func run(writeReport: Bool = true) -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let file: LabFile
+        do {
+            file = try LabFile(path: path)
+        } catch {
+            let failure = error as? LabError ?? LabError(file: path, line: 1, column: 1, message: "\(error)")
+            log(failure.description)
+            let report = LabReport(title: URL(fileURLWithPath: path).lastPathComponent, sourcePath: path,
+                                   metadata: metadata(parameters: [], seed: nil, seconds: 0), blocks: [],
+                                   failure: ReportFailure(stepNumber: nil, message: failure.description))
+            return Outcome(report: report, reportPath: writeReport ? write(report, labName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent) : nil, error: failure)
+        }
+        var firstError: LabError?
+        var resolved: [String: Value] = [:]
+        do {
+            resolved = try file.resolveOverrides(overrides)
+        } catch {
+            firstError = error as? LabError
+            log(firstError?.description ?? "\(error)")
+        }
+        let environment = Environment(file: file, overrides: resolved)
+        let steps = file.steps
+        var blocks: [ReportBlock] = []
+        var heading = file.title
+        for block in file.blocks {
+            switch block {
+            case .prose(let text):
+                blocks.append(.prose(text))
+                if let last = text.components(separatedBy: "\n").last(where: { $0.hasPrefix("#") }) {
+                    heading = last.drop(while: { $0 == "#" || $0 == " " }).trimmingCharacters(in: .whitespaces)
+                }
+            case .step(let step):
+                let code = Highlighter.tokens(step.source)
+                guard firstError == nil else {
+                    blocks.append(.step(StepReport(number: step.number, code: code, status: .notRun, outputs: [], line: step.firstLine)))
+                    continue
+                }
+                environment.outputs = []
+                let stepStart = clock.now
+                var status: StepReport.Status
+                do {
+                    try Evaluator(step: step, environment: environment).run()
+                    status = .ran(seconds: seconds(clock.now - stepStart), cached: false)
+                } catch {
+                    let failure = error as? LabError ?? LabError(file: path, line: step.firstLine, column: 1, message: "\(error)")
+                    firstError = failure
+                    status = .failed(seconds: seconds(clock.now - stepStart))
+                }
+                let time = String(format: "%.1f s", seconds(clock.now - stepStart))
+                log("Step \(step.number)/\(steps.count) · \(heading) · \(time)")
+                if case .failed = status, let firstError { log(firstError.description) }
+                blocks.append(.step(StepReport(number: step.number, code: code, status: status, outputs: environment.outputs, line: step.firstLine)))
+            }
+        }
+        let parameters = file.parameters.map { p in
+            ReportParameter(name: p.name, value: resolved[p.name]?.printed ?? p.literal, comment: p.comment, overridden: resolved[p.name] != nil)
+        }
+        let failedStep = blocks.compactMap { block -> Int? in
+            if case .step(let s) = block, case .failed = s.status { s.number } else { nil }
+        }.first
+        let report = LabReport(
+            title: file.title, sourcePath: path,
+            metadata: metadata(parameters: parameters, seed: environment.seed, seconds: seconds(clock.now - start)),
+            blocks: blocks, failure: firstError.map { ReportFailure(stepNumber: failedStep, message: $0.description) })
+        let written = writeReport ? write(report, labName: file.name) : nil
+        return Outcome(report: report, reportPath: written, error: firstError)
+    }
+
+    private func metadata(parameters: [ReportParameter], seed: Int?, seconds: Double) -> RunMetadata {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return RunMetadata(date: formatter.string(from: Date()), machine: MachineDescription.current,
+                           seed: seed, parameters: parameters, totalSeconds: seconds)
+    }
+
+    /// Writes `index.html` through a temporary file and a rename, so an earlier good report is
+    /// never replaced by half a page. Returns the path, or nil (after logging) when writing failed.
+    private func write(_ report: LabReport, labName: String) -> String? {
+        let folder = (outputRoot as NSString).appendingPathComponent(labName)
+        let target = (folder as NSString).appendingPathComponent("index.html")
+        let temporary = target + ".partial"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(report.html(selfContained: selfContained).utf8).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            return target
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            log("\(target): cannot write the report (\(error.localizedDescription))")
+            return nil
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// A one-line description of this computer for report headers.
+enum MachineDescription {
+    static var current: String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        var model = "CPU"
+        if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+           let name = line.split(separator: ":", maxSplits: 1).last {
+            model = name.trimmingCharacters(in: .whitespaces)
+        }
+        return "\(model), \(cores) cores, \(String(format: "%.0f", memory)) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+    }
+}

@@ -1,0 +1,56 @@
+import NeuralNet
+
+/// A value in a lab's DSL.
+enum Value {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+    case array([Value])
+    case tensor(Tensor)
+    case model(Sequential)
+    case layer(any Layer)
+    case activation(Activation)
+    case padding(Padding)
+    case void
+
+    /// The type's name in error messages.
+    var typeName: String {
+        switch self {
+        case .int: "Int"
+        case .double: "Double"
+        case .string: "String"
+        case .bool: "Bool"
+        case .array: "Array"
+        case .tensor: "Tensor"
+        case .model: "Sequential"
+        case .layer(let layer): layer.typeName
+        case .activation: "Activation"
+        case .padding: "Padding"
+        case .void: "nothing"
+        }
+    }
+
+    /// How the value prints.
+    var printed: String {
+        switch self {
+        case .int(let v): String(v)
+        case .double(let v): Self.format(v)
+        case .string(let v): v
+        case .bool(let v): String(v)
+        case .array(let values): "[" + values.map(\.printed).joined(separator: ", ") + "]"
+        case .tensor(let t): "(" + t.shape.map(String.init).joined(separator: ", ") + ")"
+        case .model(let m): "Sequential(\"\(m.name)\")"
+        case .layer(let l): "\(l.typeName)()"
+        case .activation(let a): "." + a.kerasName
+        case .padding(let p): "." + p.rawValue
+        case .void: "()"
+        }
+    }
+
+    /// A double printed the way Swift prints it, without trailing noise (2e-4 → 0.0002).
+    static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) + ".0" }
+        return String(value)
+    }
+}

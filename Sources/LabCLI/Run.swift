@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Lab
+
+extension LabCommand {
+    /// `lab run FILE`: evaluates a lab and writes its HTML report.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs a lab file and writes its report under output/.")
+
+        @Argument(help: "The lab file, e.g. labs/07-2-simple-gan.md.")
+        var file: String
+
+        @Option(name: .customShort("P"), help: ArgumentHelp("Overrides a parameter of the lab, e.g. -P EPOCHS=5.", valueName: "NAME=VALUE"))
+        var parameters: [String] = []
+
+        @Option(help: "The folder that receives the reports.")
+        var out = "output"
+
+        @Flag(help: "Embed the figures in the page instead of writing them beside it.")
+        var selfContained = false
+
+        func validate() throws { _ = try overrides(parameters) }
+
+        func run() throws {
+            let outcome = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained).run()
+            if let path = outcome.reportPath { print("report: \(path)") }
+            if outcome.error != nil { throw ExitCode(1) }
+        }
+    }
+
+    /// `lab check FILE`: evaluates every step without writing a report.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Parses and evaluates every step of a lab without writing a report.")
+
+        @Argument(help: "The lab file.")
+        var file: String
+
+        @Option(name: .customShort("P"), help: ArgumentHelp("Overrides a parameter of the lab.", valueName: "NAME=VALUE"))
+        var parameters: [String] = []
+
+        func run() throws {
+            let outcome = LabRunner(path: file, overrides: try overrides(parameters)).run(writeReport: false)
+            if outcome.error != nil { throw ExitCode(1) }
+            print("\(file): ok")
+        }
+    }
+
+    /// `lab params FILE`: the lab's parameters with their defaults and comments.
+    struct Params: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lists a lab's parameters with their defaults and comments.")
+
+        @Argument(help: "The lab file.")
+        var file: String
+
+        func run() throws {
+            do {
+                let parameters = try LabFile(path: file).parameters
+                let width = parameters.map(\.name.count).max() ?? 0
+                for p in parameters {
+                    let padded = p.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    print("\(padded)  = \(p.literal)  (\(p.type))" + (p.comment.isEmpty ? "" : "  // \(p.comment)"))
+                }
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// `lab list`: the labs under `labs/` with their titles.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lists the labs under labs/ with their titles.")
+
+        @Option(help: "The folder of lab files.")
+        var folder = "labs"
+
+        func run() throws {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            let labs = names.filter { $0.hasSuffix(".md") }.sorted()
+            guard !labs.isEmpty else {
+                print("no labs in \(folder)/")
+                return
+            }
+            for name in labs {
+                let path = (folder as NSString).appendingPathComponent(name)
+                let title = (try? LabFile(path: path).title) ?? "(unreadable)"
+                print("\(path)  \(title)")
+            }
+        }
+    }
+}
+
+/// `NAME=VALUE` strings as a dictionary; a malformed one is a usage error.
+func overrides(_ items: [String]) throws -> [String: String] {
+    var result: [String: String] = [:]
+    for item in items {
+        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ValidationError("-P expects NAME=VALUE, got '\(item)'")
+        }
+        result[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+    }
+    return result
+}

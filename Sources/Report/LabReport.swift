@@ -1,0 +1,164 @@
+/// Everything a lab report shows, as plain values: the report is a pure function of this.
+public struct LabReport: Sendable {
+    /// The lab's title (its first `#` heading).
+    public var title: String
+    /// The lab file's path as the student gave it.
+    public var sourcePath: String
+    /// When, where and with what the run happened.
+    public var metadata: RunMetadata
+    /// The lab's prose and steps, in file order.
+    public var blocks: [ReportBlock]
+    /// The step that failed and why, if one did.
+    public var failure: ReportFailure?
+
+    public init(title: String, sourcePath: String, metadata: RunMetadata, blocks: [ReportBlock], failure: ReportFailure? = nil) {
+        self.title = title
+        self.sourcePath = sourcePath
+        self.metadata = metadata
+        self.blocks = blocks
+        self.failure = failure
+    }
+}
+
+/// The facts of a run.
+public struct RunMetadata: Sendable {
+    public var date: String
+    public var machine: String
+    /// The data set actually used, in words.
+    public var dataset: String?
+    public var seed: Int?
+    public var parameters: [ReportParameter]
+    public var totalSeconds: Double
+
+    public init(date: String, machine: String, dataset: String? = nil, seed: Int? = nil,
+                parameters: [ReportParameter] = [], totalSeconds: Double = 0) {
+        self.date = date
+        self.machine = machine
+        self.dataset = dataset
+        self.seed = seed
+        self.parameters = parameters
+        self.totalSeconds = totalSeconds
+    }
+}
+
+/// One lab parameter as the run used it.
+public struct ReportParameter: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var comment: String
+    /// True when `-P` replaced the file's value.
+    public var overridden: Bool
+
+    public init(name: String, value: String, comment: String, overridden: Bool) {
+        self.name = name
+        self.value = value
+        self.comment = comment
+        self.overridden = overridden
+    }
+}
+
+/// A piece of the lab: prose or a step.
+public enum ReportBlock: Sendable {
+    /// Markdown prose.
+    case prose(String)
+    case step(StepReport)
+}
+
+/// What happened to one step.
+public struct StepReport: Sendable {
+    public enum Status: Sendable, Equatable {
+        /// Ran in the given seconds; `cached` when its results came from the cache.
+        case ran(seconds: Double, cached: Bool)
+        case failed(seconds: Double)
+        case notRun
+    }
+
+    /// 1-based position among the steps.
+    public var number: Int
+    /// The step's source, split into highlighted tokens.
+    public var code: [CodeToken]
+    public var status: Status
+    public var outputs: [StepOutput]
+    /// The line of the step's first code line in the lab file.
+    public var line: Int
+
+    public init(number: Int, code: [CodeToken], status: Status, outputs: [StepOutput], line: Int) {
+        self.number = number
+        self.code = code
+        self.status = status
+        self.outputs = outputs
+        self.line = line
+    }
+}
+
+/// A piece of source text and how to colour it.
+public struct CodeToken: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case plain, keyword, number, string, comment, type, call
+    }
+
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, _ kind: Kind) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// Something a step produced.
+public enum StepOutput: Sendable, Equatable {
+    /// Printed text.
+    case text(String)
+    /// A table, such as a model summary.
+    case table(TableOutput)
+    /// A picture beside the report (or embedded, for self-contained reports).
+    case figure(FigureOutput)
+}
+
+/// A table with a caption and footer lines.
+public struct TableOutput: Sendable, Equatable {
+    public var caption: String
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns to align right (numbers).
+    public var numericColumns: Set<Int>
+    public var footer: [String]
+
+    public init(caption: String, headers: [String], rows: [[String]], numericColumns: Set<Int> = [], footer: [String] = []) {
+        self.caption = caption
+        self.headers = headers
+        self.rows = rows
+        self.numericColumns = numericColumns
+        self.footer = footer
+    }
+}
+
+/// A figure file.
+public struct FigureOutput: Sendable, Equatable {
+    /// The file name beside `index.html`.
+    public var fileName: String
+    /// Alternative text and caption.
+    public var caption: String
+    /// The PNG bytes, for self-contained reports.
+    public var data: [UInt8]?
+
+    public init(fileName: String, caption: String, data: [UInt8]? = nil) {
+        self.fileName = fileName
+        self.caption = caption
+        self.data = data
+    }
+}
+
+/// Why the run stopped.
+public struct ReportFailure: Sendable, Equatable {
+    /// The step that failed, or nil when the lab could not be read at all.
+    public var stepNumber: Int?
+    /// `file:line:column: error: message`, with the source line and a caret.
+    public var message: String
+
+    public init(stepNumber: Int?, message: String) {
+        self.stepNumber = stepNumber
+        self.message = message
+    }
+}
