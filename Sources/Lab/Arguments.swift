@@ -89,7 +89,8 @@ struct Arguments {
     subscript(label: String) -> Value { values[label]! }
 
     func int(_ key: String) -> Int { if case .int(let v) = value(key) { v } else { 0 } }
-    func float(_ key: String) -> Float { if case .double(let v) = value(key) { Float(v) } else { 0 } }
+    func float(_ key: String) -> Float { Float(double(key)) }
+    func double(_ key: String) -> Double { if case .double(let v) = value(key) { v } else { 0 } }
     func string(_ key: String) -> String { if case .string(let v) = value(key) { v } else { "" } }
     func bool(_ key: String) -> Bool { if case .bool(let v) = value(key) { v } else { false } }
     func ints(_ key: String) -> [Int] {

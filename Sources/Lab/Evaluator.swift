@@ -1,3 +1,4 @@
+import Datasets
 import NeuralNet
 import Report
 import SwiftOperators
@@ -13,9 +14,34 @@ final class Environment {
     var seed: Int?
     /// What the current step has produced so far.
     var outputs: [StepOutput] = []
+    /// Figures of the whole run, numbered in order, with their file names.
+    var figureCount = 0
+    /// `--data`, for the data search.
+    var dataFolder: String?
+    /// The data set actually used, for the report header.
+    var datasetDescription: String?
+    /// Training progress for the console.
+    var progress: ((GANProgress) -> Void)?
+    /// Asked after every batch: true stops training (Ctrl-C).
+    var interruption: (() -> Bool)?
     let file: LabFile
     /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
     let overrides: [String: Value]
+
+    /// Adds printed text to the current step's output, joining consecutive prints into one block.
+    func print(_ text: String) {
+        if case .text(let previous)? = outputs.last {
+            outputs[outputs.count - 1] = .text(previous + "\n" + text)
+        } else {
+            outputs.append(.text(text))
+        }
+    }
+
+    /// Adds a figure to the current step's output.
+    func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
+        figureCount += 1
+        outputs.append(.figure(FigureOutput(fileName: String(format: "figure-%02d.%@", figureCount, fileExtension), caption: caption, data: bytes)))
+    }
 
     init(file: LabFile, overrides: [String: Value]) {
         self.file = file
@@ -112,9 +138,16 @@ struct Evaluator {
         }
         let sequence = try evaluate(loop.sequence)
         guard case .array(let values) = sequence else { throw error(at: loop.sequence, "a for loop needs an array or a range, got \(sequence.typeName)") }
-        let saved = environment.bindings[name]
-        defer { environment.bindings[name] = saved }
+        // The loop variable and the names declared in the body live for one iteration only.
+        let outer = environment.bindings, outerConstants = environment.constants
+        defer {
+            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
+            environment.bindings[name] = outer[name]
+            environment.constants = outerConstants
+        }
         for value in values {
+            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
+            environment.constants = outerConstants
             environment.bindings[name] = value
             for item in loop.body.statements { _ = try evaluate(item.item) }
         }
@@ -190,6 +223,9 @@ struct Evaluator {
             // Implicit members: activations and paddings, as in `activation: .tanh`.
             if let activation = Vocabulary.activations[name] { return .activation(activation) }
             if let padding = Padding(rawValue: name) { return .padding(padding) }
+            if let split = MNIST.Split(rawValue: name) { return .split(split) }
+            if name == "minusOneToOne" { return .pixelRange(.minusOneToOne) }
+            if name == "zeroToOne" { return .pixelRange(.zeroToOne) }
             throw error(at: member, "unknown option '.\(name)'" + suggestion(name, in: Array(Vocabulary.activations.keys) + ["same", "valid"]))
         }
         let value = try evaluate(base)
@@ -199,6 +235,21 @@ struct Evaluator {
         case (.array(let a), "count"): return .int(a.count)
         case (.model(let m), "parameterCount"): return .int(m.parameterCount)
         case (.model(let m), "name"): return .string(m.name)
+        case (.tensor(let t), "min"): return .double(Double(t.range?.min ?? 0))
+        case (.tensor(let t), "max"): return .double(Double(t.range?.max ?? 0))
+        case (.tensor(let t), "values"): return .array(t.scalars.map { .double(Double($0)) })
+        case (.dataset(let d), "count"): return .int(d.count)
+        case (.dataset(let d), "labels"): return .array(d.labels.map(Value.int))
+        case (.history(let h), "generatorLosses"): return .array(h.generatorLosses.map { .double(Double($0)) })
+        case (.history(let h), "discriminatorLosses"): return .array(h.discriminatorLosses.map { .double(Double($0)) })
+        case (.history(let h), "epochSeconds"): return .array(h.epochSeconds.map(Value.double))
+        case (.history(let h), "completedEpochs"): return .int(h.completedEpochs)
+        case (.array(let a), "last"):
+            guard let last = a.last else { throw error(at: member.declName, "the array is empty: it has no last element") }
+            return last
+        case (.array(let a), "first"):
+            guard let first = a.first else { throw error(at: member.declName, "the array is empty: it has no first element") }
+            return first
         default:
             throw error(at: member.declName, "\(value.typeName) has no property '\(name)'")
         }

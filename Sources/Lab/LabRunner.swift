@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Report
 
 /// Runs a lab file step by step and writes its report.
@@ -13,6 +14,12 @@ public struct LabRunner {
     public var selfContained: Bool
     /// Receives one line per step (and errors) for the console.
     public var log: (String) -> Void
+    /// `--data`: where to look for data first.
+    public var dataFolder: String?
+    /// Answers true once the user asked to stop (Ctrl-C); checked after every training batch.
+    public var interrupted: () -> Bool = { false }
+    /// Receives training progress (epoch, batch, losses) for a live console line.
+    public var progress: ((GANProgress) -> Void)?
 
     public init(path: String, overrides: [String: String] = [:], outputRoot: String = "output",
                 selfContained: Bool = false, log: @escaping (String) -> Void = { print($0) }) {
@@ -58,6 +65,9 @@ public struct LabRunner {
             log(firstError?.description ?? "\(error)")
         }
         let environment = Environment(file: file, overrides: resolved)
+        environment.dataFolder = dataFolder
+        environment.interruption = interrupted
+        environment.progress = progress
         let steps = file.steps
         var blocks: [ReportBlock] = []
         var heading = file.title
@@ -80,6 +90,10 @@ public struct LabRunner {
                 do {
                     try Evaluator(step: step, environment: environment).run()
                     status = .ran(seconds: seconds(clock.now - stepStart), cached: false)
+                    if interrupted() {
+                        firstError = LabError(file: path, line: step.firstLine, column: 1,
+                                              message: "interrupted (Ctrl-C) during step \(step.number); this report shows the work done so far")
+                    }
                 } catch {
                     let failure = error as? LabError ?? LabError(file: path, line: step.firstLine, column: 1, message: "\(error)")
                     firstError = failure
@@ -97,9 +111,11 @@ public struct LabRunner {
         let failedStep = blocks.compactMap { block -> Int? in
             if case .step(let s) = block, case .failed = s.status { s.number } else { nil }
         }.first
+        var facts = metadata(parameters: parameters, seed: environment.seed, seconds: seconds(clock.now - start))
+        facts.dataset = environment.datasetDescription
         let report = LabReport(
             title: file.title, sourcePath: path,
-            metadata: metadata(parameters: parameters, seed: environment.seed, seconds: seconds(clock.now - start)),
+            metadata: facts,
             blocks: blocks, failure: firstError.map { ReportFailure(stepNumber: failedStep, message: $0.description) })
         let written = writeReport ? write(report, labName: file.name) : nil
         return Outcome(report: report, reportPath: written, error: firstError)
@@ -120,6 +136,16 @@ public struct LabRunner {
         let temporary = target + ".partial"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if !selfContained {
+                for case .step(let step) in report.blocks {
+                    for case .figure(let figure) in step.outputs {
+                        guard let data = figure.data else { continue }
+                        let figurePath = (folder as NSString).appendingPathComponent(figure.fileName)
+                        try Data(data).write(to: URL(fileURLWithPath: figurePath + ".partial"))
+                        guard rename(figurePath + ".partial", figurePath) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                    }
+                }
+            }
             try Data(report.html(selfContained: selfContained).utf8).write(to: URL(fileURLWithPath: temporary))
             guard rename(temporary, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
             return target

@@ -1,3 +1,4 @@
+import Datasets
 import NeuralNet
 
 /// A value in a lab's DSL.
@@ -12,6 +13,13 @@ enum Value {
     case layer(any Layer)
     case activation(Activation)
     case padding(Padding)
+    case dataset(ImageDataset)
+    case split(MNIST.Split)
+    case pixelRange(PixelRange)
+    case loss(BinaryCrossentropy)
+    case optimizer(any Optimizer)
+    case gan(GAN)
+    case history(GANHistory)
     case void
 
     /// The type's name in error messages.
@@ -27,6 +35,13 @@ enum Value {
         case .layer(let layer): layer.typeName
         case .activation: "Activation"
         case .padding: "Padding"
+        case .dataset: "Dataset"
+        case .split: "Split"
+        case .pixelRange: "PixelRange"
+        case .loss: "BinaryCrossentropy"
+        case .optimizer(let o): String(describing: type(of: o))
+        case .gan: "GAN"
+        case .history: "History"
         case .void: "nothing"
         }
     }
@@ -44,6 +59,13 @@ enum Value {
         case .layer(let l): "\(l.typeName)()"
         case .activation(let a): "." + a.kerasName
         case .padding(let p): "." + p.rawValue
+        case .dataset(let d): d.name
+        case .split(let s): "." + s.rawValue
+        case .pixelRange(let r): r == .minusOneToOne ? ".minusOneToOne" : ".zeroToOne"
+        case .loss: "BinaryCrossentropy()"
+        case .optimizer(let o): "\(type(of: o))(learningRate: \(o.learningRate))"
+        case .gan: "GAN"
+        case .history(let h): "History(\(h.completedEpochs) epochs)"
         case .void: "()"
         }
     }
@@ -51,6 +73,8 @@ enum Value {
     /// A double printed the way Swift prints it, without trailing noise (2e-4 → 0.0002).
     static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) + ".0" }
+        // Values computed in Float print as the Float they are (0.6626696, not 0.6626695990562439).
+        if Double(Float(value)) == value { return String(Float(value)) }
         return String(value)
     }
 }

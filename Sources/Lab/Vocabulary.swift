@@ -22,7 +22,7 @@ enum Vocabulary {
             return .void
         }),
         "print": ([.init(nil, .any, .string(""))], { args, _, evaluator in
-            evaluator.environment.outputs.append(.text(args[0].printed))
+            evaluator.environment.print(args[0].printed)
             return .void
         }),
         "randomNormal": ([.init(nil, .intArray), .init("mean", .number, .double(0)), .init("standardDeviation", .number, .double(1))], { args, call, evaluator in
@@ -69,12 +69,25 @@ enum Vocabulary {
         "Sequential": ([.init(nil, .string), .init("input", .intArray)], { args, call, evaluator in
             try sequential(name: args.string("#0"), input: args.ints("input"), call, evaluator)
         }),
-        "log": ([.init(nil, .number)], { args, _, _ in .double(Foundation.log(Double(args.float("#0")))) }),
-        "exp": ([.init(nil, .number)], { args, _, _ in .double(Foundation.exp(Double(args.float("#0")))) }),
-        "sqrt": ([.init(nil, .number)], { args, _, _ in .double(Double(args.float("#0")).squareRoot()) }),
+        "min": ([.init(nil, .any), .init(nil, .any)], { args, call, evaluator in try extremum(args, call, evaluator, smallest: true) }),
+        "max": ([.init(nil, .any), .init(nil, .any)], { args, call, evaluator in try extremum(args, call, evaluator, smallest: false) }),
+        "format": ([.init(nil, .number), .init("decimals", .int, .int(4))], { args, call, evaluator in
+            let decimals = args.int("decimals")
+            guard (0...12).contains(decimals) else { throw evaluator.error(at: call, "format expects 0 to 12 decimals, got \(decimals)") }
+            guard case .double(let value) = args[0] else { return .string("") }
+            return .string(String(format: "%.\(decimals)f", value))
+        }),
+        "log": ([.init(nil, .number)], { args, _, _ in .double(Foundation.log(args.double("#0"))) }),
+        "exp": ([.init(nil, .number)], { args, _, _ in .double(Foundation.exp(args.double("#0"))) }),
+        "sqrt": ([.init(nil, .number)], { args, _, _ in .double(args.double("#0").squareRoot()) }),
     ] }
 
-    static var functionNames: [String] { Array(functions.keys) }
+    static var functionNames: [String] { Array(allFunctions.keys) }
+
+    /// Every function of the vocabulary.
+    static var allFunctions: [String: ([ParameterSpec], Implementation)] {
+        functions.merging(trainingFunctions) { a, _ in a }.merging(figureFunctions) { a, _ in a }
+    }
 
     private static var convolutionSpecs: [ParameterSpec] { [
         .init(nil, .int), .init("kernelSize", .int), .init("strides", .int, .int(1)), .init("padding", .padding, .padding(.valid)),
@@ -98,7 +111,7 @@ enum Vocabulary {
                 throw evaluator.error(at: call, failure.message)
             }
         }
-        guard let (specs, implementation) = functions[name] else {
+        guard let (specs, implementation) = allFunctions[name] else {
             throw evaluator.error(at: call.calledExpression, "unknown function '\(name)'" + suggestion(name, in: functionNames))
         }
         if call.trailingClosure != nil && name != "Sequential" {
@@ -116,6 +129,7 @@ enum Vocabulary {
             evaluator.environment.outputs.append(.table(summaryTable(model.summary())))
             return .void
         default:
+            if let result = try trainingMethod(name, on: value, call, evaluator) { return result }
             throw evaluator.error(at: member.declName, "\(value.typeName) has no method '\(name)()'"
                 + suggestion(name, in: value.typeName == "Sequential" ? ["summary"] : []))
         }
@@ -143,6 +157,18 @@ enum Vocabulary {
             let culprit = zip(layers, layerNodes).first { failure.message.contains($0.0.name + " ") || failure.message.contains("\($0.0.typeName) expects") }
             if let node = culprit?.1 { throw evaluator.error(at: node, failure.message) }
             throw evaluator.error(at: call, failure.message)
+        }
+    }
+
+    /// `min(a, b)` / `max(a, b)`: whole numbers stay whole.
+    private static func extremum(_ args: Arguments, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator, smallest: Bool) throws -> Value {
+        switch (args[0], args[1]) {
+        case (.int(let a), .int(let b)): return .int(smallest ? min(a, b) : max(a, b))
+        default:
+            guard let a = Operators.number(args[0]), let b = Operators.number(args[1]) else {
+                throw evaluator.error(at: call, "\(smallest ? "min" : "max") expects two numbers, got \(args[0].typeName) and \(args[1].typeName)")
+            }
+            return .double(smallest ? min(a, b) : max(a, b))
         }
     }
 

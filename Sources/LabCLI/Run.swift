@@ -19,10 +19,18 @@ extension LabCommand {
         @Flag(help: "Embed the figures in the page instead of writing them beside it.")
         var selfContained = false
 
+        @Option(help: "The folder holding MNIST (train-images-idx3-ubyte.gz, …); else LAB_DATA, data/mnist, ~/.cache/lab/mnist.")
+        var data: String?
+
         func validate() throws { _ = try overrides(parameters) }
 
         func run() throws {
-            let outcome = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained).run()
+            Interruption.install()
+            var runner = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained)
+            runner.dataFolder = data
+            runner.interrupted = { Interruption.requested }
+            runner.progress = ProgressLine.report
+            let outcome = runner.run()
             if let path = outcome.reportPath { print("report: \(path)") }
             if outcome.error != nil { throw ExitCode(1) }
         }

@@ -51,6 +51,35 @@ public enum PNG {
         }
     }
 
+    /// The PNG file bytes of `image`, encoded in memory.
+    public static func encode(_ image: PixelImage) throws -> [UInt8] {
+        var control = png_image()
+        control.version = UInt32(PNG_IMAGE_VERSION)
+        control.width = UInt32(image.width)
+        control.height = UInt32(image.height)
+        control.format = format(channels: image.channels)
+        var size = 0
+        // First call measures, second writes.
+        let measured = image.bytes.withUnsafeBytes { bytes in
+            png_image_write_to_memory(&control, nil, &size, 0, bytes.baseAddress, Int32(image.width * image.channels), nil)
+        }
+        guard measured != 0 else {
+            png_image_free(&control)
+            throw ImageFileError(path: "(memory)", problem: "cannot encode PNG")
+        }
+        var output = [UInt8](repeating: 0, count: size)
+        let written = output.withUnsafeMutableBytes { out in
+            image.bytes.withUnsafeBytes { bytes in
+                png_image_write_to_memory(&control, out.baseAddress, &size, 0, bytes.baseAddress, Int32(image.width * image.channels), nil)
+            }
+        }
+        guard written != 0 else {
+            png_image_free(&control)
+            throw ImageFileError(path: "(memory)", problem: "cannot encode PNG")
+        }
+        return Array(output.prefix(size))
+    }
+
     /// Writes a canvas as an RGBA PNG (RGB when every pixel is opaque).
     public static func write(_ canvas: Canvas, to path: String) throws {
         try write(canvas.pixelImage(), to: path)

@@ -115,6 +115,8 @@ import Testing
         var canvas = Canvas(width: 4, height: 2)
         canvas.set(1, 1, Color(red: 1, green: 0, blue: 0))
         try PNG.write(canvas, to: folder + "/canvas.png")
+        let inMemory = try PNG.encode(canvas.pixelImage())
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/canvas.png")) == Data(inMemory), "memory and file encodings agree")
         let back = try PNG.read(folder + "/canvas.png", channels: 4)
         #expect(back.bytes == canvas.pixels)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains("partial") })

@@ -1,0 +1,91 @@
+import Foundation
+import NeuralNet
+import Raster
+import Report
+import SwiftSyntax
+
+extension Vocabulary {
+    /// Image grids, the chapter's loss charts and the training animation; each adds a figure to
+    /// the step's output.
+    static var figureFunctions: [String: ([ParameterSpec], Implementation)] { [
+        "imageGrid": ([.init(nil, .any), .init("rows", .int), .init("columns", .int), .init("captions", .any, .array([])),
+                       .init("title", .string, .string("")), .init("vmin", .number, .double(-1)), .init("vmax", .number, .double(1)),
+                       .init("scale", .int, .int(3))], { args, call, evaluator in
+            let (images, side, labels) = try gridImages(args[0], call, evaluator)
+            // Captions: the given strings, or a data set's labels when `captions: true`.
+            var captions: [String]? = nil
+            switch args["captions"] {
+            case .array(let items) where !items.isEmpty: captions = items.map(\.printed)
+            case .bool(true): captions = labels?.map(String.init)
+            default: break
+            }
+            let grid = ImageGrid(images: images, imageWidth: side, imageHeight: side, rows: args.int("rows"), columns: args.int("columns"),
+                                 vmin: args.float("vmin"), vmax: args.float("vmax"), scale: args.int("scale"), padding: 6,
+                                 captions: captions, title: args.string("title").isEmpty ? nil : args.string("title"))
+            if let problem = grid.validate() { throw evaluator.error(at: call, "imageGrid: \(problem)") }
+            try addFigure(grid.render(), caption: args.string("title"), call, evaluator)
+            return .void
+        }),
+        "lossChart": ([.init(nil, .any), .init("title", .string, .string("Simple GAN training"))], { args, call, evaluator in
+            guard case .history(let history) = args[0], history.completedEpochs > 0 else {
+                throw evaluator.error(at: call, "lossChart expects the history of a finished training run")
+            }
+            let epochs = (1...history.completedEpochs).map(Float.init)
+            let g = history.generatorLosses, d = history.discriminatorLosses
+            let loss = LineChart(
+                title: "GAN training loss", xLabel: "epoch", yLabel: "loss",
+                series: [LineSeries(x: epochs, y: g, label: "Generator", color: Color.tab10[0], marker: .circle, markerSize: 5),
+                         LineSeries(x: epochs, y: d, label: "Discriminator", color: Color.tab10[3], marker: .square, markerSize: 5)],
+                referenceLines: [ReferenceLine(y: Float(Foundation.log(2.0)), label: "ln 2 = 0.693")])
+            let ratio = LineChart(
+                title: "G/D loss ratio", xLabel: "epoch", yLabel: "G loss / D loss",
+                series: [LineSeries(x: epochs, y: zip(g, d).map { $1 > 0 ? $0 / $1 : 0 }, color: Color.tab10[2], marker: .triangleUp, markerSize: 6)],
+                referenceLines: [ReferenceLine(y: 1, label: "G/D = 1.0")])
+            let figure = Figure(title: args.string("title"), panels: [loss, ratio]).render().canvas
+            try addFigure(figure, caption: args.string("title"), call, evaluator)
+            return .void
+        }),
+        "animation": ([.init(nil, .any), .init("title", .string, .string(""))], { args, call, evaluator in
+            guard case .history(let history) = args[0], history.completedEpochs > 0 else {
+                throw evaluator.error(at: call, "animation expects the history of a finished training run")
+            }
+            var frames: [Canvas] = []
+            for (index, samples) in history.epochSamples.enumerated() {
+                let (images, side, _) = try gridImages(.tensor(samples), call, evaluator)
+                let count = min(images.count, 16)
+                frames.append(ImageGrid(images: Array(images.prefix(count)), imageWidth: side, imageHeight: side, rows: 4, columns: 4,
+                                        vmin: -1, vmax: 1, scale: 3, padding: 6, title: "epoch \(index + 1)").render())
+            }
+            var gif = AnimatedGIF(width: frames[0].width, height: frames[0].height)
+            for frame in frames { gif.append(frame, delay: 40) }
+            evaluator.environment.addFigure(bytes: gif.encoded(), extension: "gif",
+                                            caption: args.string("title").isEmpty ? "training progress" : args.string("title"))
+            return .void
+        }),
+    ] }
+
+    /// The images of a tensor `[n, 784]` or `[n, h, w, 1]` (square) or of a data set, with its labels.
+    static func gridImages(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> ([[Float]], Int, [Int]?) {
+        let tensor: Tensor
+        var labels: [Int]? = nil
+        switch value {
+        case .tensor(let t): tensor = t
+        case .dataset(let d): tensor = d.images; labels = d.labels
+        default: throw evaluator.error(at: call, "expects images (a Tensor or a Dataset), got \(value.typeName)")
+        }
+        let item = tensor.itemSize
+        let side = Int(Double(item).squareRoot())
+        guard side * side == item else {
+            throw evaluator.error(at: call, "expects square gray images, got items of shape \(Array(tensor.shape.dropFirst()))")
+        }
+        return ((0..<tensor.batchSize).map { Array(tensor.scalars[($0 * item)..<(($0 + 1) * item)]) }, side, labels)
+    }
+
+    static func addFigure(_ canvas: Canvas, caption: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws {
+        do {
+            evaluator.environment.addFigure(bytes: try PNG.encode(canvas.pixelImage()), extension: "png", caption: caption)
+        } catch {
+            throw evaluator.error(at: call, "cannot encode the figure (\(error))")
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Raster
+import Report
+import SwiftSyntax
+
+extension Vocabulary {
+    /// Data, losses, optimizers, GAN training.
+    static var trainingFunctions: [String: ([ParameterSpec], Implementation)] { [
+        "MNIST": ([.init("split", .any, .split(.train)), .init("path", .string, .string(""))], { args, call, evaluator in
+            guard case .split(let split) = args["split"] else {
+                throw evaluator.error(at: call, "MNIST expects split: .train or .test")
+            }
+            let path = args.string("path")
+            if !path.isEmpty, path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+                throw evaluator.error(at: call, "a lab may name a data folder only below the current directory, not '\(path)'; pass --data instead")
+            }
+            do {
+                let search = DataSearch(labPath: path.isEmpty ? nil : path, option: evaluator.environment.dataFolder)
+                let folder = try search.locateMNIST(split: split)
+                let dataset = try MNIST.load(from: folder, split: split)
+                evaluator.environment.datasetDescription = "\(dataset.name) from \(folder)"
+                return .dataset(dataset)
+            } catch let failure as DatasetError {
+                throw evaluator.error(at: call, failure.description)
+            }
+        }),
+        "BinaryCrossentropy": ([.init("fromLogits", .bool, .bool(false)), .init("labelSmoothing", .number, .double(0))], { args, call, evaluator in
+            try wrap(call, evaluator) { .loss(try NeuralNet.BinaryCrossentropy(fromLogits: args.bool("fromLogits"), labelSmoothing: args.float("labelSmoothing"))) }
+        }),
+        "Adam": ([.init("learningRate", .number, .double(1e-3)), .init("beta1", .number, .double(0.9)), .init("beta2", .number, .double(0.999))], { args, call, evaluator in
+            try wrap(call, evaluator) { .optimizer(try NeuralNet.Adam(learningRate: args.float("learningRate"), beta1: args.float("beta1"), beta2: args.float("beta2"))) }
+        }),
+        "RMSprop": ([.init("learningRate", .number, .double(1e-3)), .init("rho", .number, .double(0.9))], { args, call, evaluator in
+            try wrap(call, evaluator) { .optimizer(try NeuralNet.RMSprop(learningRate: args.float("learningRate"), rho: args.float("rho"))) }
+        }),
+        "SGD": ([.init("learningRate", .number, .double(0.01)), .init("momentum", .number, .double(0))], { args, call, evaluator in
+            try wrap(call, evaluator) { .optimizer(try NeuralNet.SGD(learningRate: args.float("learningRate"), momentum: args.float("momentum"))) }
+        }),
+        "GAN": ([.init("generator", .any), .init("discriminator", .any), .init("generatorOptimizer", .any),
+                 .init("discriminatorOptimizer", .any), .init("loss", .any)], { args, call, evaluator in
+            guard case .model(let g) = args["generator"], case .model(let d) = args["discriminator"] else {
+                throw evaluator.error(at: call, "GAN expects Sequential models for generator: and discriminator:")
+            }
+            guard case .optimizer(let go) = args["generatorOptimizer"], case .optimizer(let dopt) = args["discriminatorOptimizer"] else {
+                throw evaluator.error(at: call, "GAN expects optimizers such as Adam(…) for generatorOptimizer: and discriminatorOptimizer:")
+            }
+            guard case .loss(let loss) = args["loss"] else { throw evaluator.error(at: call, "GAN expects loss: BinaryCrossentropy()") }
+            return try wrap(call, evaluator) {
+                .gan(try NeuralNet.GAN(generator: g, discriminator: d, generatorOptimizer: go, discriminatorOptimizer: dopt,
+                                       loss: loss, random: evaluator.environment.random))
+            }
+        }),
+    ] }
+
+    /// Turns a library error into a located one.
+    static func wrap(_ call: FunctionCallExprSyntax, _ evaluator: Evaluator, _ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let failure as NeuralNetError {
+            throw evaluator.error(at: call, failure.message)
+        } catch let failure as DivergenceError {
+            throw evaluator.error(at: call, failure.description)
+        } catch let failure as DatasetError {
+            throw evaluator.error(at: call, failure.description)
+        }
+    }
+
+    /// Methods of data sets, tensors, GANs and histories.
+    static func trainingMethod(_ name: String, on value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value? {
+        switch (value, name) {
+        case (.dataset(let data), "scaled"):
+            let args = try Arguments(call, function: "scaled", specs: [.init("to", .any)], evaluator)
+            guard case .pixelRange(let range) = args["to"] else { throw evaluator.error(at: call, "scaled expects to: .minusOneToOne or .zeroToOne") }
+            return .dataset(data.scaled(to: range))
+        case (.dataset(let data), "flattened"):
+            _ = try Arguments(call, function: "flattened", specs: [], evaluator)
+            return .tensor(data.flattenedImages)
+        case (.dataset(let data), "images"):
+            _ = try Arguments(call, function: "images", specs: [], evaluator)
+            return .tensor(data.images)
+        case (.dataset(let data), "prefix"):
+            let args = try Arguments(call, function: "prefix", specs: [.init(nil, .int)], evaluator)
+            return try wrap(call, evaluator) { .dataset(try data.prefix(args.int("#0"))) }
+        case (.dataset(let data), "examples"):
+            let args = try Arguments(call, function: "examples", specs: [.init("of", .intArray), .init("occurrence", .intArray)], evaluator)
+            guard args.ints("of").count == args.ints("occurrence").count else {
+                throw evaluator.error(at: call, "examples needs one occurrence per label")
+            }
+            return try wrap(call, evaluator) { .dataset(try data.examples(of: args.ints("of"), occurrence: args.ints("occurrence"))) }
+        case (.gan(let gan), "train"):
+            return try train(gan, call, evaluator)
+        case (.history(let history), "samples"):
+            let args = try Arguments(call, function: "samples", specs: [.init("epoch", .int)], evaluator)
+            let epoch = args.int("epoch")
+            guard (1...max(history.completedEpochs, 1)).contains(epoch), history.completedEpochs > 0 else {
+                throw evaluator.error(at: call, "samples(epoch:) takes an epoch from 1 to \(history.completedEpochs), got \(epoch)")
+            }
+            return .tensor(history.epochSamples[epoch - 1])
+        default:
+            return nil
+        }
+    }
+
+    /// `gan.train(data, epochs:, batchSize:, …)`: trains, logs one line per epoch to the step's
+    /// output and a progress line to the console, and returns the history.
+    private static func train(_ gan: NeuralNet.GAN, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
+        let args = try Arguments(call, function: "train", specs: [
+            .init(nil, .tensor), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
+            .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
+        ], evaluator)
+        guard case .tensor(let data) = args[0] else { return .void }
+        let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
+                                         discriminatorSteps: args.int("discriminatorSteps"))
+        let environment = evaluator.environment
+        let epochs = args.int("epochs")
+        let monitor = gan.noise(count: 16)
+        let history = try wrap(call, evaluator) {
+            .history(try gan.train(
+                on: data, epochs: epochs, batchSize: args.int("batchSize"), options: options, monitorNoise: monitor,
+                shouldStop: { environment.interruption?() ?? false },
+                progress: { environment.progress?($0) }))
+        }
+        guard case .history(let result) = history else { return history }
+        var total = 0.0
+        for epoch in 0..<result.completedEpochs {
+            total += result.epochSeconds[epoch]
+            environment.print(String(
+                format: "에포크 %2d/%d | G: %.4f | D: %.4f | %.1f초", epoch + 1, epochs,
+                result.generatorLosses[epoch], result.discriminatorLosses[epoch], total))
+        }
+        if result.wasInterrupted { environment.print("학습이 중단되었습니다 (interrupted) after \(result.completedEpochs) epochs") }
+        return history
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import NeuralNet
+
+/// Ctrl-C during a run: the first press asks training to stop after the current batch so that the
+/// report of the work so far is written; a second press ends the program at once.
+enum Interruption {
+    nonisolated(unsafe) private static var count: sig_atomic_t = 0
+
+    static var requested: Bool { count > 0 }
+
+    static func install() {
+        signal(SIGINT) { _ in
+            Interruption.count += 1
+            if Interruption.count > 1 { _exit(130) }
+        }
+    }
+}
+
+/// The live training line on a terminal (rewritten in place), or one plain line per epoch when
+/// the output is a file or a pipe.
+enum ProgressLine {
+    nonisolated(unsafe) private static var started = ContinuousClock.now
+    private static let isTerminal = isatty(STDOUT_FILENO) != 0
+
+    static func report(_ p: GANProgress) {
+        if p.epoch == 1 && p.batch == 1 { started = .now }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let done = Double((p.epoch - 1) * p.batches + p.batch), total = Double(p.epochs * p.batches)
+        let eta = seconds / done * (total - done)
+        let line = String(format: "  epoch %d/%d · batch %d/%d · G %.4f · D %.4f · ETA %.0f s",
+                          p.epoch, p.epochs, p.batch, p.batches, p.losses.generator, p.losses.discriminator, eta)
+        if isTerminal {
+            FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K" + (p.epoch == p.epochs && p.batch == p.batches ? "\n" : "")).utf8))
+        } else if p.batch == p.batches {
+            print(line)
+        }
+    }
+}
