@@ -153,6 +153,37 @@ struct Evaluator {
         }
     }
 
+    /// `if condition { … } else { … }`, with `else if` chains; conditions must be Bool.
+    private func runIf(_ choice: IfExprSyntax) throws {
+        var holds = true
+        for condition in choice.conditions {
+            guard case .expression(let expression) = condition.condition else {
+                throw error(at: condition, "unsupported syntax: only plain Bool conditions, as in 'if EPOCHS > 10'")
+            }
+            let value = try evaluate(expression)
+            guard case .bool(let truth) = value else { throw error(at: expression, "an if condition must be Bool, got \(value.typeName)") }
+            holds = holds && truth
+        }
+        if holds {
+            try runScoped(choice.body.statements)
+        } else if let alternative = choice.elseBody {
+            switch alternative {
+            case .ifExpr(let next): try runIf(next)
+            case .codeBlock(let block): try runScoped(block.statements)
+            }
+        }
+    }
+
+    /// Runs statements whose declarations end with the block.
+    private func runScoped(_ statements: CodeBlockItemListSyntax) throws {
+        let outer = environment.bindings, outerConstants = environment.constants
+        defer {
+            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
+            environment.constants = outerConstants
+        }
+        for item in statements { _ = try evaluate(item.item) }
+    }
+
     // MARK: Expressions
 
     func evaluate(_ expression: ExprSyntax) throws -> Value {
@@ -196,6 +227,9 @@ struct Evaluator {
             return try memberValue(member)
         case .functionCallExpr(let call):
             return try Vocabulary.call(call, self)
+        case .ifExpr(let choice):
+            try runIf(choice)
+            return .void
         default:
             throw error(at: expression, "unsupported syntax '\(expression.trimmedDescription.prefix(40))'")
         }

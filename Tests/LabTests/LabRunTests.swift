@@ -41,7 +41,13 @@ import Testing
         let y = model(randomNormal([3, 4]))
         print(y.shape)
         for i in 1...2 {
-            print("loop \\(i * 10)")
+            if i == 1 {
+                print("loop \\(i * 10)")
+            } else if i > 5 {
+                print("never")
+            } else {
+                print("loop \\(i * 10)")
+            }
         }
         ```
         """
@@ -56,6 +62,11 @@ import Testing
         #expect(html.contains("units = 8, rate = 0.0002"))
         #expect(html.contains("Model: &quot;Tiny&quot;") && html.contains("dense_1 (Dense)") && html.contains("<td class=\"num\">9</td>"))
         #expect(html.contains("[3, 1]") && html.contains("loop 10") && html.contains("loop 20"))
+        let printed = outcome.report.blocks.flatMap { block -> [String] in
+            guard case .step(let step) = block else { return [] }
+            return step.outputs.compactMap { if case .text(let text) = $0 { text } else { nil } }
+        }.joined(separator: "\n")
+        #expect(printed.hasSuffix("[3, 1]\nloop 10\nloop 20"), "the else-if branch that does not hold is not run")
         #expect(html.contains("<h2>모델</h2>"), "prose rendered as Markdown")
         #expect(html.contains("<span class=\"comment\">// 은닉 유닛 수</span>"), "code highlighted from tokens")
         #expect(console.count == 2 && console[1].hasPrefix("Step 2/2 · 모델 · "))
