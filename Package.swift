@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Raster", dependencies: ["CPNG"]),
         .target(
             name: "Datasets",
-            dependencies: ["NeuralNet", "CZlib"]),
+            dependencies: ["NeuralNet", "Raster", "CZlib"]),
         .target(name: "Report", dependencies: [.product(name: "Ink", package: "Ink")]),
         .target(
             name: "Lab",
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Report"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport", "CZlib"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]
 )

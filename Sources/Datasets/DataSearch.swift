@@ -1,3 +1,4 @@
+import NeuralNet
 import Foundation
 
 /// Where MNIST-format data is looked for, in order: a folder the lab names; the `--data` option
@@ -36,5 +37,27 @@ public struct DataSearch: Sendable {
         throw DatasetError(path: "MNIST",
             "not found; looked in " + candidates.map { "'\($0)'" }.joined(separator: ", ")
                 + ". Put the four MNIST files in data/mnist, or pass --data FOLDER (or set LAB_DATA)")
+    }
+}
+
+extension DataSearch {
+    /// MNIST's `split` from the first folder that holds it, or, when none does and the lab did not
+    /// name a folder itself, the built-in generated digits with a notice that says so and how to
+    /// get MNIST. A folder the lab names must hold the data; damaged files are always an error.
+    public func loadMNISTOrBuiltIn(split: MNIST.Split, seed: UInt64 = 2024) throws -> (dataset: ImageDataset, notice: String?) {
+        if let folder = candidates.first(where: { MNIST.files(in: $0, split: split) != nil }) {
+            var dataset = try MNIST.load(from: folder, split: split)
+            dataset.name += " from \(folder)"
+            return (dataset, nil)
+        }
+        if labPath != nil { _ = try locateMNIST(split: split) }
+        let dataset = HandwrittenDigits.load(split: split, seed: seed)
+        let searched = candidates.map { "'\($0)'" }.joined(separator: ", ")
+        let count = groupThousands(dataset.count)
+        let notice = "MNIST was not found (looked in \(searched)), so this run uses lab's built-in generated "
+            + "handwritten digits instead: \(count) images drawn from pen strokes, not real MNIST. To use MNIST, "
+            + "run `lab data fetch mnist` (it downloads into '\(cacheFolder)'), put the four files in data/mnist, "
+            + "or pass --data FOLDER."
+        return (dataset, notice)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import NeuralNet
 import Report
@@ -18,6 +19,8 @@ final class Environment {
     var figureCount = 0
     /// `--data`, for the data search.
     var dataFolder: String?
+    /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
+    var processEnvironment = ProcessInfo.processInfo.environment
     /// The data set actually used, for the report header.
     var datasetDescription: String?
     /// Training progress for the console.
@@ -36,6 +39,21 @@ final class Environment {
             outputs.append(.text(text))
         }
     }
+
+    /// Records `dataset` as the run's data set (for the report header) and returns it as a value.
+    func using(_ dataset: ImageDataset) -> Value {
+        datasetDescription = dataset.name
+        return .dataset(dataset)
+    }
+
+    /// Adds a notice (a callout in the report, a line on the console) to the current step.
+    func notice(_ text: String) {
+        outputs.append(.notice(text))
+        log?("note: " + text)
+    }
+
+    /// Where notices go on the console.
+    var log: ((String) -> Void)?
 
     /// Adds a figure to the current step's output.
     func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
@@ -258,6 +276,7 @@ struct Evaluator {
             if let activation = Vocabulary.activations[name] { return .activation(activation) }
             if let padding = Padding(rawValue: name) { return .padding(padding) }
             if let split = MNIST.Split(rawValue: name) { return .split(split) }
+            if let color = ImageFolder.ColorMode(rawValue: name) { return .colorMode(color) }
             if name == "minusOneToOne" { return .pixelRange(.minusOneToOne) }
             if name == "zeroToOne" { return .pixelRange(.zeroToOne) }
             throw error(at: member, "unknown option '.\(name)'" + suggestion(name, in: Array(Vocabulary.activations.keys) + ["same", "valid"]))
@@ -273,6 +292,8 @@ struct Evaluator {
         case (.tensor(let t), "max"): return .double(Double(t.range?.max ?? 0))
         case (.tensor(let t), "values"): return .array(t.scalars.map { .double(Double($0)) })
         case (.dataset(let d), "count"): return .int(d.count)
+        case (.dataset(let d), "images"): return .tensor(d.images)
+        case (.dataset(let d), "name"): return .string(d.name)
         case (.dataset(let d), "labels"): return .array(d.labels.map(Value.int))
         case (.history(let h), "generatorLosses"): return .array(h.generatorLosses.map { .double(Double($0)) })
         case (.history(let h), "discriminatorLosses"): return .array(h.discriminatorLosses.map { .double(Double($0)) })

@@ -16,6 +16,8 @@ public struct LabRunner {
     public var log: (String) -> Void
     /// `--data`: where to look for data first.
     public var dataFolder: String?
+    /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
+    public var dataEnvironment = ProcessInfo.processInfo.environment
     /// Answers true once the user asked to stop (Ctrl-C); checked after every training batch.
     public var interrupted: () -> Bool = { false }
     /// Receives training progress (epoch, batch, losses) for a live console line.
@@ -66,6 +68,8 @@ public struct LabRunner {
         }
         let environment = Environment(file: file, overrides: resolved)
         environment.dataFolder = dataFolder
+        environment.log = log
+        environment.processEnvironment = dataEnvironment
         environment.interruption = interrupted
         environment.progress = progress
         let steps = file.steps

@@ -15,6 +15,7 @@ enum Value {
     case padding(Padding)
     case dataset(ImageDataset)
     case split(MNIST.Split)
+    case colorMode(ImageFolder.ColorMode)
     case pixelRange(PixelRange)
     case loss(BinaryCrossentropy)
     case optimizer(any Optimizer)
@@ -37,6 +38,7 @@ enum Value {
         case .padding: "Padding"
         case .dataset: "Dataset"
         case .split: "Split"
+        case .colorMode: "ColorMode"
         case .pixelRange: "PixelRange"
         case .loss: "BinaryCrossentropy"
         case .optimizer(let o): String(describing: type(of: o))
@@ -61,6 +63,7 @@ enum Value {
         case .padding(let p): "." + p.rawValue
         case .dataset(let d): d.name
         case .split(let s): "." + s.rawValue
+        case .colorMode(let c): "." + c.rawValue
         case .pixelRange(let r): r == .minusOneToOne ? ".minusOneToOne" : ".zeroToOne"
         case .loss: "BinaryCrossentropy()"
         case .optimizer(let o): "\(type(of: o))(learningRate: \(o.learningRate))"

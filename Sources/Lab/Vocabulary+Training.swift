@@ -12,18 +12,34 @@ extension Vocabulary {
             guard case .split(let split) = args["split"] else {
                 throw evaluator.error(at: call, "MNIST expects split: .train or .test")
             }
-            let path = args.string("path")
-            if !path.isEmpty, path.hasPrefix("/") || path.split(separator: "/").contains("..") {
-                throw evaluator.error(at: call, "a lab may name a data folder only below the current directory, not '\(path)'; pass --data instead")
+            let path = try labDataPath(args.string("path"), call, evaluator)
+            return try wrap(call, evaluator) {
+                let search = DataSearch(labPath: path.isEmpty ? nil : path, option: evaluator.environment.dataFolder,
+                                        environment: evaluator.environment.processEnvironment)
+                let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split)
+                if let notice { evaluator.environment.notice(notice) }
+                return evaluator.environment.using(dataset)
             }
-            do {
-                let search = DataSearch(labPath: path.isEmpty ? nil : path, option: evaluator.environment.dataFolder)
-                let folder = try search.locateMNIST(split: split)
-                let dataset = try MNIST.load(from: folder, split: split)
-                evaluator.environment.datasetDescription = "\(dataset.name) from \(folder)"
-                return .dataset(dataset)
-            } catch let failure as DatasetError {
-                throw evaluator.error(at: call, failure.description)
+        }),
+        "HandwrittenDigits": ([.init("split", .any, .split(.train)), .init("count", .int, .int(-1))], { args, call, evaluator in
+            guard case .split(let split) = args["split"] else {
+                throw evaluator.error(at: call, "HandwrittenDigits expects split: .train or .test")
+            }
+            let count = args.int("count")
+            guard count == -1 || count > 0 else { throw evaluator.error(at: call, "count must be positive, got \(count)") }
+            return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count == -1 ? nil : count))
+        }),
+        "CSVDigits": ([.init(nil, .string)], { args, call, evaluator in
+            let path = try labDataPath(args.string("#0"), call, evaluator)
+            return try wrap(call, evaluator) { evaluator.environment.using(try Datasets.CSVDigits.load(path)) }
+        }),
+        "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray))], { args, call, evaluator in
+            let path = try labDataPath(args.string("#0"), call, evaluator)
+            let size = args.ints("size")
+            guard size.count == 2 else { throw evaluator.error(at: call, "size: takes [height, width], got \(size)") }
+            guard case .colorMode(let color) = args["color"] else { throw evaluator.error(at: call, "color: takes .gray or .rgb") }
+            return try wrap(call, evaluator) {
+                evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color))
             }
         }),
         "BinaryCrossentropy": ([.init("fromLogits", .bool, .bool(false)), .init("labelSmoothing", .number, .double(0))], { args, call, evaluator in
@@ -54,6 +70,15 @@ extension Vocabulary {
         }),
     ] }
 
+    /// A data path a lab names: relative and below the current directory, so a lab from anyone
+    /// reads nothing else on the computer.
+    static func labDataPath(_ path: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> String {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.split(separator: "/").contains("..") {
+            throw evaluator.error(at: call, "a lab may read data only below the current directory, not '\(path)'; pass --data for MNIST elsewhere")
+        }
+        return path
+    }
+
     /// Turns a library error into a located one.
     static func wrap(_ call: FunctionCallExprSyntax, _ evaluator: Evaluator, _ body: () throws -> Value) throws -> Value {
         do {
@@ -77,9 +102,6 @@ extension Vocabulary {
         case (.dataset(let data), "flattened"):
             _ = try Arguments(call, function: "flattened", specs: [], evaluator)
             return .tensor(data.flattenedImages)
-        case (.dataset(let data), "images"):
-            _ = try Arguments(call, function: "images", specs: [], evaluator)
-            return .tensor(data.images)
         case (.dataset(let data), "prefix"):
             let args = try Arguments(call, function: "prefix", specs: [.init(nil, .int)], evaluator)
             return try wrap(call, evaluator) { .dataset(try data.prefix(args.int("#0"))) }

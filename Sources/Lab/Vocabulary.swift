@@ -114,6 +114,15 @@ enum Vocabulary {
         guard let (specs, implementation) = allFunctions[name] else {
             throw evaluator.error(at: call.calledExpression, "unknown function '\(name)'" + suggestion(name, in: functionNames))
         }
+        if name == "print" {
+            // As Swift's print: any number of values, separated by spaces.
+            if let labelled = call.arguments.first(where: { $0.label != nil }) {
+                throw evaluator.error(at: labelled, "print takes values without labels")
+            }
+            let values = try call.arguments.map { try evaluator.evaluate($0.expression).printed }
+            evaluator.environment.print(values.joined(separator: " "))
+            return .void
+        }
         if call.trailingClosure != nil && name != "Sequential" {
             throw evaluator.error(at: call.trailingClosure!, "\(name) takes no block")
         }

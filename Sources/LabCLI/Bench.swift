@@ -37,6 +37,18 @@ extension LabCommand {
             try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784])
             try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1])
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
+            timeBuiltInDigits()
+        }
+
+        /// Generates the built-in digits, both splits (70,000 images), and prints the time.
+        func timeBuiltInDigits() {
+            let clock = ContinuousClock()
+            let elapsed = clock.measure {
+                _ = HandwrittenDigits.load(split: .train)
+                _ = HandwrittenDigits.load(split: .test)
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            print("builtin-digits  \(fixed(seconds, 2)) s for 70,000 images")
         }
 
         /// Times full training steps of `gan` on a fixed random batch and prints one line.

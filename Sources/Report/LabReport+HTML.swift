@@ -86,6 +86,8 @@ extension LabReport {
             switch output {
             case .text(let text):
                 html += "<pre class=\"output\">\(escapeHTML(text))</pre>\n"
+            case .notice(let text):
+                html += "<p class=\"notice\">\(escapeHTML(text))</p>\n"
             case .table(let table):
                 html += tableHTML(table)
             case .figure(let figure):
@@ -132,6 +134,7 @@ extension LabReport {
         caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
         .overridden { background: #fff3cd; border-radius: 3px; padding: 0 .3rem; font-size: .8rem; }
         .banner { border-left: 5px solid var(--bad); background: #fdecea; padding: .6rem 1rem; margin: 1rem 0; }
+        .notice { border-left: 5px solid #ff7f0e; background: #fff4e5; padding: .5rem .8rem; margin: 0; border-top: 1px dashed var(--line); }
         .banner a { color: var(--bad); } .banner pre { white-space: pre-wrap; margin: .4rem 0 0; }
         .step { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; overflow: hidden; }
         .step.failed { border-color: var(--bad); } .step.not-run { opacity: .55; }

@@ -110,6 +110,9 @@ public struct CodeToken: Sendable, Equatable {
 public enum StepOutput: Sendable, Equatable {
     /// Printed text.
     case text(String)
+    /// Something the student should know about the run, such as which data set stood in for a
+    /// missing one; shown as a callout.
+    case notice(String)
     /// A table, such as a model summary.
     case table(TableOutput)
     /// A picture beside the report (or embedded, for self-contained reports).

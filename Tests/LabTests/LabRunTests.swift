@@ -5,16 +5,8 @@ import Testing
 
 /// Real runs of small lab files: reports, located errors, parameters.
 @Suite struct LabRunTests {
-    /// Writes `text` as a lab in a fresh folder and runs it there.
     func run(_ text: String, overrides: [String: String] = [:], write: Bool = true) throws -> (LabRunner.Outcome, String, [String]) {
-        let folder = NSTemporaryDirectory() + "lab-run-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = folder + "/tiny.md"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        var console: [String] = []
-        let outcome = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })
-            .run(writeReport: write)
-        return (outcome, folder, console)
+        try runLab(text, overrides: overrides, write: write)
     }
 
     static let tiny = """

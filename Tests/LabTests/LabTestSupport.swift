@@ -1,0 +1,17 @@
+import Foundation
+import Lab
+
+/// Writes `text` as a lab in a fresh temporary folder and runs it there; returns the outcome,
+/// the folder (for the caller to remove) and the console lines.
+func runLab(_ text: String, overrides: [String: String] = [:], write: Bool = true,
+            configure: (inout LabRunner) -> Void = { _ in }) throws -> (LabRunner.Outcome, String, [String]) {
+    let folder = NSTemporaryDirectory() + "lab-run-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/tiny.md"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    nonisolated(unsafe) var console: [String] = []
+    var runner = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })
+    configure(&runner)
+    let outcome = runner.run(writeReport: write)
+    return (outcome, folder, console)
+}
