@@ -11,6 +11,14 @@ public enum MNIST {
         var filePrefix: String { self == .train ? "train" : "t10k" }
     }
 
+    /// Every path `files(in:split:)` looks at, present or not (for noticing when data appears).
+    public static func probedPaths(in folder: String, split: Split) -> [String] {
+        let base = folder.hasSuffix("/") ? folder : folder + "/"
+        return ["images-idx3-ubyte", "labels-idx1-ubyte"].flatMap { kind in
+            ["\(base)\(split.filePrefix)-\(kind).gz", "\(base)\(split.filePrefix)-\(kind)"]
+        }
+    }
+
     /// The image and label files of `split` in `folder`, preferring the `.gz` form; nil when either is absent.
     public static func files(in folder: String, split: Split) -> (images: String, labels: String)? {
         func find(_ stem: String) -> String? {

@@ -7,66 +7,6 @@ import SwiftParser
 import SwiftParserDiagnostics
 import SwiftSyntax
 
-/// The state shared by the steps of one run, as in a notebook: later steps see earlier bindings.
-final class Environment {
-    var bindings: [String: Value] = [:]
-    var constants: Set<String> = []
-    var random = RandomGenerator(seed: 0)
-    var seed: Int?
-    /// What the current step has produced so far.
-    var outputs: [StepOutput] = []
-    /// Figures of the whole run, numbered in order, with their file names.
-    var figureCount = 0
-    /// `--data`, for the data search.
-    var dataFolder: String?
-    /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
-    var processEnvironment = ProcessInfo.processInfo.environment
-    /// The data set actually used, for the report header.
-    var datasetDescription: String?
-    /// Training progress for the console.
-    var progress: ((GANProgress) -> Void)?
-    /// Asked after every batch: true stops training (Ctrl-C).
-    var interruption: (() -> Bool)?
-    let file: LabFile
-    /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
-    let overrides: [String: Value]
-
-    /// Adds printed text to the current step's output, joining consecutive prints into one block.
-    func print(_ text: String) {
-        if case .text(let previous)? = outputs.last {
-            outputs[outputs.count - 1] = .text(previous + "\n" + text)
-        } else {
-            outputs.append(.text(text))
-        }
-    }
-
-    /// Records `dataset` as the run's data set (for the report header) and returns it as a value.
-    func using(_ dataset: ImageDataset) -> Value {
-        datasetDescription = dataset.name
-        return .dataset(dataset)
-    }
-
-    /// Adds a notice (a callout in the report, a line on the console) to the current step.
-    func notice(_ text: String) {
-        outputs.append(.notice(text))
-        log?("note: " + text)
-    }
-
-    /// Where notices go on the console.
-    var log: ((String) -> Void)?
-
-    /// Adds a figure to the current step's output.
-    func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
-        figureCount += 1
-        outputs.append(.figure(FigureOutput(fileName: String(format: "figure-%02d.%@", figureCount, fileExtension), caption: caption, data: bytes)))
-    }
-
-    init(file: LabFile, overrides: [String: Value]) {
-        self.file = file
-        self.overrides = overrides
-    }
-}
-
 /// Evaluates one step: parses it with SwiftParser, reports parser diagnostics at their place in
 /// the Markdown file, folds operators, then evaluates the supported subset of Swift one syntax
 /// kind at a time. Anything else is "unsupported syntax" at its location.

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NeuralNet
 import Report
@@ -20,6 +21,8 @@ public struct LabRunner {
     public var dataEnvironment = ProcessInfo.processInfo.environment
     /// Answers true once the user asked to stop (Ctrl-C); checked after every training batch.
     public var interrupted: () -> Bool = { false }
+    /// `--force`: run every step, ignoring cached results (the cache is rewritten).
+    public var force = false
     /// Receives training progress (epoch, batch, losses) for a live console line.
     public var progress: ((GANProgress) -> Void)?
 
@@ -42,8 +45,8 @@ public struct LabRunner {
     }
 
     /// Evaluates the steps in order. A failing step still yields a report, with a banner linking to
-    /// it and the later steps marked as not run. With `writeReport` false nothing is written
-    /// (`lab check`).
+    /// it and the later steps marked as not run. With `writeReport` false (`lab check`) nothing is
+    /// written, the cache is not used, and training runs on one batch only, to check shapes.
     public func run(writeReport: Bool = true) -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
@@ -58,6 +61,23 @@ public struct LabRunner {
                                    failure: ReportFailure(stepNumber: nil, message: failure.description))
             return Outcome(report: report, reportPath: writeReport ? write(report, labName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent) : nil, error: failure)
         }
+        let cache = writeReport ? StepCache(folder: ((outputRoot as NSString).appendingPathComponent(file.name) as NSString).appendingPathComponent(".cache")) : nil
+        // A cached step that does not replay as recorded is discarded and the run starts over;
+        // each restart removes an entry, so this ends.
+        var storedNow: Set<String> = []
+        while true {
+            if let outcome = attempt(file, cache: cache, checkOnly: !writeReport, clock: clock, start: start, storedNow: &storedNow) {
+                return outcome
+            }
+            log("cache: starting again without the discarded entry")
+        }
+    }
+
+    /// One pass over the steps; nil when a cached step failed to replay and was discarded.
+    /// `storedNow` holds the entries written by this run (in an earlier pass): their steps count as
+    /// run, not as cached.
+    private func attempt(_ file: LabFile, cache: StepCache?, checkOnly: Bool, clock: ContinuousClock,
+                         start: ContinuousClock.Instant, storedNow: inout Set<String>) -> Outcome? {
         var firstError: LabError?
         var resolved: [String: Value] = [:]
         do {
@@ -72,7 +92,12 @@ public struct LabRunner {
         environment.processEnvironment = dataEnvironment
         environment.interruption = interrupted
         environment.progress = progress
+        environment.checkOnly = checkOnly
         let steps = file.steps
+        let parameterText = file.parameters.map { "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)" }.joined(separator: "\n")
+        let dataPlaces = DataSearch(option: dataFolder, environment: dataEnvironment).candidates.joined(separator: "\n")
+        var digest = environment.stateDigest()
+        var usedKeys: Set<String> = []
         var blocks: [ReportBlock] = []
         var heading = file.title
         for block in file.blocks {
@@ -88,7 +113,33 @@ public struct LabRunner {
                     blocks.append(.step(StepReport(number: step.number, code: code, status: .notRun, outputs: [], line: step.firstLine)))
                     continue
                 }
-                environment.outputs = []
+                let key = MD5.hex(Array(["lab-step-cache-2", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
+                if let cached = cachedEntry(key, step: step, cache: cache) {
+                    // Replay: the step's code runs again to rebuild its bindings, but trainings are
+                    // taken from the entry; the resulting state must be the recorded one.
+                    environment.beginStep(step.number, replaying: cached.trainings)
+                    do {
+                        try Evaluator(step: step, environment: environment).run()
+                        guard environment.replayTrainings?.isEmpty == true else {
+                            throw CacheReplayMismatch(reason: "the step trains less often than when it was cached")
+                        }
+                        digest = environment.stateDigest()
+                        guard digest == cached.digestAfter else { throw CacheReplayMismatch(reason: "it leaves a different state") }
+                    } catch {
+                        log("cache: step \(step.number) discarded (\(error))")
+                        cache?.discard(key)
+                        return nil
+                    }
+                    environment.replayTrainings = nil
+                    usedKeys.insert(key)
+                    let ranNow = storedNow.contains(key)
+                    log("Step \(step.number)/\(steps.count) · \(heading) · "
+                        + (ranNow ? String(format: "%.1f s", cached.seconds) : "from cache (ran \(String(format: "%.1f s", cached.seconds)))"))
+                    blocks.append(.step(StepReport(number: step.number, code: code, status: .ran(seconds: cached.seconds, cached: !ranNow),
+                                                   outputs: cached.outputs, line: step.firstLine)))
+                    continue
+                }
+                environment.beginStep(step.number, replaying: nil)
                 let stepStart = clock.now
                 var status: StepReport.Status
                 do {
@@ -103,12 +154,25 @@ public struct LabRunner {
                     firstError = failure
                     status = .failed(seconds: seconds(clock.now - stepStart))
                 }
-                let time = String(format: "%.1f s", seconds(clock.now - stepStart))
-                log("Step \(step.number)/\(steps.count) · \(heading) · \(time)")
+                let elapsed = seconds(clock.now - stepStart)
+                log("Step \(step.number)/\(steps.count) · \(heading) · \(String(format: "%.1f s", elapsed))")
                 if case .failed = status, let firstError { log(firstError.description) }
                 blocks.append(.step(StepReport(number: step.number, code: code, status: status, outputs: environment.outputs, line: step.firstLine)))
+                if firstError == nil, let cache {
+                    digest = environment.stateDigest()
+                    let entry = CachedStep(key: key, seconds: elapsed, digestAfter: digest, datasetDescription: environment.datasetDescription,
+                                           outputs: environment.outputs, inputs: environment.inputs, trainings: environment.recordedTrainings)
+                    do {
+                        try cache.store(entry)
+                        usedKeys.insert(key)
+                        storedNow.insert(key)
+                    } catch {
+                        log("cache: cannot save step \(step.number) (\(error))")
+                    }
+                }
             }
         }
+        if firstError == nil { cache?.prune(keeping: usedKeys) }
         let parameters = file.parameters.map { p in
             ReportParameter(name: p.name, value: resolved[p.name]?.printed ?? p.literal, comment: p.comment, overridden: resolved[p.name] != nil)
         }
@@ -121,8 +185,22 @@ public struct LabRunner {
             title: file.title, sourcePath: path,
             metadata: facts,
             blocks: blocks, failure: firstError.map { ReportFailure(stepNumber: failedStep, message: $0.description) })
-        let written = writeReport ? write(report, labName: file.name) : nil
+        let written = checkOnly ? nil : write(report, labName: file.name)
         return Outcome(report: report, reportPath: written, error: firstError)
+    }
+
+    /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose
+    /// input files changed is ignored.
+    private func cachedEntry(_ key: String, step: LabFile.Step, cache: StepCache?) -> CachedStep? {
+        guard let cache, !force else { return nil }
+        do {
+            guard let entry = try cache.load(key) else { return nil }
+            return entry.inputs.allSatisfy(\.isCurrent) ? entry : nil
+        } catch {
+            log("cache: step \(step.number)'s entry is damaged (\(error)); running the step again")
+            cache.discard(key)
+            return nil
+        }
     }
 
     private func metadata(parameters: [ReportParameter], seed: Int?, seconds: Double) -> RunMetadata {
@@ -152,11 +230,20 @@ public struct LabRunner {
             }
             try Data(report.html(selfContained: selfContained).utf8).write(to: URL(fileURLWithPath: temporary))
             guard rename(temporary, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            removeStaleFigures(in: folder, keeping: selfContained ? [] : Set(report.figureFileNames))
             return target
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             log("\(target): cannot write the report (\(error.localizedDescription))")
             return nil
+        }
+    }
+
+    /// Deletes figure files of earlier runs that the new report no longer shows.
+    private func removeStaleFigures(in folder: String, keeping names: Set<String>) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix("figure-") && !names.contains(name) {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }
 

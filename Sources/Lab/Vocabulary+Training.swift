@@ -16,6 +16,7 @@ extension Vocabulary {
             return try wrap(call, evaluator) {
                 let search = DataSearch(labPath: path.isEmpty ? nil : path, option: evaluator.environment.dataFolder,
                                         environment: evaluator.environment.processEnvironment)
+                evaluator.environment.inputs += search.candidates.flatMap { MNIST.probedPaths(in: $0, split: split) }.map(InputFingerprint.file)
                 let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split)
                 if let notice { evaluator.environment.notice(notice) }
                 return evaluator.environment.using(dataset)
@@ -31,6 +32,7 @@ extension Vocabulary {
         }),
         "CSVDigits": ([.init(nil, .string)], { args, call, evaluator in
             let path = try labDataPath(args.string("#0"), call, evaluator)
+            evaluator.environment.inputs.append(.file(path))
             return try wrap(call, evaluator) { evaluator.environment.using(try Datasets.CSVDigits.load(path)) }
         }),
         "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray))], { args, call, evaluator in
@@ -38,6 +40,7 @@ extension Vocabulary {
             let size = args.ints("size")
             guard size.count == 2 else { throw evaluator.error(at: call, "size: takes [height, width], got \(size)") }
             guard case .colorMode(let color) = args["color"] else { throw evaluator.error(at: call, "color: takes .gray or .rgb") }
+            evaluator.environment.inputs.append(.folder(path))
             return try wrap(call, evaluator) {
                 evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color))
             }
@@ -138,11 +141,29 @@ extension Vocabulary {
         let environment = evaluator.environment
         let epochs = args.int("epochs")
         let monitor = gan.noise(count: 16)
-        let history = try wrap(call, evaluator) {
-            .history(try gan.train(
-                on: data, epochs: epochs, batchSize: args.int("batchSize"), options: options, monitorNoise: monitor,
-                shouldStop: { environment.interruption?() ?? false },
-                progress: { environment.progress?($0) }))
+        let history: Value
+        if var replay = environment.replayTrainings {
+            // A cached step: the recorded result and state instead of training again.
+            guard !replay.isEmpty else { throw CacheReplayMismatch(reason: "the step trains more often than when it was cached") }
+            let record = replay.removeFirst()
+            environment.replayTrainings = replay
+            do { try gan.restore(record.checkpoint) } catch { throw CacheReplayMismatch(reason: "\(error)") }
+            history = .history(record.history)
+        } else {
+            guard epochs > 0 else { throw evaluator.error(at: call, "epochs must be at least 1, got \(epochs)") }
+            // `lab check` trains on one batch only: enough to check every shape and setting.
+            let batchSize = args.int("batchSize")
+            let checking = environment.checkOnly && batchSize > 0
+            history = try wrap(call, evaluator) {
+                .history(try gan.train(
+                    on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
+                    batchSize: batchSize, options: options, monitorNoise: monitor,
+                    shouldStop: { environment.interruption?() ?? false },
+                    progress: { environment.progress?($0) }))
+            }
+            if case .history(let result) = history {
+                environment.recordedTrainings.append(TrainingRecord(history: result, checkpoint: gan.checkpoint()))
+            }
         }
         guard case .history(let result) = history else { return history }
         var total = 0.0

@@ -18,7 +18,7 @@ enum Vocabulary {
             let seed = args.int("#0")
             guard seed >= 0 else { throw evaluator.error(at: call, "seed expects a number ≥ 0, got \(seed)") }
             evaluator.environment.seed = seed
-            evaluator.environment.random = RandomGenerator(seed: UInt64(seed))
+            evaluator.environment.random.reseed(UInt64(seed))
             return .void
         }),
         "print": ([.init(nil, .any, .string(""))], { args, _, evaluator in

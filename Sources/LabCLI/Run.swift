@@ -19,6 +19,9 @@ extension LabCommand {
         @Flag(help: "Embed the figures in the page instead of writing them beside it.")
         var selfContained = false
 
+        @Flag(help: "Run every step again, ignoring the results cached under output/<lab>/.cache/.")
+        var force = false
+
         @Option(help: "The folder holding MNIST (train-images-idx3-ubyte.gz, …); else LAB_DATA, data/mnist, ~/.cache/lab/mnist.")
         var data: String?
 
@@ -28,6 +31,7 @@ extension LabCommand {
             Interruption.install()
             var runner = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained)
             runner.dataFolder = data
+            runner.force = force
             runner.interrupted = { Interruption.requested }
             runner.progress = ProgressLine.report
             let outcome = runner.run()
@@ -38,7 +42,8 @@ extension LabCommand {
 
     /// `lab check FILE`: evaluates every step without writing a report.
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Parses and evaluates every step of a lab without writing a report.")
+        static let configuration = CommandConfiguration(
+            abstract: "Checks every step of a lab (names, labels, types, shapes) without writing a report; training runs one batch only.")
 
         @Argument(help: "The lab file.")
         var file: String
@@ -46,8 +51,13 @@ extension LabCommand {
         @Option(name: .customShort("P"), help: ArgumentHelp("Overrides a parameter of the lab.", valueName: "NAME=VALUE"))
         var parameters: [String] = []
 
+        @Option(help: "The folder holding MNIST, as for lab run.")
+        var data: String?
+
         func run() throws {
-            let outcome = LabRunner(path: file, overrides: try overrides(parameters)).run(writeReport: false)
+            var runner = LabRunner(path: file, overrides: try overrides(parameters))
+            runner.dataFolder = data
+            let outcome = runner.run(writeReport: false)
             if outcome.error != nil { throw ExitCode(1) }
             print("\(file): ok")
         }

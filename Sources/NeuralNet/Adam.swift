@@ -26,6 +26,15 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
     }
 
+    public func saveState(for parameters: [Parameter]) -> OptimizerSnapshot {
+        OptimizerSnapshot(iterations: iterations, arrays: state.save(for: parameters, count: 2))
+    }
+
+    public func restoreState(_ snapshot: OptimizerSnapshot, for parameters: [Parameter]) throws {
+        try state.restore(snapshot.arrays, for: parameters, count: 2, optimizer: "Adam")
+        iterations = snapshot.iterations
+    }
+
     public func update(_ parameters: [Parameter]) {
         iterations += 1
         let t = Float(iterations)

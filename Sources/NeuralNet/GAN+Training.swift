@@ -14,6 +14,9 @@ public struct GANHistory: Sendable {
 
     /// The number of finished epochs.
     public var completedEpochs: Int { generatorLosses.count }
+
+    /// An empty history (no epochs yet).
+    public init() {}
 }
 
 /// Where a run is, reported after every batch.

@@ -16,6 +16,14 @@ public final class RMSprop: Optimizer {
         self.epsilon = epsilon
     }
 
+    public func saveState(for parameters: [Parameter]) -> OptimizerSnapshot {
+        OptimizerSnapshot(iterations: 0, arrays: state.save(for: parameters, count: 1))
+    }
+
+    public func restoreState(_ snapshot: OptimizerSnapshot, for parameters: [Parameter]) throws {
+        try state.restore(snapshot.arrays, for: parameters, count: 1, optimizer: "RMSprop")
+    }
+
     public func update(_ parameters: [Parameter]) {
         let (rate, keep, take, eps) = (learningRate, rho, 1 - rho, epsilon)
         for parameter in parameters where parameter.isTrainable {

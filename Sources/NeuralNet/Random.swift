@@ -22,12 +22,40 @@ public final class RandomGenerator: RandomNumberGenerator {
         state = (next(), next(), next(), next())
     }
 
+    /// Starts this generator's sequence over from `seed`, as a new generator with that seed would;
+    /// everything holding this generator (layers, a GAN) follows the new sequence.
+    public func reseed(_ seed: UInt64) {
+        savedState = RandomGenerator(seed: seed).savedState
+    }
+
     /// A generator that will produce the same sequence as this one from here on.
     public func copy() -> RandomGenerator {
         let twin = RandomGenerator(seed: 0)
         twin.state = state
         twin.spareNormal = spareNormal
         return twin
+    }
+
+    /// The generator's whole state: four words of xoshiro256** and the kept normal deviate (its
+    /// bit pattern, or nil). Restoring it continues the sequence exactly where it was saved.
+    public var savedState: SavedState {
+        get { SavedState(words: [state.0, state.1, state.2, state.3], spareNormal: spareNormal?.bitPattern) }
+        set {
+            precondition(newValue.words.count == 4, "a saved RandomGenerator state has 4 words")
+            state = (newValue.words[0], newValue.words[1], newValue.words[2], newValue.words[3])
+            spareNormal = newValue.spareNormal.map(Float.init(bitPattern:))
+        }
+    }
+
+    /// See `savedState`.
+    public struct SavedState: Sendable, Equatable {
+        public var words: [UInt64]
+        public var spareNormal: UInt32?
+
+        public init(words: [UInt64], spareNormal: UInt32?) {
+            self.words = words
+            self.spareNormal = spareNormal
+        }
     }
 
     /// The next 64 random bits.

@@ -13,6 +13,14 @@ public final class SGD: Optimizer {
         self.momentum = momentum
     }
 
+    public func saveState(for parameters: [Parameter]) -> OptimizerSnapshot {
+        OptimizerSnapshot(iterations: 0, arrays: state.save(for: parameters, count: 1))
+    }
+
+    public func restoreState(_ snapshot: OptimizerSnapshot, for parameters: [Parameter]) throws {
+        try state.restore(snapshot.arrays, for: parameters, count: 1, optimizer: "SGD")
+    }
+
     public func update(_ parameters: [Parameter]) {
         let (rate, mu) = (learningRate, momentum)
         for parameter in parameters where parameter.isTrainable {

@@ -20,6 +20,16 @@ public struct LabReport: Sendable {
     }
 }
 
+extension LabReport {
+    /// The file names of every figure the report shows.
+    public var figureFileNames: [String] {
+        blocks.flatMap { block -> [String] in
+            guard case .step(let step) = block else { return [] }
+            return step.outputs.compactMap { if case .figure(let figure) = $0 { figure.fileName } else { nil } }
+        }
+    }
+}
+
 /// The facts of a run.
 public struct RunMetadata: Sendable {
     public var date: String

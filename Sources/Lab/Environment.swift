@@ -1,0 +1,98 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Report
+
+/// The state shared by the steps of one run, as in a notebook: later steps see earlier bindings.
+final class Environment {
+    var bindings: [String: Value] = [:]
+    var constants: Set<String> = []
+    /// The run's one random generator: `seed(n)` reseeds it in place, so models, dropout layers
+    /// and GANs built before or after share one sequence (and one state for the cache to save).
+    let random = RandomGenerator(seed: 0)
+    var seed: Int?
+    /// What the current step has produced so far.
+    var outputs: [StepOutput] = []
+    /// The step being evaluated (1-based), for figure file names.
+    var stepNumber = 0
+    /// Figures of the current step so far.
+    private var stepFigureCount = 0
+    /// While a cached step is replayed: the recorded trainings, taken in order instead of training
+    /// again. Nil when steps run for real.
+    var replayTrainings: [TrainingRecord]?
+    /// The trainings of the current step (recorded for the cache when it runs for real).
+    var recordedTrainings: [TrainingRecord] = []
+    /// The files the current step read or looked for, for the cache to check next time.
+    var inputs: [InputFingerprint] = []
+    /// `lab check`: trainings run one batch, only to check that the shapes fit.
+    var checkOnly = false
+    /// True while replaying: notices are not logged again.
+    var isReplaying: Bool { replayTrainings != nil }
+    /// `--data`, for the data search.
+    var dataFolder: String?
+    /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
+    var processEnvironment = ProcessInfo.processInfo.environment
+    /// The data set actually used, for the report header.
+    var datasetDescription: String?
+    /// Training progress for the console.
+    var progress: ((GANProgress) -> Void)?
+    /// Asked after every batch: true stops training (Ctrl-C).
+    var interruption: (() -> Bool)?
+    let file: LabFile
+    /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
+    let overrides: [String: Value]
+
+    /// Adds printed text to the current step's output, joining consecutive prints into one block.
+    func print(_ text: String) {
+        if case .text(let previous)? = outputs.last {
+            outputs[outputs.count - 1] = .text(previous + "\n" + text)
+        } else {
+            outputs.append(.text(text))
+        }
+    }
+
+    /// Records `dataset` as the run's data set (for the report header) and returns it as a value.
+    func using(_ dataset: ImageDataset) -> Value {
+        datasetDescription = dataset.name
+        return .dataset(dataset)
+    }
+
+    /// Adds a notice (a callout in the report, a line on the console) to the current step.
+    func notice(_ text: String) {
+        outputs.append(.notice(text))
+        if !isReplaying { log?("note: " + text) }
+    }
+
+    /// Where notices go on the console.
+    var log: ((String) -> Void)?
+
+    /// Adds a figure to the current step's output.
+    /// Files are named by step and position (`figure-03-2.png`), so a step's figures keep their
+    /// names whether or not the steps around it came from the cache.
+    func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
+        stepFigureCount += 1
+        let name = String(format: "figure-%02d-%d.%@", stepNumber, stepFigureCount, fileExtension)
+        outputs.append(.figure(FigureOutput(fileName: name, caption: caption, data: bytes)))
+    }
+
+    /// Clears the per-step records before step `number` runs or is replayed.
+    func beginStep(_ number: Int, replaying trainings: [TrainingRecord]?) {
+        stepNumber = number
+        stepFigureCount = 0
+        outputs = []
+        recordedTrainings = []
+        inputs = []
+        replayTrainings = trainings
+    }
+
+    init(file: LabFile, overrides: [String: Value]) {
+        self.file = file
+        self.overrides = overrides
+    }
+}
+
+/// One `gan.train(…)` call as the cache keeps it: the history and the GAN's state afterwards.
+struct TrainingRecord {
+    var history: GANHistory
+    var checkpoint: GANCheckpoint
+}

@@ -1,0 +1,205 @@
+import Foundation
+@testable import Lab
+import Report
+import Testing
+
+/// The step cache: hits, misses, invalidation, damaged entries, and that a cached run computes
+/// exactly what a fresh one does.
+@Suite struct LabCacheTests {
+    static let lab = """
+        # 캐시 실습
+
+        ```swift
+        let EPOCHS = 2   // 에포크
+        seed(11)
+        ```
+
+        ## 데이터
+
+        ```swift
+        let digits = HandwrittenDigits(split: .test, count: 96)
+        let x = digits.scaled(to: .minusOneToOne).flattened()
+        ```
+
+        ## 모델과 학습
+
+        ```swift
+        let g = Sequential("G", input: [8]) {
+            Dense(16)
+            BatchNormalization()
+            LeakyReLU(alpha: 0.2)
+            Dense(784, activation: .tanh)
+        }
+        let d = Sequential("D", input: [784]) {
+            Dense(16)
+            LeakyReLU(alpha: 0.2)
+            Dropout(0.3)
+            Dense(1, activation: .sigmoid)
+        }
+        let gan = GAN(generator: g, discriminator: d, generatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
+                      discriminatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5), loss: BinaryCrossentropy())
+        let history = gan.train(x, epochs: EPOCHS, batchSize: 32)
+        ```
+
+        ## 확인
+
+        ```swift
+        print("epochs: \\(history.completedEpochs)")
+        ```
+
+        ## 결과
+
+        ```swift
+        let after = g(randomNormal([2, 8]), training: false)
+        print("after: \\(after.values.first)")
+        imageGrid(after, rows: 1, columns: 2, title: "after")
+        ```
+        """
+
+    /// Runs `text` as `cache.md` in `folder`; returns the outcome and the console lines.
+    func run(_ text: String, in folder: String, overrides: [String: String] = [:], force: Bool = false) throws -> (LabRunner.Outcome, [String]) {
+        let path = folder + "/cache.md"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        nonisolated(unsafe) var console: [String] = []
+        var runner = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })
+        runner.force = force
+        return (runner.run(), console)
+    }
+
+    func statuses(_ outcome: LabRunner.Outcome) -> [String] {
+        outcome.report.blocks.compactMap { block in
+            guard case .step(let step) = block else { return nil }
+            switch step.status {
+            case .ran(_, let cached): return cached ? "cached" : "ran"
+            case .failed: return "failed"
+            case .notRun: return "not run"
+            }
+        }
+    }
+
+    func outputs(_ outcome: LabRunner.Outcome) -> [[StepOutput]] {
+        outcome.report.blocks.compactMap { if case .step(let step) = $0 { step.outputs } else { nil } }
+    }
+
+    func folder() throws -> String {
+        let folder = NSTemporaryDirectory() + "lab-cache-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aSecondRunComesFromTheCacheAndEditsRerunOnlyWhatTheyTouch() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (first, _) = try run(Self.lab, in: folder)
+        #expect(first.error == nil && statuses(first) == ["ran", "ran", "ran", "ran", "ran"])
+        let cacheFolder = folder + "/output/cache/.cache"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cacheFolder).filter { $0.hasSuffix(".step") }.count == 5)
+
+        let (second, console) = try run(Self.lab, in: folder)
+        #expect(statuses(second) == ["cached", "cached", "cached", "cached", "cached"])
+        #expect(outputs(second) == outputs(first))
+        #expect(console.filter { $0.contains("from cache (ran ") }.count == 5)
+        let html = try String(contentsOfFile: try #require(second.reportPath), encoding: .utf8)
+        #expect(html.contains("캐시"), "the report says which steps came from the cache")
+
+        // Only the last (plotting) step changed: it alone runs, on the trained weights restored
+        // from the cache, and prints what a fresh run prints.
+        let edited = Self.lab.replacingOccurrences(of: "title: \"after\"", with: "title: \"after training\"")
+        let (third, _) = try run(edited, in: folder)
+        #expect(statuses(third) == ["cached", "cached", "cached", "cached", "ran"])
+        let (fresh, _) = try run(edited, in: folder, force: true)
+        #expect(statuses(fresh) == ["ran", "ran", "ran", "ran", "ran"])
+        #expect(outputs(third).last?.first == outputs(fresh).last?.first)
+        #expect(outputs(third).last?.first == outputs(first).last?.first)
+
+        // A step in the middle that changes no state: later steps stay cached.
+        let middle = edited.replacingOccurrences(of: "print(\"epochs: \\(history.completedEpochs)\")",
+                                                 with: "print(\"완료한 에포크: \\(history.completedEpochs)\")")
+        let (fourth, _) = try run(middle, in: folder)
+        #expect(statuses(fourth) == ["cached", "cached", "cached", "ran", "cached"])
+
+        // A parameter changes every step's key.
+        let (fifth, _) = try run(middle, in: folder, overrides: ["EPOCHS": "1"])
+        #expect(statuses(fifth) == ["ran", "ran", "ran", "ran", "ran"])
+        #expect(outputs(fifth)[3] == [.text("완료한 에포크: 1")])
+    }
+
+    @Test func aDamagedEntryIsDiscardedAndTheStepRunsAgain() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (first, _) = try run(Self.lab, in: folder)
+        let cacheFolder = folder + "/output/cache/.cache"
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cacheFolder).filter { $0.hasSuffix(".step") }
+        // Damage the training step's entry (the largest) in the middle.
+        let largest = try #require(entries.max { a, b in
+            (try? Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + a)).count) ?? 0
+                < (try? Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + b)).count) ?? 0
+        })
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + largest)))
+        bytes[bytes.count / 2] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: cacheFolder + "/" + largest))
+        let (second, console) = try run(Self.lab, in: folder)
+        #expect(statuses(second) == ["cached", "cached", "ran", "cached", "cached"])
+        #expect(console.contains { $0.contains("entry is damaged (checksum mismatch") })
+        // The same results (the training log differs only in its wall-clock times).
+        #expect(outputs(second).enumerated().filter { $0.offset != 2 }.map(\.element)
+            == outputs(first).enumerated().filter { $0.offset != 2 }.map(\.element))
+
+        // A truncated entry is refused too.
+        let truncated = try [UInt8](Data(contentsOf: URL(fileURLWithPath: cacheFolder + "/" + largest)))
+        try Data(truncated.prefix(100)).write(to: URL(fileURLWithPath: cacheFolder + "/" + largest))
+        let (third, _) = try run(Self.lab, in: folder)
+        #expect(statuses(third) == ["cached", "cached", "ran", "cached", "cached"])
+    }
+
+    @Test func anEntryThatDoesNotReplayAsRecordedIsDiscarded() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (first, _) = try run(Self.lab, in: folder)
+        // Rewrite every entry with a wrong recorded state but a valid checksum.
+        let cache = StepCache(folder: folder + "/output/cache/.cache")
+        for name in try FileManager.default.contentsOfDirectory(atPath: cache.folder) where name.hasSuffix(".step") {
+            var entry = try #require(try cache.load(String(name.dropLast(5))))
+            entry.digestAfter = String(repeating: "0", count: 32)
+            try cache.store(entry)
+        }
+        let (second, console) = try run(Self.lab, in: folder)
+        #expect(console.contains { $0.contains("cache: step 1 discarded (the cached step no longer matches: it leaves a different state)") })
+        #expect(second.error == nil && outputs(second)[4] == outputs(first)[4])
+        #expect(statuses(second) == ["ran", "ran", "ran", "ran", "ran"], "every step ran again in this run")
+    }
+
+    @Test func aChangedInputFileRerunsTheStepThatReadIt() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = ".build/lab-cache-data-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try Data("label,a,b,c,d\n1,0,0,0,0\n".utf8).write(to: URL(fileURLWithPath: data))
+        let lab = "# CSV\n\n```swift\nlet csv = CSVDigits(\"\(data)\")\nprint(csv.count)\n```\n"
+        let (first, _) = try run(lab, in: folder)
+        #expect(outputs(first) == [[.text("1")]])
+        #expect(statuses(try run(lab, in: folder).0) == ["cached"])
+        try Data("label,a,b,c,d\n1,0,0,0,0\n2,1,1,1,1\n".utf8).write(to: URL(fileURLWithPath: data))
+        let (third, _) = try run(lab, in: folder)
+        #expect(statuses(third) == ["ran"] && outputs(third) == [[.text("2")]])
+    }
+}
+
+extension LabCacheTests {
+    @Test func selfContainedReportsEmbedTheirFiguresAndStaleFilesGo() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = "# 그림\n\n```swift\nimageGrid(randomNormal([2, 4, 4, 1]), rows: 1, columns: 2, title: \"noise\")\n```\n"
+        let (first, _) = try run(lab, in: folder)
+        let reportFolder = folder + "/output/cache"
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reportFolder).contains("figure-01-1.png"))
+        #expect(try String(contentsOfFile: try #require(first.reportPath), encoding: .utf8).contains("src=\"figure-01-1.png\""))
+
+        var runner = LabRunner(path: folder + "/cache.md", outputRoot: folder + "/output", selfContained: true, log: { _ in })
+        runner.force = true
+        let embedded = runner.run()
+        let html = try String(contentsOfFile: try #require(embedded.reportPath), encoding: .utf8)
+        #expect(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"))
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: reportFolder)).contains { $0.hasPrefix("figure-") })
+    }
+}
