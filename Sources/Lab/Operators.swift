@@ -3,7 +3,33 @@ import SwiftSyntax
 /// Arithmetic, comparison, logic and ranges between DSL values.
 enum Operators {
     static func apply(_ infix: InfixOperatorExprSyntax, _ evaluator: Evaluator) throws -> Value {
-        guard let op = infix.operator.as(BinaryOperatorExprSyntax.self)?.operator.text else {
+        if infix.operator.is(AssignmentExprSyntax.self) {
+            try assign(infix, evaluator) { try evaluator.evaluate(infix.rightOperand) }
+            return .void
+        }
+        if let compound = infix.operator.as(BinaryOperatorExprSyntax.self)?.operator.text,
+           ["+=", "-=", "*=", "/="].contains(compound) {
+            try assign(infix, evaluator) { try combine(infix, String(compound.dropLast()), evaluator) }
+            return .void
+        }
+        return try combine(infix, nil, evaluator)
+    }
+
+    /// `name = value`: only a `var` declared earlier can change.
+    private static func assign(_ infix: InfixOperatorExprSyntax, _ evaluator: Evaluator, _ value: () throws -> Value) throws {
+        guard let name = infix.leftOperand.as(DeclReferenceExprSyntax.self)?.baseName.text else {
+            throw evaluator.error(at: infix.leftOperand, "unsupported syntax: only a name can be assigned to, as in 'step = step + 1'")
+        }
+        guard evaluator.environment.bindings[name] != nil else { throw evaluator.error(at: infix.leftOperand, "unknown name '\(name)'; declare it with 'var \(name) = …' first") }
+        guard !evaluator.environment.constants.contains(name) else {
+            throw evaluator.error(at: infix.leftOperand, "'\(name)' is a constant (let); declare it with var to change it")
+        }
+        evaluator.environment.bindings[name] = try value()
+    }
+
+    /// The value of `left op right`; `op` defaults to the written operator.
+    private static func combine(_ infix: InfixOperatorExprSyntax, _ written: String?, _ evaluator: Evaluator) throws -> Value {
+        guard let op = written ?? infix.operator.as(BinaryOperatorExprSyntax.self)?.operator.text else {
             throw evaluator.error(at: infix, "unsupported syntax '\(infix.operator.trimmedDescription)'")
         }
         let left = try evaluator.evaluate(infix.leftOperand)

@@ -44,6 +44,12 @@ enum Vocabulary {
         "ReLU": ([.init("name", .string, .string(""))], { args, _, _ in .layer(ReLU(name: args.string("name"))) }),
         "Tanh": ([.init("name", .string, .string(""))], { args, _, _ in .layer(Tanh(name: args.string("name"))) }),
         "Sigmoid": ([.init("name", .string, .string(""))], { args, _, _ in .layer(Sigmoid(name: args.string("name"))) }),
+        "SpectralNormalization": ([.init(nil, .layer), .init("name", .string, .string(""))], { args, call, evaluator in
+            guard case .layer(let layer) = args[0], let kernelLayer = layer as? any KernelLayer else {
+                throw evaluator.error(at: call, "SpectralNormalization wraps a Dense or Conv2D layer, got \(args[0].typeName)")
+            }
+            return .layer(NeuralNet.SpectralNormalization(kernelLayer, name: args.string("name")))
+        }),
         "Dropout": ([.init(nil, .number), .init("name", .string, .string(""))], { args, _, _ in
             .layer(Dropout(args.float("#0"), name: args.string("name")))
         }),
