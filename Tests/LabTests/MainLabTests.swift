@@ -13,7 +13,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: output) }
         var runner = LabRunner(
             path: Self.root.appendingPathComponent("labs/07-2-simple-gan.md").path,
-            overrides: ["EPOCHS": "1", "TRAIN_IMAGES": "512"], outputRoot: output, log: { _ in })
+            overrides: ["EPOCHS": "1", "TRAIN_IMAGES": "512", "COMPARE_STEPS": "1"], outputRoot: output, log: { _ in })
         runner.dataFolder = Self.root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
         let outcome = runner.run()
         #expect(outcome.error == nil, "\(outcome.error?.description ?? "")")
@@ -24,7 +24,16 @@ import Testing
         #expect(html.contains("Total params: 2,330,945") && html.contains("Total params: 212,865"))
         #expect(html.contains("에포크  1/1 | G: "))
         #expect(outcome.report.metadata.dataset?.hasPrefix("MNIST (train, 60,000 images)") == true)
-        #expect(outcome.report.metadata.parameters.filter(\.overridden).map(\.name).sorted() == ["EPOCHS", "TRAIN_IMAGES"])
+        #expect(outcome.report.metadata.parameters.filter(\.overridden).map(\.name).sorted() == ["COMPARE_STEPS", "EPOCHS", "TRAIN_IMAGES"])
+        // The Dense vs DCGAN table, with measured step times.
+        let tables = outcome.report.blocks.flatMap { block -> [TableOutput] in
+            guard case .step(let step) = block else { return [] }
+            return step.outputs.compactMap { if case .table(let table) = $0 { table } else { nil } }
+        }
+        let comparison = try #require(tables.first { $0.headers.first == "model" })
+        #expect(comparison.rows.map(\.first) == ["Dense GAN", "DCGAN"])
+        #expect(comparison.rows.map { $0[1] } == ["1,493,520", "2,330,945"])
+        #expect(comparison.rows.allSatisfy { (Double($0[4]) ?? 0) > 0 }, "step times were measured")
         // Figures: the data grid, the untrained outputs, the epoch-1 grid (the only milestone reached),
         // the animation and the loss chart.
         let folder = (path as NSString).deletingLastPathComponent
