@@ -49,7 +49,7 @@ extension LabReport {
             ("실행 일시 (run)", metadata.date),
             ("컴퓨터 (machine)", metadata.machine),
             ("실습 파일 (lab)", sourcePath),
-            ("총 시간 (total)", String(format: "%.1f s", metadata.totalSeconds)),
+            ("총 시간 (total)", String(format: "%.1f s", metadata.totalSeconds) + cacheSummary),
         ]
         if let dataset = metadata.dataset { rows.insert(("데이터 (data)", dataset), at: 2) }
         if let seed = metadata.seed { rows.append(("시드 (seed)", String(seed))) }
@@ -63,6 +63,16 @@ extension LabReport {
             html += "</tbody></table>\n"
         }
         return html
+    }
+
+    /// ", 8 of 9 steps from the cache" when some were.
+    private var cacheSummary: String {
+        var total = 0, cached = 0
+        for case .step(let step) in blocks {
+            total += 1
+            if case .ran(_, true) = step.status { cached += 1 }
+        }
+        return cached == 0 ? "" : " · \(cached)/\(total) 단계 캐시 사용 (\(cached) of \(total) steps from the cache)"
     }
 
     private func stepHTML(_ step: StepReport, selfContained: Bool) -> String {
@@ -125,6 +135,7 @@ extension LabReport {
           font-family: "Apple SD Gothic Neo", "Noto Sans KR", "Malgun Gothic", "Nanum Gothic", system-ui, sans-serif; }
         main { max-width: 920px; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
         h1 { font-size: 1.9rem; margin: 0 0 .5rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid var(--line); }
+        pre { overflow-x: auto; max-width: 100%; }
         code, pre { font-family: "SF Mono", Menlo, Consolas, "D2Coding", monospace; font-size: .88rem; }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; color: var(--muted); margin: .5rem 0 1rem; }
         .facts dt { font-weight: 600; } .facts dd { margin: 0; }

@@ -100,7 +100,7 @@ import Testing
         #expect(outputs(second) == outputs(first))
         #expect(console.filter { $0.contains("from cache (ran ") }.count == 5)
         let html = try String(contentsOfFile: try #require(second.reportPath), encoding: .utf8)
-        #expect(html.contains("캐시"), "the report says which steps came from the cache")
+        #expect(html.contains("5 of 5 steps from the cache") && html.contains("캐시 (cached)"), "the report says which steps came from the cache")
 
         // Only the last (plotting) step changed: it alone runs, on the trained weights restored
         // from the cache, and prints what a fresh run prints.
