@@ -58,7 +58,7 @@ let package = Package(
 
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
-        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Report"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),
     ],

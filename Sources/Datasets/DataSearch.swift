@@ -26,6 +26,11 @@ public struct DataSearch: Sendable {
         return base + "/lab/mnist"
     }
 
+    /// The first candidate that holds the split's files, if any.
+    func firstFolder(holding split: MNIST.Split) -> String? {
+        candidates.first { MNIST.files(in: $0, split: split) != nil }
+    }
+
     /// The candidate folders in search order.
     public var candidates: [String] {
         [labPath, option ?? environment["LAB_DATA"], "data/mnist", cacheFolder].compactMap { $0 }
@@ -33,7 +38,7 @@ public struct DataSearch: Sendable {
 
     /// The first candidate holding the split's files, or an error that lists every place searched.
     public func locateMNIST(split: MNIST.Split) throws -> String {
-        if let folder = candidates.first(where: { MNIST.files(in: $0, split: split) != nil }) { return folder }
+        if let folder = firstFolder(holding: split) { return folder }
         throw DatasetError(path: "MNIST",
             "not found; looked in " + candidates.map { "'\($0)'" }.joined(separator: ", ")
                 + ". Put the four MNIST files in data/mnist, or pass --data FOLDER (or set LAB_DATA)")
@@ -45,7 +50,7 @@ extension DataSearch {
     /// name a folder itself, the built-in generated digits with a notice that says so and how to
     /// get MNIST. A folder the lab names must hold the data; damaged files are always an error.
     public func loadMNISTOrBuiltIn(split: MNIST.Split, seed: UInt64 = 2024) throws -> (dataset: ImageDataset, notice: String?) {
-        if let folder = candidates.first(where: { MNIST.files(in: $0, split: split) != nil }) {
+        if let folder = firstFolder(holding: split) {
             var dataset = try MNIST.load(from: folder, split: split)
             dataset.name += " from \(folder)"
             return (dataset, nil)

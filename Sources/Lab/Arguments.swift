@@ -7,6 +7,8 @@ struct ParameterSpec {
     enum Kind: String {
         case int = "Int", number = "Double", string = "String", bool = "Bool", intArray = "[Int]"
         case activation = "Activation", padding = "Padding", tensor = "Tensor", layer = "Layer", any = "value"
+        /// Any number of unlabelled values of any type, collected into an array (`print(a, b)`).
+        case variadic = "values"
     }
 
     let label: String?
@@ -27,6 +29,13 @@ struct Arguments {
     /// Matches the call's arguments to `specs`: unknown labels, missing arguments and wrong types
     /// are errors at the offending argument, with a "did you mean" for labels.
     init(_ call: FunctionCallExprSyntax, function: String, specs: [ParameterSpec], _ evaluator: Evaluator) throws {
+        if let variadic = specs.first, variadic.kind == .variadic {
+            if let labelled = call.arguments.first(where: { $0.label != nil }) {
+                throw evaluator.error(at: labelled, "\(function) takes values without labels")
+            }
+            values["#0"] = .array(try call.arguments.map { try evaluator.evaluate($0.expression) })
+            return
+        }
         var positional = specs.filter { $0.label == nil }
         let labels = specs.compactMap(\.label)
         var given: Set<String> = []

@@ -144,7 +144,7 @@ public struct LabRunner {
                 var status: StepReport.Status
                 do {
                     try Evaluator(step: step, environment: environment).run()
-                    status = .ran(seconds: seconds(clock.now - stepStart), cached: false)
+                    status = .ran(seconds: (clock.now - stepStart).inSeconds, cached: false)
                     if interrupted() {
                         firstError = LabError(file: path, line: step.firstLine, column: 1,
                                               message: "interrupted (Ctrl-C) during step \(step.number); this report shows the work done so far")
@@ -152,9 +152,9 @@ public struct LabRunner {
                 } catch {
                     let failure = error as? LabError ?? LabError(file: path, line: step.firstLine, column: 1, message: "\(error)")
                     firstError = failure
-                    status = .failed(seconds: seconds(clock.now - stepStart))
+                    status = .failed(seconds: (clock.now - stepStart).inSeconds)
                 }
-                let elapsed = seconds(clock.now - stepStart)
+                let elapsed = (clock.now - stepStart).inSeconds
                 log("Step \(step.number)/\(steps.count) · \(heading) · \(String(format: "%.1f s", elapsed))")
                 if case .failed = status, let firstError { log(firstError.description) }
                 blocks.append(.step(StepReport(number: step.number, code: code, status: status, outputs: environment.outputs, line: step.firstLine)))
@@ -179,7 +179,7 @@ public struct LabRunner {
         let failedStep = blocks.compactMap { block -> Int? in
             if case .step(let s) = block, case .failed = s.status { s.number } else { nil }
         }.first
-        var facts = metadata(parameters: parameters, seed: environment.seed, seconds: seconds(clock.now - start))
+        var facts = metadata(parameters: parameters, seed: environment.seed, seconds: (clock.now - start).inSeconds)
         facts.dataset = environment.datasetDescription
         let report = LabReport(
             title: file.title, sourcePath: path,
@@ -247,9 +247,6 @@ public struct LabRunner {
         }
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 }
 
 /// A one-line description of this computer for report headers.

@@ -82,7 +82,7 @@ extension Environment {
         }
         let saved = random.savedState
         for word in saved.words { hasher.combine(word) }
-        hasher.combine(Int(saved.spareNormal ?? 0) + (saved.spareNormal == nil ? -1 : 0))
+        hasher.combine(saved.spareNormal.map(UInt64.init) ?? UInt64.max)
         hasher.combine(seed ?? -1)
         hasher.combine(datasetDescription ?? "")
         return hasher.hex

@@ -48,7 +48,7 @@ extension Vocabulary {
         var times: [Double] = []
         for _ in 0..<steps where !(stop?() ?? false) {
             let elapsed = clock.measure { _ = gan.trainStep(real: real) }
-            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            times.append(elapsed.inSeconds)
         }
         return times.isEmpty ? 0 : times.sorted()[times.count / 2]
     }

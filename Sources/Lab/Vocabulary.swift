@@ -21,8 +21,10 @@ enum Vocabulary {
             evaluator.environment.random.reseed(UInt64(seed))
             return .void
         }),
-        "print": ([.init(nil, .any, .string(""))], { args, _, evaluator in
-            evaluator.environment.print(args[0].printed)
+        // As Swift's print: any number of values, separated by spaces.
+        "print": ([.init(nil, .variadic)], { args, _, evaluator in
+            guard case .array(let values) = args[0] else { return .void }
+            evaluator.environment.print(values.map(\.printed).joined(separator: " "))
             return .void
         }),
         "randomNormal": ([.init(nil, .intArray), .init("mean", .number, .double(0)), .init("standardDeviation", .number, .double(1))], { args, call, evaluator in
@@ -120,15 +122,6 @@ enum Vocabulary {
         }
         guard let (specs, implementation) = allFunctions[name] else {
             throw evaluator.error(at: call.calledExpression, "unknown function '\(name)'" + suggestion(name, in: functionNames))
-        }
-        if name == "print" {
-            // As Swift's print: any number of values, separated by spaces.
-            if let labelled = call.arguments.first(where: { $0.label != nil }) {
-                throw evaluator.error(at: labelled, "print takes values without labels")
-            }
-            let values = try call.arguments.map { try evaluator.evaluate($0.expression).printed }
-            evaluator.environment.print(values.joined(separator: " "))
-            return .void
         }
         if call.trailingClosure != nil && name != "Sequential" {
             throw evaluator.error(at: call.trailingClosure!, "\(name) takes no block")

@@ -47,7 +47,7 @@ extension LabCommand {
                 _ = HandwrittenDigits.load(split: .train)
                 _ = HandwrittenDigits.load(split: .test)
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.inSeconds
             print("builtin-digits  \(fixed(seconds, 2)) s for 70,000 images")
         }
 
@@ -70,7 +70,7 @@ extension LabCommand {
             let history = try gan.train(on: data, epochs: 1, batchSize: batchSize)
             let seconds = history.epochSeconds[0]
             print("dense-gan-mnist-epoch  \(fixed(seconds, 2)) s/epoch  \(fixed(seconds * 1000 / Double(data.batchSize / batchSize), 2)) ms/step  "
-                + "load \(fixed(Double((loaded - start).components.attoseconds) * 1e-18 + Double((loaded - start).components.seconds), 2)) s  "
+                + "load \(fixed((loaded - start).inSeconds, 2)) s  "
                 + "peak memory \(peakResidentMegabytes()) MiB")
         }
     }
@@ -82,7 +82,7 @@ func medianSeconds(of runs: Int, _ body: () -> Void) -> (median: Double, best: D
     let clock = ContinuousClock()
     let times = (0..<runs).map { _ in
         let elapsed = clock.measure(body)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return elapsed.inSeconds
     }.sorted()
     return (times[times.count / 2], times[0])
 }

@@ -25,7 +25,7 @@ enum ProgressLine {
     static func report(_ p: GANProgress) {
         if p.epoch == 1 && p.batch == 1 { started = .now }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         let done = Double((p.epoch - 1) * p.batches + p.batch), total = Double(p.epochs * p.batches)
         let eta = seconds / done * (total - done)
         let line = String(format: "  epoch %d/%d · batch %d/%d · G %.4f · D %.4f · ETA %.0f s",

@@ -70,6 +70,6 @@ public enum BLASInfo {
         run()
         let clock = ContinuousClock()
         let elapsed = clock.measure { for _ in 0..<repetitions { run() } }
-        return 2 * Double(size * size * size) * Double(repetitions) / seconds(elapsed) / 1e9
+        return 2 * Double(size * size * size) * Double(repetitions) / elapsed.inSeconds / 1e9
     }
 }

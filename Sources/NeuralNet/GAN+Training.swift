@@ -85,7 +85,7 @@ extension GAN {
                 dCount += 1
                 progress(GANProgress(
                     epoch: epoch, epochs: epochs, batch: step, batches: steps, losses: losses,
-                    epochElapsed: seconds(clock.now - start)))
+                    epochElapsed: (clock.now - start).inSeconds))
                 if shouldStop() {
                     history.wasInterrupted = true
                     return history
@@ -94,7 +94,7 @@ extension GAN {
             history.generatorLosses.append(Float(gSum / Double(steps)))
             history.discriminatorLosses.append(Float(dSum / Double(dCount)))
             history.epochSamples.append(generator.forward(monitor, training: false, slot: 0))
-            history.epochSeconds.append(seconds(clock.now - start))
+            history.epochSeconds.append((clock.now - start).inSeconds)
         }
         return history
     }
@@ -104,7 +104,9 @@ extension GAN {
     }
 }
 
-/// A duration in seconds.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+extension Duration {
+    /// The duration in seconds, for timings.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
 }

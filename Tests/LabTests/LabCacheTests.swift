@@ -58,12 +58,8 @@ import Testing
 
     /// Runs `text` as `cache.md` in `folder`; returns the outcome and the console lines.
     func run(_ text: String, in folder: String, overrides: [String: String] = [:], force: Bool = false) throws -> (LabRunner.Outcome, [String]) {
-        let path = folder + "/cache.md"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        nonisolated(unsafe) var console: [String] = []
-        var runner = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })
-        runner.force = force
-        return (runner.run(), console)
+        let (outcome, _, console) = try runLab(text, in: folder, name: "cache.md", overrides: overrides) { $0.force = force }
+        return (outcome, console)
     }
 
     func statuses(_ outcome: LabRunner.Outcome) -> [String] {
@@ -195,9 +191,10 @@ extension LabCacheTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: reportFolder).contains("figure-01-1.png"))
         #expect(try String(contentsOfFile: try #require(first.reportPath), encoding: .utf8).contains("src=\"figure-01-1.png\""))
 
-        var runner = LabRunner(path: folder + "/cache.md", outputRoot: folder + "/output", selfContained: true, log: { _ in })
-        runner.force = true
-        let embedded = runner.run()
+        let (embedded, _, _) = try runLab(lab, in: folder, name: "cache.md") { runner in
+            runner.selfContained = true
+            runner.force = true
+        }
         let html = try String(contentsOfFile: try #require(embedded.reportPath), encoding: .utf8)
         #expect(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"))
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: reportFolder)).contains { $0.hasPrefix("figure-") })

@@ -1,13 +1,14 @@
 import Foundation
 import Lab
 
-/// Writes `text` as a lab in a fresh temporary folder and runs it there; returns the outcome,
-/// the folder (for the caller to remove) and the console lines.
-func runLab(_ text: String, overrides: [String: String] = [:], write: Bool = true,
-            configure: (inout LabRunner) -> Void = { _ in }) throws -> (LabRunner.Outcome, String, [String]) {
-    let folder = NSTemporaryDirectory() + "lab-run-\(UUID().uuidString)"
+/// Writes `text` as the lab `name` in `folder` (by default a fresh temporary one) and runs it
+/// there, reports under `folder/output`; returns the outcome, the folder (for the caller to
+/// remove) and the console lines.
+func runLab(_ text: String, in given: String? = nil, name: String = "tiny.md", overrides: [String: String] = [:],
+            write: Bool = true, configure: (inout LabRunner) -> Void = { _ in }) throws -> (LabRunner.Outcome, String, [String]) {
+    let folder = given ?? NSTemporaryDirectory() + "lab-run-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let path = folder + "/tiny.md"
+    let path = folder + "/" + name
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     nonisolated(unsafe) var console: [String] = []
     var runner = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })

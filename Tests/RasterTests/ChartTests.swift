@@ -1,17 +1,11 @@
 import Foundation
 import Raster
 import Testing
+import _TestSupport
 
 /// Charts and image grids: layout invariants, plus PNGs under `.build/figures/` to look at.
 @Suite struct ChartTests {
-    /// `.build/figures` of the package, created on demand.
-    static let figureFolder: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let folder = root.appendingPathComponent(".build/figures").path
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
-    }()
+    static let figureFolder = FigureFolder.path
 
     /// Losses shaped like the chapter's 30 epochs.
     static let epochs = (1...30).map(Float.init)
