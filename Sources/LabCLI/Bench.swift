@@ -25,19 +25,36 @@ extension LabCommand {
             valueName: "folder"))
         var mnist: String?
 
+        @Flag(help: "Also print each layer's forward and backward time for the GAN benchmarks that run.")
+        var layers = false
+
+        @Argument(help: ArgumentHelp(
+            "Benchmarks to run, out of \(Self.benchmarkNames.joined(separator: ", ")); all of them when none is named.",
+            valueName: "benchmark"))
+        var only: [String] = []
+
+        /// The benchmarks in the order they run.
+        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "builtin-digits"]
+
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
                 throw ValidationError("--steps and --batch-size must be positive and --warmup not negative")
             }
+            for name in only where !Self.benchmarkNames.contains(name) {
+                throw ValidationError("there is no benchmark '\(name)'; choose from \(Self.benchmarkNames.joined(separator: ", "))")
+            }
         }
 
         func run() throws {
-            let sgemm = BLASInfo.measureSGEMM()
-            print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) threads)")
-            try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784])
-            try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1])
+            func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
+            if wanted("sgemm") {
+                let sgemm = BLASInfo.measureSGEMM()
+                print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) threads)")
+            }
+            if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
+            if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
-            timeBuiltInDigits()
+            if wanted("builtin-digits") { timeBuiltInDigits() }
         }
 
         /// Generates the built-in digits, both splits (70,000 images), and prints the time.
@@ -58,6 +75,10 @@ extension LabCommand {
             let (perStep, best) = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
             print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
+            if layers {
+                profileLayers(of: gan.generator)
+                profileLayers(of: gan.discriminator)
+            }
         }
 
         /// One epoch of the chapter's training on all 60,000 training images, as the lab runs it.
