@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(
             name: "NeuralNet",
@@ -53,6 +54,7 @@ let package = Package(
             name: "LabCLI",
             dependencies: [
                 "Lab", "NeuralNet", "Datasets",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -10,6 +10,7 @@ struct LabCommand: ParsableCommand {
 
     static func main() {
         BLASKernelSelection.preferAVX512Kernels()
+        MemoryPolicy.keepFreedMemoryForReuse()
         main(nil)
     }
 }

@@ -1,0 +1,2 @@
+// glibc allocator tuning (mallopt); Linux only.
+#include <malloc.h>
