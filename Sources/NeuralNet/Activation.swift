@@ -40,6 +40,12 @@ public enum Activation: Sendable, Equatable {
         }
     }
 
+    /// Replaces every element of `tensor` by f(element).
+    func applyInPlace(_ tensor: inout Tensor) {
+        guard self != .linear else { return }
+        tensor.withUnsafeMutableBufferPointer { y in apply(y.baseAddress!, y.baseAddress!, count: y.count) }
+    }
+
     /// Writes dL/dx = dL/dy · f′ into `dx` (which may be `dy`), with f′ taken from the output `y`.
     func backward(
         outputGradient dy: UnsafePointer<Float>, output y: UnsafePointer<Float>,

@@ -1,7 +1,7 @@
 /// A 2-D convolution over NHWC images, as Keras's `Conv2D`: `y = f(patches(x) · kernel + bias)`.
 ///
 /// The kernel has Keras layout `[kh, kw, in, out]` (Glorot-uniform with fan-in kh·kw·in and fan-out
-/// kh·kw·out when created from sizes). Patches are gathered by im2col and multiplied by BLAS.
+/// kh·kw·out when created from sizes). The products run through `ConvolutionEngine`.
 public final class Conv2D: Layer {
     public let filters: Int
     public let kernelSize: (height: Int, width: Int)
@@ -16,12 +16,11 @@ public final class Conv2D: Layer {
     public private(set) var kernel: Parameter?
     /// `[out]`, or nil without bias.
     public private(set) var bias: Parameter?
-    private var geometry: ConvolutionGeometry?
+    /// The products, created by `build`; the image side is the input.
+    private(set) var engine: ConvolutionEngine?
 
-    private struct Memory { var columns: [Float]; var output: Tensor; var batch: Int }
+    private struct Memory { var input: ConvolutionEngine.PreparedImage; var output: Tensor }
     private var memory = SlotStore<Memory>()
-    /// Patch buffers of earlier steps, and the patch-gradient buffer of the backward pass.
-    private var patches = Scratch(), patchGradient = Scratch()
 
     /// A convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
@@ -70,10 +69,10 @@ public final class Conv2D: Layer {
         }
         let rows = ConvolutionGeometry.convolutionOutput(input: height, kernel: kernelSize.height, stride: strides.y, same: padding == .same)
         let columns = ConvolutionGeometry.convolutionOutput(input: width, kernel: kernelSize.width, stride: strides.x, same: padding == .same)
-        geometry = ConvolutionGeometry(
+        engine = ConvolutionEngine(geometry: ConvolutionGeometry(
             imageHeight: height, imageWidth: width, channels: channels, gridHeight: rows.size, gridWidth: columns.size,
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
-            padTop: rows.padBefore, padLeft: columns.padBefore)
+            padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: filters)
         if let kernel {
             guard kernel.value.shape[2] == channels else {
                 throw NeuralNetError("\(name) (Conv2D) has a kernel for \(kernel.value.shape[2]) channels but receives \(kerasShape(inputShape))")
@@ -89,70 +88,30 @@ public final class Conv2D: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
-        guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
-        let batch = input.batchSize
-        let positions = batch * geometry.gridHeight * geometry.gridWidth
-        // Reuse the patch matrix this slot kept last step (dropping the slot's reference first, so
-        // the buffer is unshared and written in place).
-        if let old = memory[slot]?.columns {
+        guard let kernel, let engine else { preconditionFailure("\(name): forward before build") }
+        if let old = memory[slot] {
             memory[slot] = nil
-            patches.giveBack(old)
+            engine.recycle(old.input)
         }
-        var columns = patches.take(count: positions * geometry.patchSize)
-        columns.withUnsafeMutableBufferPointer { buffer in
-            input.withUnsafeBufferPointer { x in geometry.im2col(x.baseAddress!, batch: batch, into: buffer.baseAddress!) }
-        }
-        let output = Tensor(shape: [batch, geometry.gridHeight, geometry.gridWidth, filters]) { y in
-            let out = y.baseAddress!
-            if let bias {
-                bias.value.withUnsafeBufferPointer { b in
-                    for r in 0..<positions { (out + r * filters).update(from: b.baseAddress!, count: filters) }
-                }
-            }
-            columns.withUnsafeBufferPointer { c in
-                kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(m: positions, n: filters, k: geometry.patchSize, a: c.baseAddress!, lda: geometry.patchSize,
-                              b: w.baseAddress!, ldb: filters, beta: bias == nil ? 0 : 1, c: out, ldc: filters)
-                }
-            }
-            activation.apply(out, out, count: positions * filters)
-        }
-        memory[slot] = Memory(columns: columns, output: output, batch: batch)
+        let prepared = engine.prepare(image: input)
+        var output = engine.grid(from: prepared, kernel: kernel.value, bias: bias?.value)
+        activation.applyInPlace(&output)
+        memory[slot] = Memory(input: prepared, output: output)
         return output
     }
 
     public func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor? {
-        guard let kernel, let geometry, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
-        let positions = saved.batch * geometry.gridHeight * geometry.gridWidth
+        guard let kernel, let engine, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
         let preActivation = activation.gradient(outputGradient, output: saved.output)
+        let grid = engine.prepare(grid: preActivation)
+        defer { engine.recycle(grid) }
         if accumulateParameterGradients {
-            preActivation.withUnsafeBufferPointer { dz in
-                saved.columns.withUnsafeBufferPointer { c in
-                    kernel.accumulateGradient { dw, overwrite in
-                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: filters, k: positions, a: c.baseAddress!,
-                                  lda: geometry.patchSize, b: dz.baseAddress!, ldb: filters, beta: overwrite ? 0 : 1,
-                                  c: dw, ldc: filters)
-                    }
-                }
-                bias?.accumulateGradient { db, overwrite in
-                    if overwrite { db.update(repeating: 0, count: filters) }
-                    for r in 0..<positions { VectorMath.add(dz.baseAddress! + r * filters, into: db, count: filters) }
-                }
-            }
+            engine.accumulateKernelGradient(image: saved.input, grid: grid, into: kernel)
+            bias?.accumulateColumnSums(of: preActivation)
         }
         guard needsInputGradient else { return nil }
-        return patchGradient.with(count: positions * geometry.patchSize) { dc in
-            preActivation.withUnsafeBufferPointer { dz in
-                kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: filters, a: dz.baseAddress!,
-                              lda: filters, b: w.baseAddress!, ldb: filters, beta: 0, c: dc, ldc: geometry.patchSize)
-                }
-            }
-            return Tensor(shape: [saved.batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { dx in
-                geometry.col2im(dc, batch: saved.batch, into: dx.baseAddress!)
-            }
-        }
+        return engine.image(from: grid, kernel: kernel.value, bias: nil)
     }
 }

@@ -18,12 +18,11 @@ public final class Conv2DTranspose: Layer {
     public private(set) var kernel: Parameter?
     /// `[out]`, or nil without bias.
     public private(set) var bias: Parameter?
-    private var geometry: ConvolutionGeometry?
+    /// The products, created by `build`; the image side is the output.
+    private(set) var engine: ConvolutionEngine?
 
-    private struct Memory { var input: Tensor; var output: Tensor }
+    private struct Memory { var input: ConvolutionEngine.PreparedGrid; var output: Tensor }
     private var memory = SlotStore<Memory>()
-    /// The patch matrix of the forward pass and of the backward pass, reused every step.
-    private var patches = Scratch()
 
     /// A transposed convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
@@ -76,10 +75,10 @@ public final class Conv2DTranspose: Layer {
         let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         let rows = outputSize(input: height, kernel: kernelSize.height, stride: strides.y)
         let columns = outputSize(input: width, kernel: kernelSize.width, stride: strides.x)
-        geometry = ConvolutionGeometry(
+        engine = ConvolutionEngine(geometry: ConvolutionGeometry(
             imageHeight: rows.size, imageWidth: columns.size, channels: filters, gridHeight: height, gridWidth: width,
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
-            padTop: rows.padBefore, padLeft: columns.padBefore)
+            padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: channels)
         if let kernel {
             guard kernel.value.shape[3] == channels else {
                 throw NeuralNetError(
@@ -96,61 +95,30 @@ public final class Conv2DTranspose: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
-        guard let kernel, let geometry else { preconditionFailure("\(name): forward before build") }
-        let batch = input.batchSize, channels = input.shape[3]
-        let positions = batch * geometry.gridHeight * geometry.gridWidth
-        let pixels = batch * geometry.imageHeight * geometry.imageWidth
-        let output = patches.with(count: positions * geometry.patchSize) { columns in
-            input.withUnsafeBufferPointer { x in
-                kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(transposeB: true, m: positions, n: geometry.patchSize, k: channels, a: x.baseAddress!,
-                              lda: channels, b: w.baseAddress!, ldb: channels, beta: 0, c: columns, ldc: geometry.patchSize)
-                }
-            }
-            return Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, filters]) { y in
-                let out = y.baseAddress!
-                geometry.col2im(columns, batch: batch, into: out)
-                bias?.value.withUnsafeBufferPointer { b in
-                    for p in 0..<pixels { VectorMath.add(b.baseAddress!, into: out + p * filters, count: filters) }
-                }
-                activation.apply(out, out, count: pixels * filters)
-            }
+        guard let kernel, let engine else { preconditionFailure("\(name): forward before build") }
+        if let old = memory[slot] {
+            memory[slot] = nil
+            engine.recycle(old.input)
         }
-        memory[slot] = Memory(input: input, output: output)
+        let prepared = engine.prepare(grid: input)
+        var output = engine.image(from: prepared, kernel: kernel.value, bias: bias?.value)
+        activation.applyInPlace(&output)
+        memory[slot] = Memory(input: prepared, output: output)
         return output
     }
 
     public func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor? {
-        guard let kernel, let geometry, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
-        let batch = saved.input.batchSize, channels = saved.input.shape[3]
-        let positions = batch * geometry.gridHeight * geometry.gridWidth
+        guard let kernel, let engine, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
         let preActivation = activation.gradient(outputGradient, output: saved.output)
-        return patches.with(count: positions * geometry.patchSize) { columns in
-            preActivation.withUnsafeBufferPointer { dz in geometry.im2col(dz.baseAddress!, batch: batch, into: columns) }
-            if accumulateParameterGradients {
-                saved.input.withUnsafeBufferPointer { x in
-                    kernel.accumulateGradient { dw, overwrite in
-                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: channels, k: positions, a: columns,
-                                  lda: geometry.patchSize, b: x.baseAddress!, ldb: channels, beta: overwrite ? 0 : 1,
-                                  c: dw, ldc: channels)
-                    }
-                }
-                preActivation.withUnsafeBufferPointer { dz in
-                    bias?.accumulateGradient { db, overwrite in
-                        if overwrite { db.update(repeating: 0, count: filters) }
-                        for p in 0..<(dz.count / filters) { VectorMath.add(dz.baseAddress! + p * filters, into: db, count: filters) }
-                    }
-                }
-            }
-            guard needsInputGradient else { return nil }
-            return Tensor(shape: saved.input.shape) { dx in
-                kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(m: positions, n: channels, k: geometry.patchSize, a: columns, lda: geometry.patchSize,
-                              b: w.baseAddress!, ldb: channels, beta: 0, c: dx.baseAddress!, ldc: channels)
-                }
-            }
+        let image = engine.prepare(image: preActivation)
+        defer { engine.recycle(image) }
+        if accumulateParameterGradients {
+            engine.accumulateKernelGradient(image: image, grid: saved.input, into: kernel)
+            bias?.accumulateColumnSums(of: preActivation)
         }
+        guard needsInputGradient else { return nil }
+        return engine.grid(from: image, kernel: kernel.value, bias: nil)
     }
 }

@@ -28,26 +28,12 @@ struct ConvolutionGeometry: Equatable {
     /// The patch matrix `[N · gridHeight · gridWidth, patchSize]` of an image batch; taps that fall
     /// in the padding are zero.
     func im2col(_ image: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
-        let rowLength = patchSize
-        for n in 0..<batch {
-            let imageBase = image + n * imageHeight * imageWidth * channels
-            for i in 0..<gridHeight {
-                for j in 0..<gridWidth {
-                    var out = columns + ((n * gridHeight + i) * gridWidth + j) * rowLength
-                    for ky in 0..<kernelHeight {
-                        let y = i * strideY - padTop + ky
-                        let rowInside = y >= 0 && y < imageHeight
-                        for kx in 0..<kernelWidth {
-                            let x = j * strideX - padLeft + kx
-                            if rowInside && x >= 0 && x < imageWidth {
-                                out.update(from: imageBase + (y * imageWidth + x) * channels, count: channels)
-                            } else {
-                                out.update(repeating: 0, count: channels)
-                            }
-                            out += channels
-                        }
-                    }
-                }
+        forEachPatchRun(batch: batch) { patchEntry, pixel, count in
+            let target = columns + patchEntry
+            if let pixel {
+                Self.copy(image + pixel, to: target, count: count)
+            } else {
+                for c in 0..<count { target[c] = 0 }
             }
         }
     }
@@ -56,21 +42,73 @@ struct ConvolutionGeometry: Equatable {
     /// `im2col`); the image is cleared first.
     func col2im(_ columns: UnsafePointer<Float>, batch: Int, into image: UnsafeMutablePointer<Float>) {
         image.update(repeating: 0, count: batch * imageHeight * imageWidth * channels)
-        let rowLength = patchSize
+        forEachPatchRun(batch: batch) { patchEntry, pixel, count in
+            if let pixel { VectorMath.add(columns + patchEntry, into: image + pixel, count: count) }
+        }
+    }
+
+    /// Calls `body` for every run of consecutive floats a patch matrix shares with the image, in
+    /// patch-matrix order: one kernel row's taps inside the image are consecutive pixels there.
+    /// Gives the run's offset in the patch matrix, its offset in the NHWC image batch (nil for
+    /// taps in the padding) and its length in floats.
+    @inline(__always)
+    private func forEachPatchRun(batch: Int, _ body: (_ patchEntry: Int, _ pixel: Int?, _ count: Int) -> Void) {
+        let rowFloats = kernelWidth * channels
+        var entry = 0
         for n in 0..<batch {
-            let imageBase = image + n * imageHeight * imageWidth * channels
+            let imageBase = n * imageHeight * imageWidth
             for i in 0..<gridHeight {
                 for j in 0..<gridWidth {
-                    var source = columns + ((n * gridHeight + i) * gridWidth + j) * rowLength
+                    let left = j * strideX - padLeft
+                    let firstTap = max(0, -left), endTap = min(kernelWidth, imageWidth - left)
+                    for ky in 0..<kernelHeight {
+                        let y = i * strideY - padTop + ky
+                        if y < 0 || y >= imageHeight || firstTap >= endTap {
+                            body(entry, nil, rowFloats)
+                        } else {
+                            if firstTap > 0 { body(entry, nil, firstTap * channels) }
+                            body(entry + firstTap * channels, (imageBase + y * imageWidth + left + firstTap) * channels,
+                                 (endTap - firstTap) * channels)
+                            if endTap < kernelWidth { body(entry + endTap * channels, nil, (kernelWidth - endTap) * channels) }
+                        }
+                        entry += rowFloats
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies floats inline: a library call per run costs more than the copy when runs are short.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        var c = 0
+        while c + FloatVector.scalarCount <= count {
+            target.setVector(source.vector(at: c), at: c)
+            c += FloatVector.scalarCount
+        }
+        while c < count {
+            target[c] = source[c]
+            c += 1
+        }
+    }
+
+    /// Calls `body` for every tap of every patch in patch-matrix order, with the offset of the
+    /// tap's `channels` floats in the patch matrix and of its pixel in the NHWC image batch (nil
+    /// when the tap falls in the padding).
+    @inline(__always)
+    private func forEachTap(batch: Int, _ body: (_ patchEntry: Int, _ pixel: Int?) -> Void) {
+        var entry = 0
+        for n in 0..<batch {
+            let imageBase = n * imageHeight * imageWidth
+            for i in 0..<gridHeight {
+                for j in 0..<gridWidth {
                     for ky in 0..<kernelHeight {
                         let y = i * strideY - padTop + ky
                         let rowInside = y >= 0 && y < imageHeight
                         for kx in 0..<kernelWidth {
                             let x = j * strideX - padLeft + kx
-                            if rowInside && x >= 0 && x < imageWidth {
-                                VectorMath.add(source, into: imageBase + (y * imageWidth + x) * channels, count: channels)
-                            }
-                            source += channels
+                            body(entry, rowInside && x >= 0 && x < imageWidth ? (imageBase + y * imageWidth + x) * channels : nil)
+                            entry += channels
                         }
                     }
                 }

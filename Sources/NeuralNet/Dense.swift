@@ -101,11 +101,8 @@ public final class Dense: Layer {
                                   b: dz.baseAddress!, ldb: units, beta: overwrite ? 0 : 1, c: dw, ldc: units)
                     }
                 }
-                bias?.accumulateGradient { db, overwrite in
-                    if overwrite { db.update(repeating: 0, count: units) }
-                    for r in 0..<rows { VectorMath.add(dz.baseAddress! + r * units, into: db, count: units) }
-                }
             }
+            bias?.accumulateColumnSums(of: preActivation)
         }
         guard needsInputGradient else { return nil }
         return Tensor(shape: saved.input.shape) { dx in

@@ -46,6 +46,18 @@ public final class Parameter {
         gradientStorage.withUnsafeMutableBufferPointer { body($0.baseAddress!, overwrite) }
     }
 
+    /// Adds the column sums of `rowGradient` (rows of `value.count` floats) to the gradient: the
+    /// gradient of a bias added to every row.
+    func accumulateColumnSums(of rowGradient: Tensor) {
+        let columns = value.count
+        accumulateGradient { db, overwrite in
+            if overwrite { db.update(repeating: 0, count: columns) }
+            rowGradient.withUnsafeBufferPointer { dz in
+                for r in 0..<(dz.count / columns) { VectorMath.add(dz.baseAddress! + r * columns, into: db, count: columns) }
+            }
+        }
+    }
+
     /// Read access to the gradient for optimizers.
     func withGradient<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
         if gradientIsZero { clearStorage() }
@@ -82,11 +94,17 @@ public protocol Layer: AnyObject {
         _ outputGradient: Tensor, slot: Int,
         needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor?
+    /// Whether an item's output in training depends on the other items of the batch (batch
+    /// normalisation). Most layers treat every item on its own.
+    var couplesBatchItems: Bool { get }
 }
 
 extension Layer {
     /// No weights.
     public var parameters: [Parameter] { [] }
+
+    /// Items are independent.
+    public var couplesBatchItems: Bool { false }
 
     /// The number of scalars in all weights, as Keras's `count_params()`.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }

@@ -6,9 +6,10 @@ import _TestSupport
 /// case, gradient checks, and the course's convolutional models.
 @Suite struct ConvolutionTests {
     /// Runs a layer on a golden case and compares output, input gradient and weight gradients.
-    func checkAgainstKeras(_ layer: any Layer, _ golden: LayerCase) throws {
+    /// `built` says the caller has built the layer already.
+    func checkAgainstKeras(_ layer: any Layer, _ golden: LayerCase, built: Bool = false) throws {
         let input = try golden.input
-        _ = try layer.build(inputShape: Array(input.shape.dropFirst()), random: RandomGenerator(seed: 1))
+        if !built { _ = try layer.build(inputShape: Array(input.shape.dropFirst()), random: RandomGenerator(seed: 1)) }
         let output = layer.forward(input, training: golden.training, slot: 0)
         #expect(output.isClose(to: try golden.output, tolerance: 1e-5), "\(golden.name) output")
         let dx = layer.backward(try golden.upstreamGradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)

@@ -1,0 +1,27 @@
+/// Float buffers a layer hands out and takes back every step (packed images, patch matrices), so
+/// a training step neither allocates nor has the system clear hundreds of megabytes.
+///
+/// Buffers are kept by exact size. Contents of a taken buffer are stale: callers write before
+/// they read.
+final class BufferPool {
+    private var free: [Int: [[Float]]] = [:]
+
+    /// A buffer of exactly `count` floats, reused when one of that size was given back.
+    func take(count: Int) -> [Float] {
+        if let buffer = free[count]?.popLast() { return buffer }
+        return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// Keeps `buffer` for a later `take` of the same size. Give back only buffers nothing else
+    /// holds, or the next writer copies them.
+    func giveBack(_ buffer: [Float]) {
+        free[buffer.count, default: []].append(buffer)
+    }
+
+    /// Runs `body` on a pooled buffer of `count` floats that is given back afterwards.
+    func with<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        var buffer = take(count: count)
+        defer { giveBack(buffer) }
+        return buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    }
+}

@@ -1,0 +1,230 @@
+/// The matrix products of a convolution between an image side and a grid side (see
+/// `ConvolutionGeometry`), shared by `Conv2D` (the image is its input) and `Conv2DTranspose` (the
+/// image is its output). The kernel is `[kh, kw, imageChannels, gridChannels]`, which is Keras's
+/// layout for both layers.
+///
+/// Two algorithms give the same results up to rounding:
+/// - `patches`: im2col/col2im around one large product. Best when a side has few channels (a
+///   28×28×1 picture), where per-tap products would be too thin to run fast.
+/// - `taps`: one product per kernel tap over spatial-major packed buffers (`TapPlan`): no patch
+///   matrix, and taps that fall in the padding cost nothing.
+final class ConvolutionEngine {
+    enum Algorithm: Sendable {
+        case patches, taps
+    }
+
+    /// An image batch ready for products: its patch matrix, or its packed form.
+    struct PreparedImage {
+        fileprivate var buffer: [Float]
+        let batch: Int
+    }
+
+    /// A grid batch ready for products: the NHWC tensor itself (patches), or its packed form.
+    struct PreparedGrid {
+        fileprivate var tensor: Tensor?
+        fileprivate var buffer: [Float]
+        let batch: Int
+    }
+
+    let geometry: ConvolutionGeometry
+    let gridChannels: Int
+    /// Chosen from the channel counts; tests set it to check both algorithms.
+    var algorithm: Algorithm
+    private var imageChannels: Int { geometry.channels }
+    private var kernelTap: Int { imageChannels * gridChannels }
+    private let pool = BufferPool()
+    private var cachedPlan: TapPlan?
+
+    init(geometry: ConvolutionGeometry, gridChannels: Int) {
+        self.geometry = geometry
+        self.gridChannels = gridChannels
+        algorithm = Self.fastestAlgorithm(geometry: geometry, gridChannels: gridChannels)
+    }
+
+    /// Per-tap products re-read their operand once per tap, where the patch matrix is read once:
+    /// measured on the chapter's layers they win only when much of the patch matrix is padding
+    /// (the 7×7 images with 5×5 kernels: 31 %; stride-2 layers on 14×14: 16 %, where they lose)
+    /// and both sides have enough channels for the products to run at full speed.
+    static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
+        guard min(geometry.channels, gridChannels) >= 16 else { return .patches }
+        let plan = TapPlan(geometry: geometry, batch: 1)
+        let connected = plan.runs.joined().reduce(0) { $0 + $1.rows }
+        let padding = 1 - Double(connected) / Double(plan.gridRows * plan.runs.count)
+        return padding >= 0.25 ? .taps : .patches
+    }
+
+    private func plan(batch: Int) -> TapPlan {
+        if let cachedPlan, cachedPlan.batch == batch { return cachedPlan }
+        let plan = TapPlan(geometry: geometry, batch: batch)
+        cachedPlan = plan
+        return plan
+    }
+
+    private func positions(_ batch: Int) -> Int { batch * geometry.gridHeight * geometry.gridWidth }
+
+    // MARK: Operands
+
+    /// Prepares an NHWC image batch `[N, imageHeight, imageWidth, imageChannels]`.
+    func prepare(image: Tensor) -> PreparedImage {
+        let batch = image.batchSize
+        switch algorithm {
+        case .patches:
+            var columns = pool.take(count: positions(batch) * geometry.patchSize)
+            columns.withUnsafeMutableBufferPointer { c in
+                image.withUnsafeBufferPointer { x in geometry.im2col(x.baseAddress!, batch: batch, into: c.baseAddress!) }
+            }
+            return PreparedImage(buffer: columns, batch: batch)
+        case .taps:
+            let plan = plan(batch: batch)
+            var packed = pool.take(count: plan.imageRows * imageChannels)
+            packed.withUnsafeMutableBufferPointer { p in
+                image.withUnsafeBufferPointer { x in plan.packImage(x.baseAddress!, channels: imageChannels, into: p.baseAddress!) }
+            }
+            return PreparedImage(buffer: packed, batch: batch)
+        }
+    }
+
+    /// Prepares an NHWC grid batch `[N, gridHeight, gridWidth, gridChannels]`.
+    func prepare(grid: Tensor) -> PreparedGrid {
+        let batch = grid.batchSize
+        switch algorithm {
+        case .patches:
+            return PreparedGrid(tensor: grid, buffer: [], batch: batch)
+        case .taps:
+            let plan = plan(batch: batch)
+            var packed = pool.take(count: plan.gridRows * gridChannels)
+            packed.withUnsafeMutableBufferPointer { p in
+                grid.withUnsafeBufferPointer { x in plan.packGrid(x.baseAddress!, channels: gridChannels, into: p.baseAddress!) }
+            }
+            return PreparedGrid(tensor: nil, buffer: packed, batch: batch)
+        }
+    }
+
+    /// Returns an operand's buffer for reuse; the operand must not be used afterwards.
+    func recycle(_ image: PreparedImage) { pool.giveBack(image.buffer) }
+
+    /// Returns an operand's buffer for reuse; the operand must not be used afterwards.
+    func recycle(_ grid: PreparedGrid) {
+        if grid.tensor == nil { pool.giveBack(grid.buffer) }
+    }
+
+    private func withGrid<R>(_ grid: PreparedGrid, _ body: (UnsafePointer<Float>) -> R) -> R {
+        if let tensor = grid.tensor { return tensor.withUnsafeBufferPointer { body($0.baseAddress!) } }
+        return grid.buffer.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    // MARK: Products
+
+    /// `grid = bias + Σ over taps of image · W[tap]`, as an NHWC tensor `[N, gridHeight, gridWidth, gridChannels]`.
+    func grid(from image: PreparedImage, kernel: Tensor, bias: Tensor?) -> Tensor {
+        let batch = image.batch, rows = positions(batch)
+        let shape = [batch, geometry.gridHeight, geometry.gridWidth, gridChannels]
+        return kernel.withUnsafeBufferPointer { w in
+            image.buffer.withUnsafeBufferPointer { source in
+                switch algorithm {
+                case .patches:
+                    return Tensor(shape: shape) { out in
+                        fill(out.baseAddress!, rows: rows, with: bias, channels: gridChannels)
+                        BLAS.gemm(m: rows, n: gridChannels, k: geometry.patchSize, a: source.baseAddress!, lda: geometry.patchSize,
+                                  b: w.baseAddress!, ldb: gridChannels, beta: 1, c: out.baseAddress!, ldc: gridChannels)
+                    }
+                case .taps:
+                    let plan = plan(batch: batch)
+                    return pool.with(count: plan.gridRows * gridChannels) { packed in
+                        fill(packed, rows: plan.gridRows, with: bias, channels: gridChannels)
+                        for (tap, runs) in plan.runs.enumerated() {
+                            for run in runs {
+                                BLAS.gemm(m: run.rows, n: gridChannels, k: imageChannels,
+                                          a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
+                                          b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
+                                          beta: 1, c: packed + run.grid * gridChannels, ldc: gridChannels)
+                            }
+                        }
+                        return Tensor(shape: shape) { out in plan.unpackGrid(packed, channels: gridChannels, into: out.baseAddress!) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `image = bias + Σ over taps of grid · W[tap]ᵀ` (each grid cell spread over its patch), as an
+    /// NHWC tensor `[N, imageHeight, imageWidth, imageChannels]`.
+    func image(from grid: PreparedGrid, kernel: Tensor, bias: Tensor?) -> Tensor {
+        let batch = grid.batch, rows = positions(batch)
+        let pixels = batch * geometry.imageHeight * geometry.imageWidth
+        let shape = [batch, geometry.imageHeight, geometry.imageWidth, imageChannels]
+        return kernel.withUnsafeBufferPointer { w in
+            withGrid(grid) { source in
+                switch algorithm {
+                case .patches:
+                    return pool.with(count: rows * geometry.patchSize) { columns in
+                        BLAS.gemm(transposeB: true, m: rows, n: geometry.patchSize, k: gridChannels, a: source, lda: gridChannels,
+                                  b: w.baseAddress!, ldb: gridChannels, beta: 0, c: columns, ldc: geometry.patchSize)
+                        return Tensor(shape: shape) { out in
+                            geometry.col2im(columns, batch: batch, into: out.baseAddress!)
+                            if let bias { addRows(out.baseAddress!, rows: pixels, bias: bias) }
+                        }
+                    }
+                case .taps:
+                    let plan = plan(batch: batch)
+                    return pool.with(count: plan.imageRows * imageChannels) { packed in
+                        fill(packed, rows: plan.imageRows, with: bias, channels: imageChannels)
+                        for (tap, runs) in plan.runs.enumerated() {
+                            for run in runs {
+                                BLAS.gemm(transposeB: true, m: run.rows, n: imageChannels, k: gridChannels,
+                                          a: source + run.grid * gridChannels, lda: gridChannels,
+                                          b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
+                                          beta: 1, c: packed + run.image * imageChannels, ldc: imageChannels)
+                            }
+                        }
+                        return Tensor(shape: shape) { out in plan.unpackImage(packed, channels: imageChannels, into: out.baseAddress!) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `Σ over taps and rows of imageᵀ · grid` to the kernel's gradient.
+    func accumulateKernelGradient(image: PreparedImage, grid: PreparedGrid, into kernel: Parameter) {
+        let batch = image.batch
+        image.buffer.withUnsafeBufferPointer { source in
+            withGrid(grid) { gridValues in
+                kernel.accumulateGradient { dw, overwrite in
+                    switch algorithm {
+                    case .patches:
+                        BLAS.gemm(transposeA: true, m: geometry.patchSize, n: gridChannels, k: positions(batch),
+                                  a: source.baseAddress!, lda: geometry.patchSize, b: gridValues, ldb: gridChannels,
+                                  beta: overwrite ? 0 : 1, c: dw, ldc: gridChannels)
+                    case .taps:
+                        if overwrite { dw.update(repeating: 0, count: geometry.kernelHeight * geometry.kernelWidth * kernelTap) }
+                        for (tap, runs) in plan(batch: batch).runs.enumerated() {
+                            for run in runs {
+                                BLAS.gemm(transposeA: true, m: imageChannels, n: gridChannels, k: run.rows,
+                                          a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
+                                          b: gridValues + run.grid * gridChannels, ldb: gridChannels,
+                                          beta: 1, c: dw + tap * kernelTap, ldc: gridChannels)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `bias` (or zeros) into every row of `rows × channels` floats.
+    private func fill(_ target: UnsafeMutablePointer<Float>, rows: Int, with bias: Tensor?, channels: Int) {
+        guard let bias else {
+            target.update(repeating: 0, count: rows * channels)
+            return
+        }
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows { (target + r * channels).update(from: b.baseAddress!, count: channels) }
+        }
+    }
+
+    private func addRows(_ target: UnsafeMutablePointer<Float>, rows: Int, bias: Tensor) {
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows { VectorMath.add(b.baseAddress!, into: target + r * b.count, count: b.count) }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+@testable import NeuralNet
+import Testing
+import _TestSupport
+
+/// The two ways `ConvolutionEngine` computes a convolution — one product over the patch matrix,
+/// or one product per kernel tap over packed images — agree, and each matches Keras.
+@Suite struct ConvolutionAlgorithmTests {
+    /// Output, input gradient and weight gradients of `layer` on `input` with `upstream` above it.
+    func run(_ layer: any Layer, _ input: Tensor, _ upstream: (Tensor) -> Tensor) -> [Tensor] {
+        let output = layer.forward(input, training: true, slot: 0)
+        let dx = layer.backward(upstream(output), slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        return [output, dx] + layer.parameters.filter(\.isTrainable).map(\.gradient)
+    }
+
+    func setAlgorithm(_ algorithm: ConvolutionEngine.Algorithm, of layer: any Layer) {
+        switch layer {
+        case let conv as Conv2D: conv.engine!.algorithm = algorithm
+        case let conv as Conv2DTranspose: conv.engine!.algorithm = algorithm
+        default: Issue.record("\(layer.typeName) has no convolution engine")
+        }
+    }
+
+    /// Both algorithms on the same layer, weights and data; returns the largest relative difference.
+    func compareAlgorithms(_ make: () -> any Layer, inputShape: [Int]) throws -> Float {
+        let random = RandomGenerator(seed: 8)
+        let input = random.uniformTensor(shape: inputShape, low: -1, high: 1)
+        var results: [[Tensor]] = []
+        for algorithm in [ConvolutionEngine.Algorithm.patches, .taps] {
+            let layer = make()
+            _ = try layer.build(inputShape: Array(inputShape.dropFirst()), random: RandomGenerator(seed: 9))
+            setAlgorithm(algorithm, of: layer)
+            // Twice, so reused buffers are exercised too.
+            _ = run(layer, input) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) }
+            results.append(run(layer, input) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) })
+        }
+        #expect(results[0].map(\.shape) == results[1].map(\.shape))
+        return zip(results[0], results[1]).map { GradientCheck.maxRelativeError($0, $1) }.max()!
+    }
+
+    @Test func bothAlgorithmsAgreeOnEveryKindOfGeometry() throws {
+        let cases: [(String, () -> any Layer, [Int])] = [
+            ("DCGAN first transposed convolution (7×7, k5 s1)", { Conv2DTranspose(24, kernelSize: 5, strides: 1, padding: .same) }, [3, 7, 7, 20]),
+            ("stride 2, k5, same", { Conv2DTranspose(6, kernelSize: 5, strides: 2, padding: .same, activation: .tanh) }, [2, 7, 7, 5]),
+            ("stride 2, even kernel, valid", { Conv2DTranspose(4, kernelSize: 4, strides: 2, padding: .valid) }, [2, 3, 5, 3]),
+            ("from 1×1, valid", { Conv2DTranspose(8, kernelSize: 4, strides: 1, padding: .valid, useBias: false) }, [2, 1, 1, 6]),
+            ("Conv2D stride 2 on an odd width", { Conv2D(5, kernelSize: 5, strides: 2, padding: .same) }, [2, 9, 7, 4]),
+            ("Conv2D k4 s2 same (Keras's uneven padding)", { Conv2D(6, kernelSize: 4, strides: 2, padding: .same) }, [2, 8, 8, 3]),
+            ("Conv2D valid, stride 3", { Conv2D(3, kernelSize: 3, strides: 3, padding: .valid, activation: .relu) }, [1, 10, 11, 2]),
+            ("Conv2D kernel as large as the image", { Conv2D(2, kernelSize: 5, padding: .valid, activation: .sigmoid) }, [2, 5, 5, 3]),
+        ]
+        for (label, make, shape) in cases {
+            #expect(try compareAlgorithms(make, inputShape: shape) < 1e-5, "\(label)")
+        }
+    }
+
+    @Test func theTapAlgorithmMatchesKerasOnEveryGoldenCase() throws {
+        let check = ConvolutionTests()
+        func checkWithTaps(_ layer: any Layer, _ golden: LayerCase) throws {
+            _ = try layer.build(inputShape: Array(try golden.input.shape.dropFirst()), random: RandomGenerator(seed: 1))
+            setAlgorithm(.taps, of: layer)
+            try check.checkAgainstKeras(layer, golden, built: true)
+        }
+        for name in try Golden.layerCases(of: "Conv2D") {
+            let golden = try Golden.layer(name)
+            let (stride, padding) = check.settings(golden)
+            try checkWithTaps(Conv2D(kernel: try golden.weight("kernel"), bias: try golden.weight("bias"),
+                                     strides: stride, padding: padding), golden)
+        }
+        for name in try Golden.layerCases(of: "Conv2DTranspose") {
+            let golden = try Golden.layer(name)
+            let (stride, padding) = check.settings(golden)
+            let bias = golden.config["use_bias"] as? Bool == true ? try golden.weight("bias") : nil
+            try checkWithTaps(Conv2DTranspose(kernel: try golden.weight("kernel"), bias: bias, strides: stride, padding: padding), golden)
+        }
+    }
+
+    @Test func tapRunsCoverExactlyThePixelsInsideTheImage() {
+        // 7×7 grid, 5×5 kernel, stride 1, padding 2 (the DCGAN's first transposed convolution).
+        let geometry = ConvolutionGeometry(imageHeight: 7, imageWidth: 7, channels: 1, gridHeight: 7, gridWidth: 7,
+                                           kernelHeight: 5, kernelWidth: 5, strideY: 1, strideX: 1, padTop: 2, padLeft: 2)
+        let plan = TapPlan(geometry: geometry, batch: 2)
+        let connected = plan.runs.joined().reduce(0) { $0 + $1.rows }
+        #expect(connected == 29 * 29 * 2, "29 of 35 taps per axis land inside a 7-pixel side")
+        // The centre tap connects every cell to itself: one run over everything.
+        #expect(plan.runs[12] == [TapPlan.Run(image: 0, grid: 0, rows: 98)])
+        #expect(ConvolutionEngine.fastestAlgorithm(geometry: geometry, gridChannels: 1) == .patches, "too few channels")
+        var wide = geometry
+        wide.channels = 128
+        #expect(ConvolutionEngine.fastestAlgorithm(geometry: wide, gridChannels: 256) == .taps)
+    }
+}
