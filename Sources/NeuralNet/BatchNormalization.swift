@@ -12,6 +12,8 @@ public final class BatchNormalization: Layer {
     public let epsilon: Float
     public var name: String
     public let typeName = "BatchNormalization"
+    /// Training normalises with the statistics of the whole batch.
+    public let couplesBatchItems = true
 
     /// γ, β, moving mean and moving variance, created by `build` unless given.
     public private(set) var gamma, beta, movingMean, movingVariance: Parameter?

@@ -109,4 +109,9 @@ enum VectorMath {
             i += 1
         }
     }
+
+    /// x ·= factor element by element.
+    static func scale(_ x: UnsafeMutablePointer<Float>, by factor: Float, count: Int) {
+        map(x, x, count: count) { $0 * factor }
+    }
 }
