@@ -44,8 +44,10 @@ public final class Adam: Optimizer {
             let moments = state.arrays(for: parameter, count: 2)
             parameter.value.withUnsafeMutableBufferPointer { w in
                 parameter.withGradient { g in
-                    Self.step(w.baseAddress!, g, moments[0].pointer, moments[1].pointer,
-                              count: w.count, b1, b2, alpha, eps)
+                    ParallelSplit.forEachRange(count: w.count) { r in
+                        Self.step(w.baseAddress! + r.lowerBound, g + r.lowerBound, moments[0].pointer + r.lowerBound,
+                                  moments[1].pointer + r.lowerBound, count: r.count, b1, b2, alpha, eps)
+                    }
                 }
             }
         }
