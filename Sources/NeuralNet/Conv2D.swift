@@ -2,13 +2,8 @@
 ///
 /// The kernel has Keras layout `[kh, kw, in, out]` (Glorot-uniform with fan-in kh·kw·in and fan-out
 /// kh·kw·out when created from sizes). The products run through `ConvolutionEngine`.
-public final class Conv2D: Layer {
-    public let filters: Int
-    public let kernelSize: (height: Int, width: Int)
-    public let strides: (y: Int, x: Int)
-    public let padding: Padding
-    public let useBias: Bool
-    public let activation: Activation
+public final class Conv2D: ConvolutionLayer {
+    public let settings: ConvolutionSettings
     public var name: String
     public let typeName = "Conv2D"
 
@@ -25,12 +20,8 @@ public final class Conv2D: Layer {
     /// A convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
                 useBias: Bool = true, activation: Activation = .linear, name: String = "") {
-        self.filters = filters
-        self.kernelSize = (kernelSize, kernelSize)
-        self.strides = (strides, strides)
-        self.padding = padding
-        self.useBias = useBias
-        self.activation = activation
+        settings = ConvolutionSettings(filters: filters, kernelSize: (kernelSize, kernelSize), strides: strides,
+                                       padding: padding, useBias: useBias, activation: activation)
         self.name = name
     }
 
@@ -38,12 +29,8 @@ public final class Conv2D: Layer {
     public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
                 activation: Activation = .linear, name: String = "") {
         precondition(kernel.shape.count == 4, "kernel must be [kh, kw, in, out], got \(kernel.shape)")
-        filters = kernel.shape[3]
-        kernelSize = (kernel.shape[0], kernel.shape[1])
-        self.strides = (strides, strides)
-        self.padding = padding
-        useBias = bias != nil
-        self.activation = activation
+        settings = ConvolutionSettings(filters: kernel.shape[3], kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides,
+                                       padding: padding, useBias: bias != nil, activation: activation)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
@@ -52,16 +39,7 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
-        guard filters > 0 else { throw NeuralNetError("Conv2D expects a positive number of filters, got \(filters)") }
-        guard kernelSize.height > 0, kernelSize.width > 0 else {
-            throw NeuralNetError("Conv2D expects a positive kernel size, got \(kernelSize.height)")
-        }
-        guard strides.y > 0, strides.x > 0 else { throw NeuralNetError("Conv2D expects positive strides, got \(strides.y)") }
-        try activation.validate(layer: name)
-        guard inputShape.count == 3 else {
-            throw NeuralNetError("\(name) (Conv2D) takes images (height, width, channels), got \(kerasShape(inputShape))")
-        }
-        let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        let (height, width, channels) = try settings.validate(layer: name, typeName: typeName, inputShape: inputShape)
         if padding == .valid, height < kernelSize.height || width < kernelSize.width {
             throw NeuralNetError(
                 "\(name) (Conv2D): a \(kernelSize.height)×\(kernelSize.width) kernel with 'valid' padding does not fit "
@@ -74,14 +52,10 @@ public final class Conv2D: Layer {
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
             padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: filters)
         if let kernel {
-            guard kernel.value.shape[2] == channels else {
-                throw NeuralNetError("\(name) (Conv2D) has a kernel for \(kernel.value.shape[2]) channels but receives \(kerasShape(inputShape))")
-            }
+            try settings.checkKernel(kernel.value, axis: 2, channels: channels, layer: name, typeName: typeName, inputShape: inputShape)
         } else {
-            let fanIn = kernelSize.height * kernelSize.width * channels, fanOut = kernelSize.height * kernelSize.width * filters
-            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-            kernel = Parameter(name: "kernel", value: random.uniformTensor(
-                shape: [kernelSize.height, kernelSize.width, channels, filters], low: -limit, high: limit))
+            kernel = Parameter(name: "kernel", value: ConvolutionSettings.glorotKernel(
+                shape: [kernelSize.height, kernelSize.width, channels, filters], random: random))
             if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
         }
         return [rows.size, columns.size, filters]

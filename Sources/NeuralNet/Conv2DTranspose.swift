@@ -4,13 +4,8 @@
 ///
 /// The kernel has Keras layout `[kh, kw, out, in]`. Output size: `same` gives in × stride;
 /// `valid` gives in × stride + max(kernel − stride, 0).
-public final class Conv2DTranspose: Layer {
-    public let filters: Int
-    public let kernelSize: (height: Int, width: Int)
-    public let strides: (y: Int, x: Int)
-    public let padding: Padding
-    public let useBias: Bool
-    public let activation: Activation
+public final class Conv2DTranspose: ConvolutionLayer {
+    public let settings: ConvolutionSettings
     public var name: String
     public let typeName = "Conv2DTranspose"
 
@@ -27,12 +22,8 @@ public final class Conv2DTranspose: Layer {
     /// A transposed convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
                 useBias: Bool = true, activation: Activation = .linear, name: String = "") {
-        self.filters = filters
-        self.kernelSize = (kernelSize, kernelSize)
-        self.strides = (strides, strides)
-        self.padding = padding
-        self.useBias = useBias
-        self.activation = activation
+        settings = ConvolutionSettings(filters: filters, kernelSize: (kernelSize, kernelSize), strides: strides,
+                                       padding: padding, useBias: useBias, activation: activation)
         self.name = name
     }
 
@@ -40,12 +31,8 @@ public final class Conv2DTranspose: Layer {
     public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
                 activation: Activation = .linear, name: String = "") {
         precondition(kernel.shape.count == 4, "kernel must be [kh, kw, out, in], got \(kernel.shape)")
-        filters = kernel.shape[2]
-        kernelSize = (kernel.shape[0], kernel.shape[1])
-        self.strides = (strides, strides)
-        self.padding = padding
-        useBias = bias != nil
-        self.activation = activation
+        settings = ConvolutionSettings(filters: kernel.shape[2], kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides,
+                                       padding: padding, useBias: bias != nil, activation: activation)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
@@ -61,18 +48,7 @@ public final class Conv2DTranspose: Layer {
     }
 
     public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
-        guard filters > 0 else { throw NeuralNetError("Conv2DTranspose expects a positive number of filters, got \(filters)") }
-        guard kernelSize.height > 0, kernelSize.width > 0 else {
-            throw NeuralNetError("Conv2DTranspose expects a positive kernel size, got \(kernelSize.height)")
-        }
-        guard strides.y > 0, strides.x > 0 else {
-            throw NeuralNetError("Conv2DTranspose expects positive strides, got \(strides.y)")
-        }
-        try activation.validate(layer: name)
-        guard inputShape.count == 3 else {
-            throw NeuralNetError("\(name) (Conv2DTranspose) takes images (height, width, channels), got \(kerasShape(inputShape))")
-        }
-        let (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
+        let (height, width, channels) = try settings.validate(layer: name, typeName: typeName, inputShape: inputShape)
         let rows = outputSize(input: height, kernel: kernelSize.height, stride: strides.y)
         let columns = outputSize(input: width, kernel: kernelSize.width, stride: strides.x)
         engine = ConvolutionEngine(geometry: ConvolutionGeometry(
@@ -80,15 +56,10 @@ public final class Conv2DTranspose: Layer {
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
             padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: channels)
         if let kernel {
-            guard kernel.value.shape[3] == channels else {
-                throw NeuralNetError(
-                    "\(name) (Conv2DTranspose) has a kernel for \(kernel.value.shape[3]) channels but receives \(kerasShape(inputShape))")
-            }
+            try settings.checkKernel(kernel.value, axis: 3, channels: channels, layer: name, typeName: typeName, inputShape: inputShape)
         } else {
-            let fanIn = kernelSize.height * kernelSize.width * filters, fanOut = kernelSize.height * kernelSize.width * channels
-            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-            kernel = Parameter(name: "kernel", value: random.uniformTensor(
-                shape: [kernelSize.height, kernelSize.width, filters, channels], low: -limit, high: limit))
+            kernel = Parameter(name: "kernel", value: ConvolutionSettings.glorotKernel(
+                shape: [kernelSize.height, kernelSize.width, filters, channels], random: random))
             if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
         }
         return [rows.size, columns.size, filters]

@@ -78,7 +78,7 @@ final class ConvolutionEngine {
             let plan = plan(batch: batch)
             var packed = pool.take(count: plan.imageRows * imageChannels)
             packed.withUnsafeMutableBufferPointer { p in
-                image.withUnsafeBufferPointer { x in plan.packImage(x.baseAddress!, channels: imageChannels, into: p.baseAddress!) }
+                image.withUnsafeBufferPointer { x in plan.pack(.image, x.baseAddress!, channels: imageChannels, into: p.baseAddress!) }
             }
             return PreparedImage(buffer: packed, batch: batch)
         }
@@ -94,7 +94,7 @@ final class ConvolutionEngine {
             let plan = plan(batch: batch)
             var packed = pool.take(count: plan.gridRows * gridChannels)
             packed.withUnsafeMutableBufferPointer { p in
-                grid.withUnsafeBufferPointer { x in plan.packGrid(x.baseAddress!, channels: gridChannels, into: p.baseAddress!) }
+                grid.withUnsafeBufferPointer { x in plan.pack(.grid, x.baseAddress!, channels: gridChannels, into: p.baseAddress!) }
             }
             return PreparedGrid(tensor: nil, buffer: packed, batch: batch)
         }
@@ -140,7 +140,7 @@ final class ConvolutionEngine {
                                           beta: 1, c: packed + run.grid * gridChannels, ldc: gridChannels)
                             }
                         }
-                        return Tensor(shape: shape) { out in plan.unpackGrid(packed, channels: gridChannels, into: out.baseAddress!) }
+                        return Tensor(shape: shape) { out in plan.unpack(.grid, packed, channels: gridChannels, into: out.baseAddress!) }
                     }
                 }
             }
@@ -177,7 +177,7 @@ final class ConvolutionEngine {
                                           beta: 1, c: packed + run.image * imageChannels, ldc: imageChannels)
                             }
                         }
-                        return Tensor(shape: shape) { out in plan.unpackImage(packed, channels: imageChannels, into: out.baseAddress!) }
+                        return Tensor(shape: shape) { out in plan.unpack(.image, packed, channels: imageChannels, into: out.baseAddress!) }
                     }
                 }
             }

@@ -36,9 +36,11 @@ extension Sequential {
 }
 
 extension GAN {
-    /// Floating-point operations of the matrix products in one `trainStep` at `batch` items:
-    /// G forward; D forward twice; D weight and hidden input gradients for both calls; D input
-    /// gradients for the G loss; G weight and hidden input gradients.
+    /// Floating-point operations of the matrix products in one training step at `batch` items as
+    /// Keras computes it: G forward; D forward twice; D weight and hidden input gradients for both
+    /// calls; D input gradients for the G loss; G weight and hidden input gradients. `trainStep`
+    /// does less (it skips padding taps and the second pass through D), so this is the work a
+    /// step stands for, not the work it does.
     public func stepMatrixFLOPs(batch: Int) -> Double {
         let g = generator.forwardMatrixFLOPs(batch: batch)
         let d = discriminator.forwardMatrixFLOPs(batch: batch)

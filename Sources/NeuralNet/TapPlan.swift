@@ -70,31 +70,31 @@ struct TapPlan {
         ((y * geometry.strideX + x % geometry.strideX) * phaseWidth + x / geometry.strideX) * batch
     }
 
-    /// Copies an NHWC image batch with `channels` per pixel into packed order (holes untouched).
-    func packImage(_ nhwc: UnsafePointer<Float>, channels: Int, into packed: UnsafeMutablePointer<Float>) {
-        movePixels(height: geometry.imageHeight, width: geometry.imageWidth, channels: channels,
-                   packedRow: imageRow, nhwc: UnsafeMutablePointer(mutating: nhwc), packed: packed, toPacked: true)
+    /// The two sides of the convolution, as packed buffers.
+    enum Side { case image, grid }
+
+    /// Copies an NHWC batch of one side, `channels` per pixel, into packed order (holes untouched).
+    func pack(_ side: Side, _ nhwc: UnsafePointer<Float>, channels: Int, into packed: UnsafeMutablePointer<Float>) {
+        movePixels(side, channels: channels, nhwc: UnsafeMutablePointer(mutating: nhwc), packed: packed, toPacked: true)
     }
 
-    /// Copies a packed image batch back into NHWC order.
-    func unpackImage(_ packed: UnsafePointer<Float>, channels: Int, into nhwc: UnsafeMutablePointer<Float>) {
-        movePixels(height: geometry.imageHeight, width: geometry.imageWidth, channels: channels,
-                   packedRow: imageRow, nhwc: nhwc, packed: UnsafeMutablePointer(mutating: packed), toPacked: false)
+    /// Copies a packed batch of one side back into NHWC order.
+    func unpack(_ side: Side, _ packed: UnsafePointer<Float>, channels: Int, into nhwc: UnsafeMutablePointer<Float>) {
+        movePixels(side, channels: channels, nhwc: nhwc, packed: UnsafeMutablePointer(mutating: packed), toPacked: false)
     }
 
-    /// Copies an NHWC grid batch into packed order `[i][j][n][c]`.
-    func packGrid(_ nhwc: UnsafePointer<Float>, channels: Int, into packed: UnsafeMutablePointer<Float>) {
-        movePixels(height: geometry.gridHeight, width: geometry.gridWidth, channels: channels,
-                   packedRow: gridRow, nhwc: UnsafeMutablePointer(mutating: nhwc), packed: packed, toPacked: true)
+    private func movePixels(
+        _ side: Side, channels: Int, nhwc: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>, toPacked: Bool
+    ) {
+        switch side {
+        case .image:
+            movePixels(height: geometry.imageHeight, width: geometry.imageWidth, channels: channels, packedRow: imageRow,
+                       nhwc: nhwc, packed: packed, toPacked: toPacked)
+        case .grid:
+            movePixels(height: geometry.gridHeight, width: geometry.gridWidth, channels: channels,
+                       packedRow: { i, j in (i * geometry.gridWidth + j) * batch }, nhwc: nhwc, packed: packed, toPacked: toPacked)
+        }
     }
-
-    /// Copies a packed grid batch back into NHWC order.
-    func unpackGrid(_ packed: UnsafePointer<Float>, channels: Int, into nhwc: UnsafeMutablePointer<Float>) {
-        movePixels(height: geometry.gridHeight, width: geometry.gridWidth, channels: channels,
-                   packedRow: gridRow, nhwc: nhwc, packed: UnsafeMutablePointer(mutating: packed), toPacked: false)
-    }
-
-    private func gridRow(i: Int, j: Int) -> Int { (i * geometry.gridWidth + j) * batch }
 
     /// Moves each pixel's `channels` floats between NHWC position `(n, y, x)` and packed row
     /// `packedRow(y, x) + n`, in the direction `toPacked` says.

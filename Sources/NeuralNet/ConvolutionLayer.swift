@@ -1,0 +1,63 @@
+/// What `Conv2D` and `Conv2DTranspose` are configured with, as Keras's arguments.
+public struct ConvolutionSettings: Sendable {
+    /// The number of output channels.
+    public let filters: Int
+    public let kernelSize: (height: Int, width: Int)
+    public let strides: (y: Int, x: Int)
+    public let padding: Padding
+    public let useBias: Bool
+    public let activation: Activation
+
+    init(filters: Int, kernelSize: (Int, Int), strides: Int, padding: Padding, useBias: Bool, activation: Activation) {
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = (strides, strides)
+        self.padding = padding
+        self.useBias = useBias
+        self.activation = activation
+    }
+
+    /// Checks the settings and the item shape coming in; returns its height, width and channels.
+    func validate(layer: String, typeName: String, inputShape: [Int]) throws -> (height: Int, width: Int, channels: Int) {
+        guard filters > 0 else { throw NeuralNetError("\(typeName) expects a positive number of filters, got \(filters)") }
+        guard kernelSize.height > 0, kernelSize.width > 0 else {
+            throw NeuralNetError("\(typeName) expects a positive kernel size, got \(kernelSize.height)")
+        }
+        guard strides.y > 0, strides.x > 0 else { throw NeuralNetError("\(typeName) expects positive strides, got \(strides.y)") }
+        try activation.validate(layer: layer)
+        guard inputShape.count == 3 else {
+            throw NeuralNetError("\(layer) (\(typeName)) takes images (height, width, channels), got \(kerasShape(inputShape))")
+        }
+        return (inputShape[0], inputShape[1], inputShape[2])
+    }
+
+    /// A kernel check for given weights: its input-channel axis `axis` must match the input.
+    func checkKernel(_ kernel: Tensor, axis: Int, channels: Int, layer: String, typeName: String, inputShape: [Int]) throws {
+        guard kernel.shape[axis] == channels else {
+            throw NeuralNetError(
+                "\(layer) (\(typeName)) has a kernel for \(kernel.shape[axis]) channels but receives \(kerasShape(inputShape))")
+        }
+    }
+
+    /// Keras's Glorot-uniform kernel of Keras shape `[kh, kw, a, b]`: fan-in kh·kw·a, fan-out kh·kw·b.
+    static func glorotKernel(shape: [Int], random: RandomGenerator) -> Tensor {
+        let receptive = shape[0] * shape[1]
+        let limit = (6 / Float(receptive * (shape[2] + shape[3]))).squareRoot()
+        return random.uniformTensor(shape: shape, low: -limit, high: limit)
+    }
+}
+
+/// `Conv2D` and `Conv2DTranspose`: layers configured by `ConvolutionSettings`.
+public protocol ConvolutionLayer: Layer {
+    var settings: ConvolutionSettings { get }
+}
+
+extension ConvolutionLayer {
+    /// The number of output channels.
+    public var filters: Int { settings.filters }
+    public var kernelSize: (height: Int, width: Int) { settings.kernelSize }
+    public var strides: (y: Int, x: Int) { settings.strides }
+    public var padding: Padding { settings.padding }
+    public var useBias: Bool { settings.useBias }
+    public var activation: Activation { settings.activation }
+}
