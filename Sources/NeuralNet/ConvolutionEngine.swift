@@ -28,7 +28,7 @@ final class ConvolutionEngine {
 
     let geometry: ConvolutionGeometry
     let gridChannels: Int
-    /// Chosen from the channel counts; tests set it to check both algorithms.
+    /// Chosen by `fastestAlgorithm` when built; tests set it to check both algorithms.
     var algorithm: Algorithm
     private var imageChannels: Int { geometry.channels }
     private var kernelTap: Int { imageChannels * gridChannels }
