@@ -85,9 +85,14 @@ final class Environment {
         replayTrainings = trainings
     }
 
+    /// The names of the lab's parameters: their bindings are left out of the state fingerprint,
+    /// because each step's cache key names the values of the parameters it mentions instead.
+    let parameterNames: Set<String>
+
     init(file: LabFile, overrides: [String: Value]) {
         self.file = file
         self.overrides = overrides
+        parameterNames = Set(file.parameters.map(\.name))
     }
 }
 

@@ -92,3 +92,19 @@ public struct LabFile: Sendable {
     /// The lab's short name: the file name without `.md`, used for its output folder.
     public var name: String { URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
 }
+
+extension String {
+    /// Whether `identifier` occurs as a whole word: not as part of a longer name. Comments and
+    /// string literals count too, which only ever adds a dependency.
+    func mentions(identifier: String) -> Bool {
+        func isNamePart(_ character: Character) -> Bool { character.isLetter || character.isNumber || character == "_" }
+        var searchStart = startIndex
+        while let found = range(of: identifier, range: searchStart..<endIndex) {
+            let before = found.lowerBound > startIndex ? self[index(before: found.lowerBound)] : nil
+            let after = found.upperBound < endIndex ? self[found.upperBound] : nil
+            if !(before.map(isNamePart) ?? false) && !(after.map(isNamePart) ?? false) { return true }
+            searchStart = index(after: found.lowerBound)
+        }
+        return false
+    }
+}

@@ -94,7 +94,7 @@ public struct LabRunner {
         environment.progress = progress
         environment.checkOnly = checkOnly
         let steps = file.steps
-        let parameterText = file.parameters.map { "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)" }.joined(separator: "\n")
+        let parameterValues = file.parameters.map { (name: $0.name, text: "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)") }
         let dataPlaces = DataSearch(option: dataFolder, environment: dataEnvironment).candidates.joined(separator: "\n")
         var digest = environment.stateDigest()
         var usedKeys: Set<String> = []
@@ -113,7 +113,10 @@ public struct LabRunner {
                     blocks.append(.step(StepReport(number: step.number, code: code, status: .notRun, outputs: [], line: step.firstLine)))
                     continue
                 }
-                let key = MD5.hex(Array(["lab-step-cache-2", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
+                // Only the parameters this step mentions: one that only a later step reads does
+                // not re-run this one (its bindings are not in the state fingerprint either).
+                let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
+                let key = MD5.hex(Array(["lab-step-cache-3", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
                 if let cached = cachedEntry(key, step: step, cache: cache) {
                     // Replay: the step's code runs again to rebuild its bindings, but trainings are
                     // taken from the entry; the resulting state must be the recorded one.

@@ -69,13 +69,14 @@ struct StateHasher {
 }
 
 extension Environment {
-    /// The fingerprint of everything a later step can see: every binding (name, whether it is a
-    /// constant, its value with all weights and optimizer state), the random generator's position
-    /// and the data set in use. Equal fingerprints mean a later step would compute the same
-    /// (wall-clock epoch times aside).
+    /// The fingerprint of everything a later step can see apart from the parameters: every other
+    /// binding (name, whether it is a constant, its value with all weights and optimizer state),
+    /// the random generator's position and the data set in use. Equal fingerprints, and equal
+    /// values of the parameters a step mentions, mean the step computes the same (wall-clock epoch
+    /// times aside). A parameter's effect on earlier steps shows in what they left behind.
     func stateDigest() -> String {
         var hasher = StateHasher()
-        for name in bindings.keys.sorted() {
+        for name in bindings.keys.sorted() where !parameterNames.contains(name) {
             hasher.combine(name)
             hasher.combine(constants.contains(name) ? 1 : 0)
             bindings[name]!.digest(into: &hasher)

@@ -11,6 +11,7 @@ import Testing
 
         ```swift
         let EPOCHS = 2   // 에포크
+        let SAMPLES = 2  // 마지막에 그릴 이미지 수
         seed(11)
         ```
 
@@ -50,9 +51,9 @@ import Testing
         ## 결과
 
         ```swift
-        let after = g(randomNormal([2, 8]), training: false)
+        let after = g(randomNormal([SAMPLES, 8]), training: false)
         print("after: \\(after.values.first)")
-        imageGrid(after, rows: 1, columns: 2, title: "after")
+        imageGrid(after, rows: 1, columns: SAMPLES, title: "after")
         ```
         """
 
@@ -81,6 +82,14 @@ import Testing
         let folder = NSTemporaryDirectory() + "lab-cache-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
+    }
+
+    @Test func wholeWordsCountAsMentions() {
+        #expect("let x = EPOCHS * 2".mentions(identifier: "EPOCHS"))
+        #expect(!"let x = EPOCHS_D * 2".mentions(identifier: "EPOCHS"))
+        #expect(!"let x = D_EPOCHS".mentions(identifier: "EPOCHS"))
+        #expect("f(EPOCHS_D, EPOCHS)".mentions(identifier: "EPOCHS"))
+        #expect(!"학습EPOCHS".mentions(identifier: "EPOCHS"), "Korean letters are name characters too")
     }
 
     @Test func aSecondRunComesFromTheCacheAndEditsRerunOnlyWhatTheyTouch() throws {
@@ -114,10 +123,17 @@ import Testing
         let (fourth, _) = try run(middle, in: folder)
         #expect(statuses(fourth) == ["cached", "cached", "cached", "ran", "cached"])
 
-        // A parameter changes every step's key.
+        // A parameter re-runs the steps that mention it and those after them whose state changed:
+        // the data step neither mentions EPOCHS nor sees a different state.
         let (fifth, _) = try run(middle, in: folder, overrides: ["EPOCHS": "1"])
-        #expect(statuses(fifth) == ["ran", "ran", "ran", "ran", "ran"])
+        #expect(statuses(fifth) == ["ran", "cached", "ran", "ran", "ran"])
         #expect(outputs(fifth)[3] == [.text("완료한 에포크: 1")])
+
+        // A parameter only the last step reads leaves the training alone.
+        let (sixth, _) = try run(middle, in: folder, overrides: ["EPOCHS": "1", "SAMPLES": "3"])
+        #expect(statuses(sixth) == ["ran", "cached", "cached", "cached", "ran"])
+        let (sixthFresh, _) = try run(middle, in: folder, overrides: ["EPOCHS": "1", "SAMPLES": "3"], force: true)
+        #expect(outputs(sixth).last == outputs(sixthFresh).last, "the same figures and numbers as a fresh run")
     }
 
     @Test func aDamagedEntryIsDiscardedAndTheStepRunsAgain() throws {
