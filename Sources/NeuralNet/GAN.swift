@@ -91,8 +91,9 @@ public final class GAN {
     /// item n is linear in the one gradient value at its score, with everything else (dropout
     /// masks, activations) fixed by the same forward pass. So the G gradient at fake item n is the
     /// D gradient there times gG[n] / gD[n], where gG and gD are the two losses' gradients at the
-    /// score. Saves a backward pass through D (about 4 % of the Dense GAN step). Off when D batch-
-    /// normalises, and skipped for a batch where some gD[n] is zero while gG[n] is not.
+    /// score. Saves a backward pass through D, at the cost of D's first-layer input gradient in the
+    /// D-loss pass. Off when D batch-normalises, and skipped for a batch where some gD[n] is zero
+    /// while gG[n] is not.
     var reusesDiscriminatorBackward: Bool
 
     /// Standard normal noise for `count` samples.
