@@ -1,40 +1,42 @@
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Splits element-wise work over the machine's cores.
+/// Splits loops over the `WorkerPool`.
+///
+/// Every split is fixed by the loop's size alone, so results never depend on timing.
 enum ParallelSplit {
-    /// Cores available to this process.
-    static let cores = max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
+    /// Threads available to one loop.
+    static var cores: Int { WorkerPool.shared.threadCount }
 
-    /// Calls `body` on consecutive sub-ranges of `0..<count` that together cover it, in parallel
-    /// when there is enough work to pay for the hand-over (`minimumPerCore` elements per core).
-    /// Sub-range bounds are multiples of 8, so vector loops see whole vectors except at the end.
-    ///
-    /// The sub-ranges are fixed by `count` alone, so results do not depend on timing.
-    static func forEachRange(count: Int, minimumPerCore: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+    /// Elements below which a loop is not worth handing over to another thread.
+    static let smallestSplitWork = 1 << 14
+
+    /// Calls `body` on consecutive sub-ranges of `0..<count` that together cover it, on the
+    /// `WorkerPool` when there is enough work to pay for the hand-over (`minimumPerCore`
+    /// elements per thread). Sub-range bounds are multiples of `alignment` (8 by default, so
+    /// vector loops see whole vectors except at the end).
+    static func forEachRange(
+        count: Int, minimumPerCore: Int = smallestSplitWork, alignment: Int = 8, _ body: (Range<Int>) -> Void
+    ) {
         let parts = min(cores, count / max(minimumPerCore, 1))
         guard parts > 1 else {
             body(0..<count)
             return
         }
-        let step = (count / parts + 7) & ~7
-        withoutActuallyEscaping(body) { body in
-            // The parts touch disjoint ranges, which is what makes sharing `body` safe.
-            let shared = SharedAcrossThreads(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = min(part * step, count), end = part == parts - 1 ? count : min(start + step, count)
-                shared.value(start..<end)
-            }
+        let step = (count / parts + alignment - 1) / alignment * alignment
+        WorkerPool.shared.run(parts: parts) { part in
+            let start = min(part * step, count), end = part == parts - 1 ? count : min(start + step, count)
+            body(start..<end)
         }
     }
-}
 
-/// A value handed to worker threads that only use it on disjoint data.
-private struct SharedAcrossThreads<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+    /// Splits the rows of a `rows × width` loop.
+    static func forEachRowRange(rows: Int, width: Int, _ body: (Range<Int>) -> Void) {
+        forEachRange(count: rows, minimumPerCore: max(1, smallestSplitWork / max(width, 1)), alignment: 1, body)
+    }
+
+    /// Splits the columns of a `rows × columns` loop into ranges that start at multiples of 8.
+    /// Each column is still visited row by row in one pass, so sums down a column add in the
+    /// same order as without the split and give the same bits.
+    static func forEachColumnRange(rows: Int, columns: Int, _ body: (Range<Int>) -> Void) {
+        let perCore = max(FloatVector.scalarCount, (smallestSplitWork + rows - 1) / max(rows, 1))
+        forEachRange(count: columns, minimumPerCore: perCore, body)
+    }
 }

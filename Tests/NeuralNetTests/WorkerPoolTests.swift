@@ -1,0 +1,156 @@
+import Dispatch
+@testable import NeuralNet
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The worker pool and the loops and products split over it.
+@Suite struct WorkerPoolTests {
+    let pool = WorkerPool.shared
+
+    /// Runs `parts` parts and returns how often each ran and which thread ran it.
+    func runCounting(parts: Int) -> (counts: [Int], threads: [pthread_t?]) {
+        var counts = [Int](repeating: 0, count: parts)
+        var threads = [pthread_t?](repeating: nil, count: parts)
+        counts.withUnsafeMutableBufferPointer { c in
+            threads.withUnsafeMutableBufferPointer { t in
+                pool.run(parts: parts) { part in
+                    c[part] += 1
+                    t[part] = pthread_self()
+                }
+            }
+        }
+        return (counts, threads)
+    }
+
+    @Test func everyPartRunsOnceAndOnItsThread() {
+        for parts in [1, 2, 3, 7, 64] {
+            let (counts, threads) = runCounting(parts: parts)
+            #expect(counts == [Int](repeating: 1, count: parts), "\(parts) parts")
+            guard pool.threadCount > 1, parts > 1 else { continue }
+            // Part p runs on thread p mod threadCount; the caller is thread 0. (Another test may
+            // hold the pool, in which case everything runs here; the counts still hold.)
+            let here = pthread_self()
+            let callerParts = (0..<parts).filter { threads[$0].map { pthread_equal($0, here) != 0 } ?? false }
+            let ranAlone = callerParts.count == parts
+            #expect(ranAlone || callerParts == Array(stride(from: 0, to: parts, by: pool.threadCount)))
+        }
+    }
+
+    @Test func aJobStartedInsideAPartRunsOnThatThread() {
+        let outer = 6, inner = 5
+        var counts = [Int](repeating: 0, count: outer * inner)
+        counts.withUnsafeMutableBufferPointer { c in
+            pool.run(parts: outer) { o in
+                pool.run(parts: inner) { i in c[o * inner + i] += 1 }
+            }
+        }
+        #expect(counts == [Int](repeating: 1, count: outer * inner))
+    }
+
+    @Test func concurrentCallersAndSleepingWorkersAllFinish() {
+        let total = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<200 {
+                let (counts, _) = runCounting(parts: 5)
+                total.add(counts.reduce(0, +), ordering: .relaxed)
+            }
+        }
+        #expect(total.load(ordering: .relaxed) == 4 * 200 * 5)
+        // Long enough for idle workers to go to sleep; the next job must wake them.
+        for _ in 0..<3 {
+            usleep(20_000)
+            #expect(runCounting(parts: 8).counts == [Int](repeating: 1, count: 8))
+        }
+    }
+
+    @Test func rangesCoverTheLoopWithAlignedBounds() {
+        for (count, alignment) in [(0, 8), (5, 8), (100_003, 8), (1 << 20, 8), (1_000, 1)] {
+            var covered = [Int](repeating: 0, count: count)
+            let bounds = Mutex<[Int]>([])
+            covered.withUnsafeMutableBufferPointer { c in
+                ParallelSplit.forEachRange(count: count, minimumPerCore: 100, alignment: alignment) { range in
+                    for i in range { c[i] += 1 }
+                    bounds.withLock { $0.append(range.lowerBound) }
+                }
+            }
+            #expect(covered.allSatisfy { $0 == 1 }, "\(count) elements")
+            #expect(bounds.withLock { $0 }.allSatisfy { $0 % alignment == 0 || $0 == count })
+        }
+    }
+
+    /// `op(a) · op(b)` in Double, straight from the definition.
+    func naiveProduct(_ a: [Float], _ b: [Float], transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                      lda: Int, ldb: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k {
+                    let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                    let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(x) * Double(y)
+                }
+                c[i * n + j] = sum
+            }
+        }
+        return c
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func splitProductsEqualTheDefinition(transposeA: Bool, transposeB: Bool) {
+        let random = RandomGenerator(seed: 21)
+        // Tall (split by rows, an uneven last block) and wide (split by columns); operands with
+        // row strides wider than the matrices, alpha and beta not 1.
+        for (m, n, k) in [(203, 37, 70), (29, 301, 90)] {
+            let (rowsA, columnsA) = transposeA ? (k, m) : (m, k)
+            let (rowsB, columnsB) = transposeB ? (n, k) : (k, n)
+            let (lda, ldb, ldc) = (columnsA + 3, columnsB + 5, n + 2)
+            #expect(m * n * k >= 1 << 18, "large enough to be split")
+            let a = random.uniformTensor(shape: [rowsA * lda], low: -1, high: 1).scalars
+            let b = random.uniformTensor(shape: [rowsB * ldb], low: -1, high: 1).scalars
+            let start = random.uniformTensor(shape: [m * ldc], low: -1, high: 1).scalars
+            var c = start
+            c.withUnsafeMutableBufferPointer { cp in
+                BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                          a: a, lda: lda, b: b, ldb: ldb, beta: -2, c: cp.baseAddress!, ldc: ldc)
+            }
+            let product = naiveProduct(a, b, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                       lda: lda, ldb: ldb)
+            var worst = 0.0
+            for i in 0..<m {
+                for j in 0..<n {
+                    let expected = 0.5 * product[i * n + j] - 2 * Double(start[i * ldc + j])
+                    worst = max(worst, abs(Double(c[i * ldc + j]) - expected))
+                }
+                // The padding between rows of c is left alone.
+                for j in n..<ldc { #expect(c[i * ldc + j] == start[i * ldc + j]) }
+            }
+            #expect(worst < 1e-4, "\(m)×\(n)×\(k): largest difference \(worst)")
+        }
+    }
+
+    @Test func columnSumsAddInTheSameOrderAsOnePass() {
+        // Enough rows and channels to be split over the pool (channels by 8s, a ragged tail).
+        let rows = 3_001, channels = 45
+        let x = RandomGenerator(seed: 4).uniformTensor(shape: [rows, channels], low: -3, high: 5).scalars
+        var mean = [Float](repeating: 0, count: channels), variance = mean
+        x.withUnsafeBufferPointer { xp in
+            ChannelLoops.columnMeanAndVariance(xp.baseAddress!, rows: rows, channels: channels,
+                                               mean: &mean, variance: &variance)
+        }
+        // The same arithmetic, one column at a time, row after row.
+        for c in 0..<channels {
+            var sum: Float = 0
+            for r in 0..<rows { sum += x[r * channels + c] }
+            let m = sum * (1 / Float(rows))
+            var squares: Float = 0
+            for r in 0..<rows { let d = x[r * channels + c] - m; squares += d * d }
+            #expect(mean[c] == m && variance[c] == squares * (1 / Float(rows)), "channel \(c)")
+        }
+    }
+}
