@@ -24,8 +24,14 @@ public enum Activation: Sendable, Equatable {
         }
     }
 
-    /// Writes f(x) into `y` (which may be `x`).
+    /// Writes f(x) into `y` (which may be `x`), spread over the `WorkerPool`.
     func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        ParallelSplit.forEachRange(count: count) { range in
+            applySerially(x + range.lowerBound, y + range.lowerBound, count: range.count)
+        }
+    }
+
+    private func applySerially(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .linear:
             if UnsafePointer(y) != x { y.update(from: x, count: count) }
@@ -46,8 +52,18 @@ public enum Activation: Sendable, Equatable {
         tensor.withUnsafeMutableBufferPointer { y in apply(y.baseAddress!, y.baseAddress!, count: y.count) }
     }
 
-    /// Writes dL/dx = dL/dy · f′ into `dx` (which may be `dy`), with f′ taken from the output `y`.
+    /// Writes dL/dx = dL/dy · f′ into `dx` (which may be `dy`), with f′ taken from the output `y`;
+    /// spread over the `WorkerPool`.
     func backward(
+        outputGradient dy: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+        into dx: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        ParallelSplit.forEachRange(count: count) { r in
+            backwardSerially(outputGradient: dy + r.lowerBound, output: y + r.lowerBound, into: dx + r.lowerBound, count: r.count)
+        }
+    }
+
+    private func backwardSerially(
         outputGradient dy: UnsafePointer<Float>, output y: UnsafePointer<Float>,
         into dx: UnsafeMutablePointer<Float>, count: Int
     ) {

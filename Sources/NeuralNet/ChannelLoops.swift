@@ -1,15 +1,18 @@
 /// Loops over `[rows, channels]` data with per-channel constants, eight channels at a time.
 ///
 /// Batch normalisation spends its time here; the inner loop runs over contiguous channels.
+/// Work is split over the `WorkerPool`: element-wise loops by rows, sums by channels
+/// (`ParallelSplit.forEachColumnRange`), so each channel's sums add in the same order as in one
+/// pass.
 enum ChannelLoops {
-    /// Calls `body(c)` for each block of eight channels, then `tail(c)` for the rest.
-    @inline(__always) private static func blocks(_ channels: Int, _ body: (Int) -> Void, tail: (Int) -> Void) {
-        var c = 0
-        while c + FloatVector.scalarCount <= channels {
+    /// Calls `body(c)` for each block of eight channels of `range`, then `tail(c)` for the rest.
+    @inline(__always) private static func blocks(_ range: Range<Int>, _ body: (Int) -> Void, tail: (Int) -> Void) {
+        var c = range.lowerBound
+        while c + FloatVector.scalarCount <= range.upperBound {
             body(c)
             c += FloatVector.scalarCount
         }
-        while c < channels {
+        while c < range.upperBound {
             tail(c)
             c += 1
         }
@@ -23,20 +26,22 @@ enum ChannelLoops {
         let scale = 1 / Float(rows)
         mean.update(repeating: 0, count: channels)
         variance.update(repeating: 0, count: channels)
-        for r in 0..<rows {
-            let row = x + r * channels
-            blocks(channels, { c in mean.setVector(mean.vector(at: c) + row.vector(at: c), at: c) },
-                   tail: { c in mean[c] += row[c] })
+        ParallelSplit.forEachColumnRange(rows: rows, columns: channels) { range in
+            for r in 0..<rows {
+                let row = x + r * channels
+                blocks(range, { c in mean.setVector(mean.vector(at: c) + row.vector(at: c), at: c) },
+                       tail: { c in mean[c] += row[c] })
+            }
+            for c in range { mean[c] *= scale }
+            for r in 0..<rows {
+                let row = x + r * channels
+                blocks(range, { c in
+                    let d = row.vector(at: c) - mean.vector(at: c)
+                    variance.setVector(variance.vector(at: c) + d * d, at: c)
+                }, tail: { c in let d = row[c] - mean[c]; variance[c] += d * d })
+            }
+            for c in range { variance[c] *= scale }
         }
-        for c in 0..<channels { mean[c] *= scale }
-        for r in 0..<rows {
-            let row = x + r * channels
-            blocks(channels, { c in
-                let d = row.vector(at: c) - mean.vector(at: c)
-                variance.setVector(variance.vector(at: c) + d * d, at: c)
-            }, tail: { c in let d = row[c] - mean[c]; variance[c] += d * d })
-        }
-        for c in 0..<channels { variance[c] *= scale }
     }
 
     /// y = x · scale + shift, per column.
@@ -47,10 +52,12 @@ enum ChannelLoops {
         scale.withUnsafeBufferPointer { sb in
             shift.withUnsafeBufferPointer { tb in
                 let (s, t) = (sb.baseAddress!, tb.baseAddress!)
-                for r in 0..<rows {
-                    let (row, out) = (x + r * channels, y + r * channels)
-                    blocks(channels, { c in out.setVector(row.vector(at: c) * s.vector(at: c) + t.vector(at: c), at: c) },
-                           tail: { c in out[c] = row[c] * s[c] + t[c] })
+                ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
+                    for r in rowRange {
+                        let (row, out) = (x + r * channels, y + r * channels)
+                        blocks(0..<channels, { c in out.setVector(row.vector(at: c) * s.vector(at: c) + t.vector(at: c), at: c) },
+                               tail: { c in out[c] = row[c] * s[c] + t[c] })
+                    }
                 }
             }
         }
@@ -61,16 +68,18 @@ enum ChannelLoops {
         _ a: UnsafePointer<Float>, times b: UnsafePointer<Float>, rows: Int, channels: Int,
         sum: UnsafeMutablePointer<Float>, sumOfProducts: UnsafeMutablePointer<Float>
     ) {
-        for r in 0..<rows {
-            let (ra, rb) = (a + r * channels, b + r * channels)
-            blocks(channels, { c in
-                let va = ra.vector(at: c)
-                sum.setVector(sum.vector(at: c) + va, at: c)
-                sumOfProducts.setVector(sumOfProducts.vector(at: c) + va * rb.vector(at: c), at: c)
-            }, tail: { c in
-                sum[c] += ra[c]
-                sumOfProducts[c] += ra[c] * rb[c]
-            })
+        ParallelSplit.forEachColumnRange(rows: rows, columns: channels) { range in
+            for r in 0..<rows {
+                let (ra, rb) = (a + r * channels, b + r * channels)
+                blocks(range, { c in
+                    let va = ra.vector(at: c)
+                    sum.setVector(sum.vector(at: c) + va, at: c)
+                    sumOfProducts.setVector(sumOfProducts.vector(at: c) + va * rb.vector(at: c), at: c)
+                }, tail: { c in
+                    sum[c] += ra[c]
+                    sumOfProducts[c] += ra[c] * rb[c]
+                })
+            }
         }
     }
 
@@ -84,12 +93,14 @@ enum ChannelLoops {
             meanGradient.withUnsafeBufferPointer { mb in
                 meanGradientTimesNormalized.withUnsafeBufferPointer { nb in
                     let (s, m, n) = (sb.baseAddress!, mb.baseAddress!, nb.baseAddress!)
-                    for r in 0..<rows {
-                        let (g, h, out) = (dy + r * channels, xhat + r * channels, dx + r * channels)
-                        blocks(channels, { c in
-                            let value = g.vector(at: c) - m.vector(at: c) - h.vector(at: c) * n.vector(at: c)
-                            out.setVector(s.vector(at: c) * value, at: c)
-                        }, tail: { c in out[c] = s[c] * (g[c] - m[c] - h[c] * n[c]) })
+                    ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
+                        for r in rowRange {
+                            let (g, h, out) = (dy + r * channels, xhat + r * channels, dx + r * channels)
+                            blocks(0..<channels, { c in
+                                let value = g.vector(at: c) - m.vector(at: c) - h.vector(at: c) * n.vector(at: c)
+                                out.setVector(s.vector(at: c) * value, at: c)
+                            }, tail: { c in out[c] = s[c] * (g[c] - m[c] - h[c] * n[c]) })
+                        }
                     }
                 }
             }

@@ -26,36 +26,42 @@ struct ConvolutionGeometry: Equatable {
     }
 
     /// The patch matrix `[N · gridHeight · gridWidth, patchSize]` of an image batch; taps that fall
-    /// in the padding are zero.
+    /// in the padding are zero. Batch items are spread over the `WorkerPool`.
     func im2col(_ image: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
-        forEachPatchRun(batch: batch) { patchEntry, pixel, count in
-            let target = columns + patchEntry
-            if let pixel {
-                Self.copy(image + pixel, to: target, count: count)
-            } else {
-                for c in 0..<count { target[c] = 0 }
+        ParallelSplit.forEachRange(count: batch, minimumPerCore: 1) { items in
+            forEachPatchRun(items: items) { patchEntry, pixel, count in
+                let target = columns + patchEntry
+                if let pixel {
+                    Self.copy(image + pixel, to: target, count: count)
+                } else {
+                    for c in 0..<count { target[c] = 0 }
+                }
             }
         }
     }
 
     /// Adds each row of a patch matrix back onto the image pixels it came from (the adjoint of
-    /// `im2col`); the image is cleared first.
+    /// `im2col`); the image is cleared first. Batch items are spread over the `WorkerPool`.
     func col2im(_ columns: UnsafePointer<Float>, batch: Int, into image: UnsafeMutablePointer<Float>) {
-        image.update(repeating: 0, count: batch * imageHeight * imageWidth * channels)
-        forEachPatchRun(batch: batch) { patchEntry, pixel, count in
-            if let pixel { VectorMath.add(columns + patchEntry, into: image + pixel, count: count) }
+        let itemFloats = imageHeight * imageWidth * channels
+        ParallelSplit.forEachRange(count: batch, minimumPerCore: 1) { items in
+            (image + items.lowerBound * itemFloats).update(repeating: 0, count: items.count * itemFloats)
+            forEachPatchRun(items: items) { patchEntry, pixel, count in
+                if let pixel { VectorMath.add(columns + patchEntry, into: image + pixel, count: count) }
+            }
         }
     }
 
-    /// Calls `body` for every run of consecutive floats a patch matrix shares with the image, in
-    /// patch-matrix order: one kernel row's taps inside the image are consecutive pixels there.
+    /// Calls `body` for every run of consecutive floats a patch matrix shares with the batch
+    /// items `items` of the image, in patch-matrix order: one kernel row's taps inside the image
+    /// are consecutive pixels there.
     /// Gives the run's offset in the patch matrix, its offset in the NHWC image batch (nil for
     /// taps in the padding) and its length in floats.
     @inline(__always)
-    private func forEachPatchRun(batch: Int, _ body: (_ patchEntry: Int, _ pixel: Int?, _ count: Int) -> Void) {
+    private func forEachPatchRun(items: Range<Int>, _ body: (_ patchEntry: Int, _ pixel: Int?, _ count: Int) -> Void) {
         let rowFloats = kernelWidth * channels
-        var entry = 0
-        for n in 0..<batch {
+        var entry = items.lowerBound * gridHeight * gridWidth * patchSize
+        for n in items {
             let imageBase = n * imageHeight * imageWidth
             for i in 0..<gridHeight {
                 for j in 0..<gridWidth {
@@ -89,30 +95,6 @@ struct ConvolutionGeometry: Equatable {
         while c < count {
             target[c] = source[c]
             c += 1
-        }
-    }
-
-    /// Calls `body` for every tap of every patch in patch-matrix order, with the offset of the
-    /// tap's `channels` floats in the patch matrix and of its pixel in the NHWC image batch (nil
-    /// when the tap falls in the padding).
-    @inline(__always)
-    private func forEachTap(batch: Int, _ body: (_ patchEntry: Int, _ pixel: Int?) -> Void) {
-        var entry = 0
-        for n in 0..<batch {
-            let imageBase = n * imageHeight * imageWidth
-            for i in 0..<gridHeight {
-                for j in 0..<gridWidth {
-                    for ky in 0..<kernelHeight {
-                        let y = i * strideY - padTop + ky
-                        let rowInside = y >= 0 && y < imageHeight
-                        for kx in 0..<kernelWidth {
-                            let x = j * strideX - padLeft + kx
-                            body(entry, rowInside && x >= 0 && x < imageWidth ? (imageBase + y * imageWidth + x) * channels : nil)
-                            entry += channels
-                        }
-                    }
-                }
-            }
         }
     }
 }

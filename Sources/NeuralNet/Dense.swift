@@ -72,7 +72,9 @@ public final class Dense: Layer {
             let out = y.baseAddress!
             if let bias {
                 bias.value.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { (out + r * units).update(from: b.baseAddress!, count: units) }
+                    ParallelSplit.forEachRowRange(rows: rows, width: units) { range in
+                        for r in range { (out + r * units).update(from: b.baseAddress!, count: units) }
+                    }
                 }
             }
             input.withUnsafeBufferPointer { x in

@@ -53,7 +53,13 @@ public final class Parameter {
         accumulateGradient { db, overwrite in
             if overwrite { db.update(repeating: 0, count: columns) }
             rowGradient.withUnsafeBufferPointer { dz in
-                for r in 0..<(dz.count / columns) { VectorMath.add(dz.baseAddress! + r * columns, into: db, count: columns) }
+                let rows = dz.count / columns
+                ParallelSplit.forEachColumnRange(rows: rows, columns: columns) { range in
+                    for r in 0..<rows {
+                        VectorMath.add(dz.baseAddress! + r * columns + range.lowerBound, into: db + range.lowerBound,
+                                       count: range.count)
+                    }
+                }
             }
         }
     }

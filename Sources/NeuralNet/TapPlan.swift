@@ -97,25 +97,28 @@ struct TapPlan {
     }
 
     /// Moves each pixel's `channels` floats between NHWC position `(n, y, x)` and packed row
-    /// `packedRow(y, x) + n`, in the direction `toPacked` says.
+    /// `packedRow(y, x) + n`, in the direction `toPacked` says; image rows are spread over the
+    /// `WorkerPool` (each row's pixels have packed rows of their own).
     @inline(__always)
     private func movePixels(
         height: Int, width: Int, channels: Int, packedRow: (Int, Int) -> Int,
         nhwc: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>, toPacked: Bool
     ) {
         let imageStride = height * width * channels
-        for y in 0..<height {
-            for x in 0..<width {
-                var packedPixel = packed + packedRow(y, x) * channels
-                var pixel = nhwc + (y * width + x) * channels
-                for _ in 0..<batch {
-                    if toPacked {
-                        packedPixel.update(from: pixel, count: channels)
-                    } else {
-                        pixel.update(from: packedPixel, count: channels)
+        ParallelSplit.forEachRowRange(rows: height, width: width * batch * channels) { rows in
+            for y in rows {
+                for x in 0..<width {
+                    var packedPixel = packed + packedRow(y, x) * channels
+                    var pixel = nhwc + (y * width + x) * channels
+                    for _ in 0..<batch {
+                        if toPacked {
+                            packedPixel.update(from: pixel, count: channels)
+                        } else {
+                            pixel.update(from: packedPixel, count: channels)
+                        }
+                        packedPixel += channels
+                        pixel += imageStride
                     }
-                    packedPixel += channels
-                    pixel += imageStride
                 }
             }
         }
