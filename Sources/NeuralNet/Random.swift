@@ -11,15 +11,31 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     /// A generator whose whole sequence is fixed by `seed`.
     public init(seed: UInt64) {
+        state = Self.initialState(seed: seed)
+    }
+
+    /// xoshiro256**'s state for `seed`: four SplitMix64 outputs. SplitMix64 steps its seed by
+    /// `splitMixGamma`, so seeds four steps apart give states that share no words.
+    private static func initialState(seed: UInt64) -> (UInt64, UInt64, UInt64, UInt64) {
         var splitMix = seed
         func next() -> UInt64 {
-            splitMix &+= 0x9E37_79B9_7F4A_7C15
+            splitMix &+= splitMixGamma
             var z = splitMix
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = (next(), next(), next(), next())
+        return (next(), next(), next(), next())
+    }
+
+    private static let splitMixGamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// Fills `count` words with the random bits of stream `stream` under `key`: a sequence of its
+    /// own for each stream, computed without this generator's state, so that blocks of one
+    /// large draw (a dropout mask) can be made on several threads and made again later.
+    static func fill(_ words: UnsafeMutablePointer<UInt64>, count: Int, key: UInt64, stream: Int) {
+        var state = initialState(seed: key &+ UInt64(truncatingIfNeeded: stream) &* 4 &* splitMixGamma)
+        generate(count: count, state: &state) { i, bits in words[i] = bits }
     }
 
     /// Starts this generator's sequence over from `seed`, as a new generator with that seed would;
@@ -60,24 +76,30 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     /// The next 64 random bits.
     public func next() -> UInt64 {
-        let result = rotate(state.1 &* 5, 7) &* 9
+        let result = Self.rotate(state.1 &* 5, 7) &* 9
         let t = state.1 << 17
         state.2 ^= state.0
         state.3 ^= state.1
         state.1 ^= state.2
         state.0 ^= state.3
         state.2 ^= t
-        state.3 = rotate(state.3, 45)
+        state.3 = Self.rotate(state.3, 45)
         return result
     }
 
-    @inline(__always) private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {
+    @inline(__always) private static func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }
 
     /// Calls `body(index, bits)` for `count` words of random bits: the same sequence as `count`
     /// calls of `next()`, with the state kept in registers for the whole loop.
     @inline(__always) public func generate(count: Int, _ body: (Int, UInt64) -> Void) {
+        Self.generate(count: count, state: &state, body)
+    }
+
+    @inline(__always) private static func generate(
+        count: Int, state: inout (UInt64, UInt64, UInt64, UInt64), _ body: (Int, UInt64) -> Void
+    ) {
         var (s0, s1, s2, s3) = state
         for i in 0..<count {
             body(i, rotate(s1 &* 5, 7) &* 9)

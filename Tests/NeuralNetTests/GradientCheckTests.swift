@@ -78,6 +78,29 @@ import _TestSupport
         #expect(layer.forward(input, training: false, slot: 0) == input, "inference is the identity")
     }
 
+    @Test func dropoutMasksOfLargeBatchesAreReproducibleAndIndependentPerBlock() throws {
+        // 262,144 elements: 256 mask blocks, made on several threads.
+        func masks(seed: UInt64) throws -> (first: Tensor, second: Tensor, gradient: Tensor) {
+            let layer = Dropout(0.3)
+            _ = try layer.build(inputShape: [4096], random: RandomGenerator(seed: seed))
+            let ones = Tensor(shape: [64, 4096], repeating: 1)
+            let first = layer.forward(ones, training: true, slot: 0)
+            let second = layer.forward(ones, training: true, slot: 1)
+            let gradient = try #require(layer.backward(ones, slot: 0, needsInputGradient: true,
+                                                       accumulateParameterGradients: true))
+            return (first, second, gradient)
+        }
+        let run = try masks(seed: 5), again = try masks(seed: 5)
+        #expect(run.first == again.first && run.second == again.second, "the same seed gives the same masks")
+        #expect(run.gradient == run.first, "backward replays slot 0's mask")
+        #expect(run.first != run.second, "each pass draws a new mask")
+        let dropped = run.first.scalars.filter { $0 == 0 }.count
+        #expect(abs(Double(dropped) / Double(run.first.count) - 0.3) < 0.005)
+        // Neighbouring blocks of 1,024 elements have different masks.
+        let blocks = stride(from: 0, to: 8 * 1024, by: 1024).map { Array(run.first.scalars[$0..<($0 + 1024)]) }
+        #expect(Set(blocks.map { $0.map { $0 == 0 } }).count == blocks.count)
+    }
+
     @Test(arguments: [(false, Float(0)), (false, 0.1), (true, 0), (true, 0.2)])
     func binaryCrossentropy(fromLogits: Bool, smoothing: Float) throws {
         let random = RandomGenerator(seed: 5)

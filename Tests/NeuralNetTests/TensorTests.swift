@@ -1,4 +1,4 @@
-import NeuralNet
+@testable import NeuralNet
 import Testing
 
 /// Tensors, the seeded generator and mini-batches.
@@ -20,6 +20,22 @@ import Testing
         #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
         let uniform = RandomGenerator(seed: 1).uniformTensor(shape: [20_000], low: -1, high: 1)
         #expect(abs(uniform.mean) < 0.03 && uniform.range!.min >= -1 && uniform.range!.max < 1)
+    }
+
+    @Test func keyedStreamsAreFixedByKeyAndStreamAndDifferFromEachOther() {
+        func words(key: UInt64, stream: Int) -> [UInt64] {
+            [UInt64](unsafeUninitializedCapacity: 64) { buffer, count in
+                RandomGenerator.fill(buffer.baseAddress!, count: 64, key: key, stream: stream)
+                count = 64
+            }
+        }
+        #expect(words(key: 7, stream: 3) == words(key: 7, stream: 3))
+        let streams = (0..<16).map { words(key: 7, stream: $0) } + [words(key: 8, stream: 0)]
+        // No two streams share a word (a shifted copy would).
+        let all = streams.flatMap { $0 }
+        #expect(Set(all).count == all.count)
+        let ones = all.reduce(0) { $0 + $1.nonzeroBitCount }
+        #expect(abs(Double(ones) / Double(all.count * 64) - 0.5) < 0.01)
     }
 
     @Test func batchesCoverEveryItemOncePerPass() throws {
