@@ -41,16 +41,20 @@ final class ConvolutionEngine {
         algorithm = Self.fastestAlgorithm(geometry: geometry, gridChannels: gridChannels)
     }
 
-    /// Per-tap products re-read their operand once per tap, where the patch matrix is read once:
-    /// measured on the chapter's layers they win only when much of the patch matrix is padding
-    /// (the 7×7 images with 5×5 kernels: 31 %; stride-2 layers on 14×14: 16 %, where they lose)
-    /// and both sides have enough channels for the products to run at full speed.
+    /// Per-tap products re-read their operand once per tap, where the patch matrix is read once,
+    /// but they skip the taps in the padding and need no patch matrix. Measured at batch 128–256
+    /// (`lab bench --layers`, products split over the `WorkerPool`): per-tap products won on
+    /// the chapter's DCGAN layers (7×7 ↔ 7×7 k5, 31 % of the patch matrix is padding: 138 vs
+    /// 205 ms forward + backward; 7×7 ↔ 14×14 k5 s2, 16 %: 43–44 vs 51–52 ms), and lost or tied
+    /// where there is little padding (`valid` 14×14 k5: 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %:
+    /// 66 vs 59 ms), where their kernel gradient, many thin products, costs more. Both sides
+    /// need enough channels for the products to run at full speed.
     static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
         guard min(geometry.channels, gridChannels) >= 16 else { return .patches }
         let plan = TapPlan(geometry: geometry, batch: 1)
         let connected = plan.runs.joined().reduce(0) { $0 + $1.rows }
         let padding = 1 - Double(connected) / Double(plan.gridRows * plan.runs.count)
-        return padding >= 0.25 ? .taps : .patches
+        return padding >= 0.10 ? .taps : .patches
     }
 
     private func plan(batch: Int) -> TapPlan {
@@ -213,18 +217,23 @@ final class ConvolutionEngine {
 
     /// Writes `bias` (or zeros) into every row of `rows × channels` floats.
     private func fill(_ target: UnsafeMutablePointer<Float>, rows: Int, with bias: Tensor?, channels: Int) {
-        guard let bias else {
-            target.update(repeating: 0, count: rows * channels)
-            return
-        }
-        bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows { (target + r * channels).update(from: b.baseAddress!, count: channels) }
+        ParallelSplit.forEachRowRange(rows: rows, width: channels) { range in
+            let first = target + range.lowerBound * channels
+            guard let bias else {
+                first.update(repeating: 0, count: range.count * channels)
+                return
+            }
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<range.count { (first + r * channels).update(from: b.baseAddress!, count: channels) }
+            }
         }
     }
 
     private func addRows(_ target: UnsafeMutablePointer<Float>, rows: Int, bias: Tensor) {
         bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows { VectorMath.add(b.baseAddress!, into: target + r * b.count, count: b.count) }
+            ParallelSplit.forEachRowRange(rows: rows, width: b.count) { range in
+                for r in range { VectorMath.add(b.baseAddress!, into: target + r * b.count, count: b.count) }
+            }
         }
     }
 }

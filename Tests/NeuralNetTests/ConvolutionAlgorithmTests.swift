@@ -88,4 +88,16 @@ import _TestSupport
         wide.channels = 128
         #expect(ConvolutionEngine.fastestAlgorithm(geometry: wide, gridChannels: 256) == .taps)
     }
+
+    @Test func perTapProductsAreChosenWhereMuchOfThePatchMatrixIsPadding() {
+        func choice(image: Int, grid: Int, kernel: Int, stride: Int, pad: Int) -> ConvolutionEngine.Algorithm {
+            let geometry = ConvolutionGeometry(imageHeight: image, imageWidth: image, channels: 64, gridHeight: grid,
+                                               gridWidth: grid, kernelHeight: kernel, kernelWidth: kernel,
+                                               strideY: stride, strideX: stride, padTop: pad, padLeft: pad)
+            return ConvolutionEngine.fastestAlgorithm(geometry: geometry, gridChannels: 128)
+        }
+        #expect(choice(image: 14, grid: 7, kernel: 5, stride: 2, pad: 1) == .taps, "the DCGAN's 14×14 ↔ 7×7, 16 % padding")
+        #expect(choice(image: 14, grid: 10, kernel: 5, stride: 1, pad: 0) == .patches, "valid: no padding")
+        #expect(choice(image: 32, grid: 16, kernel: 4, stride: 2, pad: 1) == .patches, "3 % padding")
+    }
 }
