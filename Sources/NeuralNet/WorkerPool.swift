@@ -14,9 +14,12 @@ import Darwin
 /// worker that has just finished keeps watching for the next job for a short while before it
 /// sleeps; a training step hands out thousands of jobs back to back.
 ///
-/// Parts go to threads by number (part `p` runs on thread `p mod threadCount`), so which thread
-/// computes what never depends on timing. A job started while another is running (from a part
-/// itself, or from a second thread) runs its parts one after the other on the calling thread.
+/// Parts are claimed in order by whichever thread is free, the caller included, so a worker the
+/// system has not scheduled (another program wants the core) delays nothing: the caller runs
+/// the parts itself. What a part computes is fixed by its number, so results never depend on
+/// which thread ran it. Every wait gives the core away (`sched_yield`) rather than spinning
+/// against a thread that needs it. A job started while another is running (from a part itself,
+/// or from a second thread) runs its parts one after the other on the calling thread.
 final class WorkerPool: @unchecked Sendable {
     /// The process's pool: one thread per core, the calling thread included (at most 8).
     static let shared = WorkerPool(threadCount: ProcessorCount.available)
@@ -24,14 +27,20 @@ final class WorkerPool: @unchecked Sendable {
     /// Threads that run parts, the calling thread included.
     let threadCount: Int
 
-    private let generation = Atomic<Int>(0)
-    private let finishedWorkers = Atomic<Int>(0)
+    /// The job's generation (high 32 bits), the next unclaimed part (middle 16) and the number of
+    /// parts (low 16), in one word so that a claim is one compare-and-exchange that cannot take
+    /// a part of a later job.
+    private let ticket = Atomic<UInt64>(0)
+    private let completedParts = Atomic<Int>(0)
     private let sleepingWorkers = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     private let sleepLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// The running job; written only while no worker reads it (before `generation` moves on).
-    private var job: (part: (Int) -> Void, parts: Int)?
+    /// The running job's parts; read only by a thread holding a claim on one of them.
+    private var job: ((Int) -> Void)?
+
+    /// Most parts one job can have (the ticket's 16-bit fields).
+    static let maximumParts = Int(UInt16.max)
 
     /// How long an idle worker keeps checking for a new job before it sleeps. A training step's
     /// serial stretches between two jobs (a loss, a random mask) are shorter than this, so the
@@ -42,14 +51,15 @@ final class WorkerPool: @unchecked Sendable {
         self.threadCount = max(1, threadCount)
         pthread_mutex_init(sleepLock, nil)
         pthread_cond_init(wakeUp, nil)
-        for worker in 1..<self.threadCount {
-            startThread(worker: worker)
+        for _ in 1..<self.threadCount {
+            startWorkerThread()
         }
     }
 
     /// Calls `part(p)` for every `p` in `0..<parts`, spread over the pool's threads, and returns
     /// when all have finished. Parts must touch disjoint memory.
     func run(parts: Int, _ part: (Int) -> Void) {
+        precondition(parts <= Self.maximumParts, "a job has at most \(Self.maximumParts) parts")
         guard parts > 1, threadCount > 1,
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
@@ -57,82 +67,109 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         withoutActuallyEscaping(part) { part in
-            job = (part, parts)
-            finishedWorkers.store(0, ordering: .relaxed)
-            generation.add(1, ordering: .sequentiallyConsistent)
+            job = part
+            completedParts.store(0, ordering: .relaxed)
+            let generation = Self.generation(of: ticket.load(ordering: .relaxed)) &+ 1
+            ticket.store(Self.ticket(generation: generation, next: 0, parts: parts), ordering: .sequentiallyConsistent)
             if sleepingWorkers.load(ordering: .sequentiallyConsistent) > 0 {
                 pthread_mutex_lock(sleepLock)
                 pthread_cond_broadcast(wakeUp)
                 pthread_mutex_unlock(sleepLock)
             }
-            for p in stride(from: 0, to: parts, by: threadCount) { part(p) }
-            while finishedWorkers.load(ordering: .acquiring) < threadCount - 1 {}
+            runClaimedParts(of: generation)
+            var checks = 0
+            while completedParts.load(ordering: .acquiring) < parts {
+                checks += 1
+                if checks > 64 { sched_yield() }
+            }
             job = nil
         }
         busy.store(false, ordering: .releasing)
     }
 
-    private func startThread(worker: Int) {
-        let context = Unmanaged.passRetained(WorkerContext(pool: self, worker: worker)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            #if canImport(Darwin)
-            let context = Unmanaged<WorkerContext>.fromOpaque(context).takeRetainedValue()
-            #else
-            let context = Unmanaged<WorkerContext>.fromOpaque(context!).takeRetainedValue()
-            #endif
-            context.pool.serve(worker: context.worker)
-            return nil
-        }, context)
-        precondition(started == 0, "could not start a worker thread (error \(started))")
-        pthread_detach(thread)
+    // MARK: Tickets
+
+    private static func ticket(generation: UInt32, next: Int, parts: Int) -> UInt64 {
+        UInt64(generation) << 32 | UInt64(next) << 16 | UInt64(parts)
     }
 
-    /// A worker's life: wait for the next generation, run its parts, report, repeat.
-    private func serve(worker: Int) {
-        var seen = 0
+    private static func generation(of ticket: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: ticket >> 32) }
+
+    /// Claims and runs parts of job `generation` until none is left.
+    private func runClaimedParts(of generation: UInt32) {
         while true {
-            seen = waitForJob(after: seen)
-            runParts(worker: worker)
-            finishedWorkers.add(1, ordering: .releasing)
+            let current = ticket.load(ordering: .acquiring)
+            let next = Int((current >> 16) & 0xFFFF), parts = Int(current & 0xFFFF)
+            guard Self.generation(of: current) == generation, next < parts else { return }
+            let claimed = Self.ticket(generation: generation, next: next + 1, parts: parts)
+            guard ticket.compareExchange(expected: current, desired: claimed, ordering: .acquiringAndReleasing).exchanged
+            else { continue }
+            runPart(next)
+            completedParts.add(1, ordering: .releasing)
         }
     }
 
-    /// Runs this worker's parts of the current job. A function of its own so that the worker's
-    /// reference to the job is gone when it reports (`run` checks that nobody kept the job).
+    /// Runs one claimed part. A function of its own so that this thread's reference to the job
+    /// is gone before the part is reported complete (`run` checks that nobody kept the job).
     @inline(never)
-    private func runParts(worker: Int) {
-        guard let job else { return }
-        for p in stride(from: worker, to: job.parts, by: threadCount) { job.part(p) }
+    private func runPart(_ index: Int) {
+        job?(index)
     }
 
-    /// Returns the first generation after `seen`, watching for a while and then sleeping.
-    private func waitForJob(after seen: Int) -> Int {
+    // MARK: Workers
+
+    private func startWorkerThread() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t?
+        #else
+        var thread = pthread_t()
+        #endif
+        let started = pthread_create(&thread, nil, { context in
+            #if canImport(Darwin)
+            let pool = Unmanaged<WorkerPool>.fromOpaque(context).takeRetainedValue()
+            #else
+            let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
+            #endif
+            pool.serve()
+            return nil
+        }, context)
+        precondition(started == 0, "could not start a worker thread (error \(started))")
+        #if canImport(Darwin)
+        pthread_detach(thread!)
+        #else
+        pthread_detach(thread)
+        #endif
+    }
+
+    /// A worker's life: wait for the next job, help run its parts, repeat.
+    private func serve() {
+        var seen = Self.generation(of: ticket.load(ordering: .acquiring))
+        while true {
+            seen = waitForJob(after: seen)
+            runClaimedParts(of: seen)
+        }
+    }
+
+    /// Returns the first generation after `seen`, watching for a while (giving the core away
+    /// between looks) and then sleeping.
+    private func waitForJob(after seen: UInt32) -> UInt32 {
         let clock = ContinuousClock(), deadline = clock.now + Self.watchBeforeSleeping
         repeat {
-            for _ in 0..<1024 {
-                let current = generation.load(ordering: .acquiring)
+            for _ in 0..<64 {
+                let current = Self.generation(of: ticket.load(ordering: .acquiring))
                 if current != seen { return current }
+                sched_yield()
             }
         } while clock.now < deadline
         sleepingWorkers.add(1, ordering: .sequentiallyConsistent)
         pthread_mutex_lock(sleepLock)
-        while generation.load(ordering: .sequentiallyConsistent) == seen {
+        while Self.generation(of: ticket.load(ordering: .sequentiallyConsistent)) == seen {
             pthread_cond_wait(wakeUp, sleepLock)
         }
         pthread_mutex_unlock(sleepLock)
         sleepingWorkers.subtract(1, ordering: .relaxed)
-        return generation.load(ordering: .acquiring)
-    }
-}
-
-/// What a new worker thread needs to know.
-private final class WorkerContext: @unchecked Sendable {
-    let pool: WorkerPool
-    let worker: Int
-    init(pool: WorkerPool, worker: Int) {
-        self.pool = pool
-        self.worker = worker
+        return Self.generation(of: ticket.load(ordering: .acquiring))
     }
 }
 
