@@ -13,7 +13,8 @@ enum BLAS {
     /// `lda`, `ldb` and `ldc` are the row strides of `a`, `b` and `c` as stored. A large product
     /// is split into one block of rows (or of columns, when `c` is wide) per thread of the
     /// `WorkerPool`. Blocks depend on the sizes alone and each element of `c` is computed by one
-    /// single-threaded BLAS call over all of `k`, so results do not depend on timing.
+    /// single-threaded BLAS call over all of `k`, so results do not depend on timing. Callers
+    /// that already run on the pool's threads pass `splitOverPool: false`.
     static func gemm(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
@@ -21,11 +22,12 @@ enum BLAS {
         a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        splitOverPool: Bool = true
     ) {
         let product = Product(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        let threads = splitsProducts ? WorkerPool.shared.threadCount : 1
+        let threads = splitsProducts && splitOverPool ? WorkerPool.shared.threadCount : 1
         let blocks = min(threads, max(m, n) / blockAlignment)
         guard blocks > 1, m * n * k >= smallestSplitProduct else {
             product.compute()

@@ -136,13 +136,11 @@ final class ConvolutionEngine {
                     let plan = plan(batch: batch)
                     return pool.with(count: plan.gridRows * gridChannels) { packed in
                         fill(packed, rows: plan.gridRows, with: bias, channels: gridChannels)
-                        for (tap, runs) in plan.runs.enumerated() {
-                            for run in runs {
-                                BLAS.gemm(m: run.rows, n: gridChannels, k: imageChannels,
-                                          a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
-                                          b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
-                                          beta: 1, c: packed + run.grid * gridChannels, ldc: gridChannels)
-                            }
+                        forEachRunInBands(of: .grid, plan: plan, bands: bandCount(plan)) { _, tap, run in
+                            BLAS.gemm(m: run.rows, n: gridChannels, k: imageChannels,
+                                      a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
+                                      b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
+                                      beta: 1, c: packed + run.grid * gridChannels, ldc: gridChannels, splitOverPool: false)
                         }
                         return Tensor(shape: shape) { out in plan.unpack(.grid, packed, channels: gridChannels, into: out.baseAddress!) }
                     }
@@ -173,13 +171,11 @@ final class ConvolutionEngine {
                     let plan = plan(batch: batch)
                     return pool.with(count: plan.imageRows * imageChannels) { packed in
                         fill(packed, rows: plan.imageRows, with: bias, channels: imageChannels)
-                        for (tap, runs) in plan.runs.enumerated() {
-                            for run in runs {
-                                BLAS.gemm(transposeB: true, m: run.rows, n: imageChannels, k: gridChannels,
-                                          a: source + run.grid * gridChannels, lda: gridChannels,
-                                          b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
-                                          beta: 1, c: packed + run.image * imageChannels, ldc: imageChannels)
-                            }
+                        forEachRunInBands(of: .image, plan: plan, bands: bandCount(plan)) { _, tap, run in
+                            BLAS.gemm(transposeB: true, m: run.rows, n: imageChannels, k: gridChannels,
+                                      a: source + run.grid * gridChannels, lda: gridChannels,
+                                      b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
+                                      beta: 1, c: packed + run.image * imageChannels, ldc: imageChannels, splitOverPool: false)
                         }
                         return Tensor(shape: shape) { out in plan.unpack(.image, packed, channels: imageChannels, into: out.baseAddress!) }
                     }
@@ -200,16 +196,55 @@ final class ConvolutionEngine {
                                   a: source.baseAddress!, lda: geometry.patchSize, b: gridValues, ldb: gridChannels,
                                   beta: overwrite ? 0 : 1, c: dw, ldc: gridChannels)
                     case .taps:
-                        if overwrite { dw.update(repeating: 0, count: geometry.kernelHeight * geometry.kernelWidth * kernelTap) }
-                        for (tap, runs) in plan(batch: batch).runs.enumerated() {
-                            for run in runs {
+                        // Each band sums its rows' share into a kernel-sized buffer of its own
+                        // (band 0 into the gradient itself); the shares are added at the end.
+                        let plan = plan(batch: batch), bands = bandCount(plan)
+                        let kernelCount = geometry.kernelHeight * geometry.kernelWidth * kernelTap
+                        if overwrite { dw.update(repeating: 0, count: kernelCount) }
+                        pool.with(count: max(1, (bands - 1) * kernelCount)) { shares in
+                            ParallelSplit.forEachRange(count: (bands - 1) * kernelCount) { r in
+                                (shares + r.lowerBound).update(repeating: 0, count: r.count)
+                            }
+                            forEachRunInBands(of: .grid, plan: plan, bands: bands) { band, tap, run in
+                                let target = band == 0 ? dw : shares + (band - 1) * kernelCount
                                 BLAS.gemm(transposeA: true, m: imageChannels, n: gridChannels, k: run.rows,
                                           a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
                                           b: gridValues + run.grid * gridChannels, ldb: gridChannels,
-                                          beta: 1, c: dw + tap * kernelTap, ldc: gridChannels)
+                                          beta: 1, c: target + tap * kernelTap, ldc: gridChannels, splitOverPool: false)
+                            }
+                            ParallelSplit.forEachRange(count: kernelCount) { r in
+                                for band in 1..<max(bands, 1) {
+                                    VectorMath.add(shares + (band - 1) * kernelCount + r.lowerBound, into: dw + r.lowerBound,
+                                                   count: r.count)
+                                }
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Bands for the per-tap products: one per pool thread, unless the batch is too small to share.
+    private func bandCount(_ plan: TapPlan) -> Int {
+        plan.gridRows * imageChannels * gridChannels >= 1 << 20 ? ParallelSplit.cores : 1
+    }
+
+    /// Runs the per-tap products on all threads at once: the packed rows of `side` are cut into
+    /// `bands` equal bands, and band `b` calls `product(b, tap, run)` for the part of every run
+    /// that falls in it, taps in order. Each row of that side is written by one thread with the
+    /// same products in the same order as in one pass, and a pass costs one hand-over instead
+    /// of one per product.
+    private func forEachRunInBands(
+        of side: TapPlan.Side, plan: TapPlan, bands: Int, _ product: (_ band: Int, _ tap: Int, _ run: TapPlan.Run) -> Void
+    ) {
+        let rows = side == .image ? plan.imageRows : plan.gridRows
+        let bandRows = (rows + bands - 1) / bands
+        WorkerPool.shared.run(parts: bands) { band in
+            let range = min(band * bandRows, rows)..<min((band + 1) * bandRows, rows)
+            for (tap, runs) in plan.runs.enumerated() {
+                for run in runs {
+                    if let part = run.clipped(to: range, on: side) { product(band, tap, part) }
                 }
             }
         }

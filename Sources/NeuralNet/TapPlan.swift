@@ -16,6 +16,14 @@ struct TapPlan {
         var image: Int
         var grid: Int
         var rows: Int
+
+        /// The part of this run whose rows on `side` fall in `band`, or nil if none do.
+        func clipped(to band: Range<Int>, on side: Side) -> Run? {
+            let start = side == .image ? image : grid
+            let low = max(start, band.lowerBound), high = min(start + rows, band.upperBound)
+            guard low < high else { return nil }
+            return Run(image: image + low - start, grid: grid + low - start, rows: high - low)
+        }
     }
 
     let geometry: ConvolutionGeometry
