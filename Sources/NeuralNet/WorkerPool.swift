@@ -47,7 +47,9 @@ final class WorkerPool: @unchecked Sendable {
     /// workers stay awake through a step and go to sleep between steps and after training.
     private static let watchBeforeSleeping = Duration.milliseconds(2)
 
-    private init(threadCount: Int) {
+    /// A pool of `threadCount` threads, the caller included; its workers live as long as the
+    /// process. The library uses `shared`; tests make pools of their own.
+    init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
         pthread_mutex_init(sleepLock, nil)
         pthread_cond_init(wakeUp, nil)
