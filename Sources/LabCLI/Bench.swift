@@ -49,7 +49,7 @@ extension LabCommand {
             func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
             if wanted("sgemm") {
                 let sgemm = BLASInfo.measureSGEMM()
-                print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) threads)")
+                print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"))")
             }
             if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }

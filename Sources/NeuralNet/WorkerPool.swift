@@ -21,7 +21,8 @@ import Darwin
 /// against a thread that needs it. A job started while another is running (from a part itself,
 /// or from a second thread) runs its parts one after the other on the calling thread.
 final class WorkerPool: @unchecked Sendable {
-    /// The process's pool: one thread per core, the calling thread included (at most 8).
+    /// The process's pool: one thread per core, the calling thread included (at most 8; see
+    /// `ProcessorCount` for the `LAB_THREADS` setting).
     static let shared = WorkerPool(threadCount: ProcessorCount.available)
 
     /// Threads that run parts, the calling thread included.
@@ -175,8 +176,27 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// The number of cores this process may use.
+/// The number of threads the library's parallel work uses.
 enum ProcessorCount {
-    /// Online processors, at least 1 and at most 8 (the library's loops gain little beyond).
-    static let available = max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
+    /// `LAB_THREADS` if set, else `OPENBLAS_NUM_THREADS` (what people set to keep BLAS to fewer
+    /// cores; the pool now does BLAS's threading), else the online processors, at most 8.
+    static let available: Int = threads(
+        environment: { name in getenv(name).map { String(cString: $0) } },
+        onlineProcessors: sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
+    /// Most threads an explicit setting may ask for.
+    static let explicitLimit = 64
+
+    /// The thread count for the given environment: the first of `LAB_THREADS` and
+    /// `OPENBLAS_NUM_THREADS` that is a positive whole number (at most `explicitLimit`), else
+    /// `onlineProcessors` clamped to 1...8 (the library's loops gain little beyond).
+    static func threads(environment: (String) -> String?, onlineProcessors: Int) -> Int {
+        for name in ["LAB_THREADS", "OPENBLAS_NUM_THREADS"] {
+            let words = environment(name)?.split(whereSeparator: \.isWhitespace) ?? []
+            if words.count == 1, let count = Int(words[0]), count > 0 {
+                return min(count, explicitLimit)
+            }
+        }
+        return max(1, min(onlineProcessors, 8))
+    }
 }

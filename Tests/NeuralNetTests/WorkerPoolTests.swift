@@ -44,6 +44,21 @@ import Darwin
         #expect(workersHelped)
     }
 
+    @Test func threadCountComesFromTheSettingsOrTheProcessors() {
+        func threads(_ settings: [String: String], online: Int = 16) -> Int {
+            ProcessorCount.threads(environment: { settings[$0] }, onlineProcessors: online)
+        }
+        #expect(threads([:]) == 8, "at most 8 on their own")
+        #expect(threads([:], online: 2) == 2)
+        #expect(threads([:], online: -1) == 1, "sysconf failing")
+        #expect(threads(["LAB_THREADS": "1"]) == 1)
+        #expect(threads(["LAB_THREADS": " 12 "]) == 12, "a setting may go past 8")
+        #expect(threads(["LAB_THREADS": "3", "OPENBLAS_NUM_THREADS": "1"]) == 3, "LAB_THREADS first")
+        #expect(threads(["OPENBLAS_NUM_THREADS": "1"], online: 2) == 1)
+        #expect(threads(["LAB_THREADS": "many", "OPENBLAS_NUM_THREADS": "0"], online: 4) == 4, "unusable settings are ignored")
+        #expect(threads(["LAB_THREADS": "1000"]) == ProcessorCount.explicitLimit)
+    }
+
     @Test func aJobStartedInsideAPartRunsOnThatThread() {
         let outer = 6, inner = 5
         var counts = [Int](repeating: 0, count: outer * inner)
