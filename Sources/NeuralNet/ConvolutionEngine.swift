@@ -42,13 +42,14 @@ final class ConvolutionEngine {
     }
 
     /// Per-tap products re-read their operand once per tap, where the patch matrix is read once,
-    /// but they skip the taps in the padding and need no patch matrix. Measured at batch 128–256
-    /// (`lab bench --layers`, products split over the `WorkerPool`): per-tap products won on
-    /// the chapter's DCGAN layers (7×7 ↔ 7×7 k5, 31 % of the patch matrix is padding: 138 vs
-    /// 205 ms forward + backward; 7×7 ↔ 14×14 k5 s2, 16 %: 43–44 vs 51–52 ms), and lost or tied
-    /// where there is little padding (`valid` 14×14 k5: 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %:
-    /// 66 vs 59 ms), where their kernel gradient, many thin products, costs more. Both sides
-    /// need enough channels for the products to run at full speed.
+    /// but they skip the taps in the padding and need no patch matrix. Measured with
+    /// `lab bench --layers` (forward + backward at batch 256, products split over the
+    /// `WorkerPool`): per-tap products win on all three large layers of the chapter's DCGAN
+    /// (7×7 ↔ 7×7 k5, 31 % of the patch matrix is padding, by the most; 7×7 ↔ 14×14 k5 s2, 16 %:
+    /// 43–44 vs 51–52 ms) and lose where there is little padding (at batch 128: `valid` 14×14 k5,
+    /// 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %: 66 vs 59 ms), where their kernel gradient, many
+    /// thin products, costs more. Both sides need enough channels for the products to run at
+    /// full speed.
     static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
         guard min(geometry.channels, gridChannels) >= 16 else { return .patches }
         let plan = TapPlan(geometry: geometry, batch: 1)
