@@ -179,10 +179,11 @@ final class WorkerPool: @unchecked Sendable {
 /// The number of threads the library's parallel work uses.
 enum ProcessorCount {
     /// `LAB_THREADS` if set, else `OPENBLAS_NUM_THREADS` (what people set to keep BLAS to fewer
-    /// cores; the pool now does BLAS's threading), else the online processors, at most 8.
+    /// cores; the pool now does BLAS's threading), else the processors this process may use, at
+    /// most 8.
     static let available: Int = threads(
         environment: { name in getenv(name).map { String(cString: $0) } },
-        onlineProcessors: sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        onlineProcessors: usableProcessors(online: sysconf(Int32(_SC_NPROCESSORS_ONLN)), readFile: readSmallFile))
 
     /// Most threads an explicit setting may ask for.
     static let explicitLimit = 64
@@ -198,5 +199,64 @@ enum ProcessorCount {
             }
         }
         return max(1, min(onlineProcessors, 8))
+    }
+
+    /// `online` lowered to what the process's control group allows, when it says less: its CPU
+    /// set and its CPU-time quota (cgroup v2 `cpu.max`, or v1 `cpu.cfs_quota_us` over
+    /// `cpu.cfs_period_us`), as a container sees them under `/sys/fs/cgroup`. A container limited
+    /// to 2 CPUs on a 16-core machine thus gets 2 threads, not 8 fighting over 2.
+    static func usableProcessors(online: Int, readFile: (String) -> String?) -> Int {
+        var count = online
+        for path in ["/sys/fs/cgroup/cpuset.cpus.effective", "/sys/fs/cgroup/cpuset/cpuset.cpus"] {
+            if let list = readFile(path), let cpus = cpuCount(inList: list) { count = min(count, cpus) }
+        }
+        if let line = readFile("/sys/fs/cgroup/cpu.max") {
+            let fields = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            if fields.count == 2, let cpus = cpusAllowed(quota: fields[0], period: fields[1]) { count = min(count, cpus) }
+        } else if let quota = readFile("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+                  let period = readFile("/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+                  let cpus = cpusAllowed(quota: quota, period: period) {
+            count = min(count, cpus)
+        }
+        return count
+    }
+
+    /// Whole CPUs a quota of `quota` µs per `period` µs allows, rounded up; nil when unlimited
+    /// (`max`, -1) or unreadable.
+    static func cpusAllowed(quota: String, period: String) -> Int? {
+        func number(_ text: String) -> Int? { Int(text.split(whereSeparator: \.isWhitespace).first ?? "") }
+        guard let quota = number(quota), let period = number(period), quota > 0, period > 0 else { return nil }
+        return max(1, (quota + period - 1) / period)
+    }
+
+    /// The number of CPUs in a cgroup CPU list such as `0-3,8,10-11`; nil when it is not one.
+    static func cpuCount(inList list: String) -> Int? {
+        let text = list.split(whereSeparator: \.isWhitespace).first ?? ""
+        var count = 0
+        for item in text.split(separator: ",") {
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            switch bounds.count {
+            case 1:
+                guard bounds[0] != nil else { return nil }
+                count += 1
+            case 2:
+                guard let low = bounds[0], let high = bounds[1], low <= high else { return nil }
+                count += high - low + 1
+            default:
+                return nil
+            }
+        }
+        return count > 0 ? count : nil
+    }
+
+    /// The first bytes of a small system file as text, or nil when it cannot be read.
+    private static func readSmallFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let length = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard length > 0 else { return nil }
+        return String(decoding: bytes[0..<length], as: UTF8.self)
     }
 }

@@ -59,6 +59,24 @@ import Darwin
         #expect(threads(["LAB_THREADS": "1000"]) == ProcessorCount.explicitLimit)
     }
 
+    @Test func containerLimitsLowerTheProcessorCount() {
+        #expect(ProcessorCount.cpuCount(inList: "0-3,8,10-11\n") == 7)
+        #expect(ProcessorCount.cpuCount(inList: "0") == 1)
+        #expect(ProcessorCount.cpuCount(inList: "") == nil && ProcessorCount.cpuCount(inList: "3-1") == nil)
+        #expect(ProcessorCount.cpusAllowed(quota: "150000", period: "100000\n") == 2, "1.5 CPUs round up")
+        #expect(ProcessorCount.cpusAllowed(quota: "max", period: "100000") == nil)
+        #expect(ProcessorCount.cpusAllowed(quota: "-1\n", period: "100000\n") == nil)
+        func usable(_ files: [String: String], online: Int = 16) -> Int {
+            ProcessorCount.usableProcessors(online: online, readFile: { files[$0] })
+        }
+        #expect(usable([:]) == 16, "no control group files")
+        #expect(usable(["/sys/fs/cgroup/cpu.max": "200000 100000\n"]) == 2, "cgroup v2 quota")
+        #expect(usable(["/sys/fs/cgroup/cpu.max": "max 100000\n", "/sys/fs/cgroup/cpuset.cpus.effective": "0-3\n"]) == 4)
+        #expect(usable(["/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "300000\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n",
+                        "/sys/fs/cgroup/cpuset/cpuset.cpus": "0-7\n"]) == 3, "cgroup v1")
+        #expect(usable(["/sys/fs/cgroup/cpuset/cpuset.cpus": "0-31"], online: 2) == 2, "never more than online")
+    }
+
     @Test func aJobStartedInsideAPartRunsOnThatThread() {
         let outer = 6, inner = 5
         var counts = [Int](repeating: 0, count: outer * inner)
