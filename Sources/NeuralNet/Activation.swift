@@ -26,6 +26,7 @@ public enum Activation: Sendable, Equatable {
 
     /// Writes f(x) into `y` (which may be `x`), spread over the `WorkerPool`.
     func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        if self == .linear && UnsafePointer(y) == x { return }
         ParallelSplit.forEachRange(count: count) { range in
             applySerially(x + range.lowerBound, y + range.lowerBound, count: range.count)
         }

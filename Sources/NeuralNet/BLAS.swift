@@ -56,7 +56,7 @@ enum BLAS {
     }()
 
     /// The arguments of one BLAS product.
-    private struct Product: @unchecked Sendable {
+    private struct Product {
         var transposeA: Bool, transposeB: Bool
         var m: Int, n: Int, k: Int
         var alpha: Float

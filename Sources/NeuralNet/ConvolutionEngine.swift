@@ -46,9 +46,9 @@ final class ConvolutionEngine {
     /// `lab bench --layers` (forward + backward at batch 256, products split over the
     /// `WorkerPool`): per-tap products win on all three large layers of the chapter's DCGAN
     /// (7×7 ↔ 7×7 k5, 31 % of the patch matrix is padding, by the most; 7×7 ↔ 14×14 k5 s2, 16 %:
-    /// 43–44 vs 51–52 ms) and lose where there is little padding (at batch 128: `valid` 14×14 k5,
-    /// 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %: 66 vs 59 ms), where their kernel gradient, many
-    /// thin products, costs more. Both sides need enough channels for the products to run at
+    /// 43–44 vs 51–52 ms) and lose where there is little padding (at batch 128, forward and
+    /// kernel gradient: `valid` 14×14 k5, 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %: 66 vs 59 ms),
+    /// where their kernel gradient, many thin products, costs more. Both sides need enough channels for the products to run at
     /// full speed.
     static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
         guard min(geometry.channels, gridChannels) >= 16 else { return .patches }
@@ -214,7 +214,7 @@ final class ConvolutionEngine {
                                           beta: 1, c: target + tap * kernelTap, ldc: gridChannels, splitOverPool: false)
                             }
                             ParallelSplit.forEachRange(count: kernelCount) { r in
-                                for band in 1..<max(bands, 1) {
+                                for band in 1..<bands {
                                     VectorMath.add(shares + (band - 1) * kernelCount + r.lowerBound, into: dw + r.lowerBound,
                                                    count: r.count)
                                 }

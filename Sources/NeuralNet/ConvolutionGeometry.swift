@@ -28,7 +28,7 @@ struct ConvolutionGeometry: Equatable {
     /// The patch matrix `[N · gridHeight · gridWidth, patchSize]` of an image batch; taps that fall
     /// in the padding are zero. Batch items are spread over the `WorkerPool`.
     func im2col(_ image: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
-        ParallelSplit.forEachRange(count: batch, minimumPerCore: 1) { items in
+        ParallelSplit.forEachRange(count: batch, minimumPerCore: itemsWorthSplitting, alignment: 1) { items in
             forEachPatchRun(items: items) { patchEntry, pixel, count in
                 let target = columns + patchEntry
                 if let pixel {
@@ -44,12 +44,17 @@ struct ConvolutionGeometry: Equatable {
     /// `im2col`); the image is cleared first. Batch items are spread over the `WorkerPool`.
     func col2im(_ columns: UnsafePointer<Float>, batch: Int, into image: UnsafeMutablePointer<Float>) {
         let itemFloats = imageHeight * imageWidth * channels
-        ParallelSplit.forEachRange(count: batch, minimumPerCore: 1) { items in
+        ParallelSplit.forEachRange(count: batch, minimumPerCore: itemsWorthSplitting, alignment: 1) { items in
             (image + items.lowerBound * itemFloats).update(repeating: 0, count: items.count * itemFloats)
             forEachPatchRun(items: items) { patchEntry, pixel, count in
                 if let pixel { VectorMath.add(columns + patchEntry, into: image + pixel, count: count) }
             }
         }
+    }
+
+    /// Batch items whose patch rows are enough work for a thread of their own.
+    private var itemsWorthSplitting: Int {
+        max(1, ParallelSplit.smallestSplitWork / max(1, gridHeight * gridWidth * patchSize))
     }
 
     /// Calls `body` for every run of consecutive floats a patch matrix shares with the batch

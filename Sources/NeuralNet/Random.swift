@@ -94,7 +94,9 @@ public final class RandomGenerator: RandomNumberGenerator {
     /// Calls `body(index, bits)` for `count` words of random bits: the same sequence as `count`
     /// calls of `next()`, with the state kept in registers for the whole loop.
     @inline(__always) public func generate(count: Int, _ body: (Int, UInt64) -> Void) {
-        Self.generate(count: count, state: &state, body)
+        var local = state
+        Self.generate(count: count, state: &local, body)
+        state = local
     }
 
     @inline(__always) private static func generate(
