@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -45,6 +46,7 @@ let package = Package(
             name: "Lab",
             dependencies: [
                 "NeuralNet", "Raster", "Datasets", "Report",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftOperators", package: "swift-syntax"),
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Report"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]

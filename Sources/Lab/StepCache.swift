@@ -22,7 +22,7 @@ struct CachedStep {
 struct StepCache {
     let folder: String
 
-    static let magic = Array("LABSTEP2".utf8)
+    static let magic = Array("LABSTEP3".utf8)
 
     func path(_ key: String) -> String { (folder as NSString).appendingPathComponent(key + ".step") }
 
@@ -31,14 +31,12 @@ struct StepCache {
     func load(_ key: String) throws -> CachedStep? {
         guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
         let bytes = [UInt8](data)
-        guard bytes.count >= Self.magic.count + 32, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+        guard bytes.count >= Self.magic.count + 64, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
             throw CacheFormatError("not a cache entry of this version")
         }
-        let payload = Array(bytes[Self.magic.count..<(bytes.count - 32)])
-        let checksum = String(decoding: bytes.suffix(32), as: UTF8.self)
-        var hasher = StateHasher()
-        hasher.combine(bytes: payload)
-        guard hasher.hex == checksum else { throw CacheFormatError("checksum mismatch (the file was damaged)") }
+        let payload = Array(bytes[Self.magic.count..<(bytes.count - 64)])
+        let checksum = String(decoding: bytes.suffix(64), as: UTF8.self)
+        guard StateHasher.hex(of: payload) == checksum else { throw CacheFormatError("checksum mismatch (the file was damaged)") }
         var reader = BinaryReader(payload)
         let entry = try reader.cachedStep()
         guard reader.isAtEnd, entry.key == key else { throw CacheFormatError("entry for another step") }
@@ -49,10 +47,8 @@ struct StepCache {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var writer = BinaryWriter()
         writer.write(entry)
-        var hasher = StateHasher()
-        hasher.combine(bytes: writer.bytes)
         let file = path(entry.key)
-        try Data(Self.magic + writer.bytes + Array(hasher.hex.utf8)).write(to: URL(fileURLWithPath: file + ".partial"))
+        try Data(Self.magic + writer.bytes + Array(StateHasher.hex(of: writer.bytes).utf8)).write(to: URL(fileURLWithPath: file + ".partial"))
         guard rename(file + ".partial", file) == 0 else {
             try? FileManager.default.removeItem(atPath: file + ".partial")
             throw CacheFormatError("cannot move \(file) into place")

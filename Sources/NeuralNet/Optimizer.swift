@@ -38,7 +38,7 @@ final class StateArray {
 
 /// Optimizer state per parameter, created on first use.
 struct OptimizerState {
-    private var arrays: [ObjectIdentifier: [StateArray]] = [:]
+    fileprivate(set) var arrays: [ObjectIdentifier: [StateArray]] = [:]
 
     /// The `count` state arrays of `parameter`.
     mutating func arrays(for parameter: Parameter, count: Int) -> [StateArray] {
