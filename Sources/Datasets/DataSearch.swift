@@ -31,6 +31,11 @@ public struct DataSearch: Sendable {
         candidates.first { MNIST.files(in: $0, split: split) != nil }
     }
 
+    /// The folders a lab may read MNIST from: the data folder the user named and the cache.
+    public var userFolders: [String] {
+        [option ?? environment["LAB_DATA"], cacheFolder].compactMap { $0 }
+    }
+
     /// The candidate folders in search order.
     public var candidates: [String] {
         [labPath, option ?? environment["LAB_DATA"], "data/mnist", cacheFolder].compactMap { $0 }
@@ -49,8 +54,14 @@ extension DataSearch {
     /// MNIST's `split` from the first folder that holds it, or, when none does and the lab did not
     /// name a folder itself, the built-in generated digits with a notice that says so and how to
     /// get MNIST. A folder the lab names must hold the data; damaged files are always an error.
-    public func loadMNISTOrBuiltIn(split: MNIST.Split, seed: UInt64 = 2024) throws -> (dataset: ImageDataset, notice: String?) {
+    /// With a `policy`, files whose links lead outside its folders are refused.
+    public func loadMNISTOrBuiltIn(split: MNIST.Split, seed: UInt64 = 2024,
+                                   policy: ReadPolicy? = nil) throws -> (dataset: ImageDataset, notice: String?) {
         if let folder = firstFolder(holding: split) {
+            if let policy, let files = MNIST.files(in: folder, split: split) {
+                try policy.check(files.images)
+                try policy.check(files.labels)
+            }
             var dataset = try MNIST.load(from: folder, split: split)
             dataset.name += " from \(folder)"
             return (dataset, nil)

@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// The IDX format of MNIST and its relatives (Fashion-MNIST, KMNIST): a big-endian header, then
 /// unsigned bytes. Images: magic 2051, count, rows, columns, pixels; labels: magic 2049, count, labels.
 public enum IDX {
@@ -14,7 +16,13 @@ public enum IDX {
         guard rows > 0, columns > 0 else {
             throw DatasetError(path: path, "the header gives an image size of \(rows)×\(columns)")
         }
-        let expected = 16 + count * rows * columns
+        // Checked against the file's real size before anything is allocated for the images; the
+        // product of the header's sizes may not even fit in a number.
+        guard let size = MemoryBudget.elementCount([count, rows, columns]), size <= Int.max - 16 else {
+            throw DatasetError(path: path,
+                "damaged: the header claims \(count) images of \(rows)×\(columns), the file has \(bytes.count) bytes")
+        }
+        let expected = 16 + size
         guard bytes.count >= expected else {
             throw DatasetError(path: path,
                 "truncated: \(count) images of \(rows)×\(columns) need \(expected) bytes, the file has \(bytes.count)")

@@ -15,7 +15,9 @@ public enum ImageFolder {
 
     /// Loads the images as `[count, height, width, channels]` values 0…255. Files that cannot be
     /// read are all listed in one `DatasetError`; so is a folder without PNG files.
-    public static func load(_ folder: String, height: Int, width: Int, color: ColorMode = .gray) throws -> ImageDataset {
+    /// With a `policy`, a file whose link leads outside its folders counts as unreadable.
+    public static func load(_ folder: String, height: Int, width: Int, color: ColorMode = .gray,
+                            policy: ReadPolicy? = nil) throws -> ImageDataset {
         guard height > 0, width > 0 else { throw DatasetError(path: folder, "image size \(height)×\(width) must be positive") }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -27,12 +29,24 @@ public enum ImageFolder {
         guard !files.isEmpty else { throw DatasetError(path: folder, "no .png files in this folder or below it") }
         let classes = Array(Set(files.compactMap { $0.contains("/") ? String($0.split(separator: "/")[0]) : nil })).sorted()
         let channels = color.channels
+        guard let total = MemoryBudget.elementCount([files.count, height, width, channels]) else {
+            throw DatasetError(path: folder, "\(files.count) images of \(height)×\(width) are too many to count")
+        }
+        do {
+            try MemoryBudget.check(elements: total, "\(files.count) images of \(height)×\(width)×\(channels)")
+        } catch let failure as NeuralNetError {
+            throw DatasetError(path: folder, failure.message)
+        }
         var pixels: [Float] = []
-        pixels.reserveCapacity(files.count * height * width * channels)
+        pixels.reserveCapacity(total)
         var labels: [Int] = []
         var unreadable: [String] = []
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file)
+            if let policy, !policy.allows(path) {
+                unreadable.append("\(path): leads outside the folders a lab may read (through a link)")
+                continue
+            }
             do {
                 let image = try PNG.read(path, channels: channels)
                 pixels += BilinearResize.resize(image.bytes.map(Float.init), height: image.height, width: image.width,

@@ -38,6 +38,10 @@ struct BinaryReader {
 
     var isAtEnd: Bool { position == bytes.count }
 
+    /// The bytes not read yet: no count in an entry can be larger, since every element takes at
+    /// least one byte, so a doctored count never reaches an allocation.
+    var remaining: Int { bytes.count - position }
+
     private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
         guard count >= 0, count <= bytes.count - position else { throw CacheFormatError("truncated entry") }
         defer { position += count }

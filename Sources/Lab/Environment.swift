@@ -32,6 +32,13 @@ final class Environment {
     var dataFolder: String?
     /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
     var processEnvironment = ProcessInfo.processInfo.environment
+    /// The folders a lab may read, by real path: the current directory, the lab's own folder, the
+    /// data folder the user named and the MNIST cache.
+    var readPolicy: ReadPolicy {
+        let search = DataSearch(option: dataFolder, environment: processEnvironment)
+        let labFolder = (file.path as NSString).deletingLastPathComponent
+        return ReadPolicy(allowing: [".", labFolder.isEmpty ? "." : labFolder] + search.userFolders)
+    }
     /// The data set actually used, for the report header.
     var datasetDescription: String?
     /// Training progress for the console.
@@ -67,11 +74,14 @@ final class Environment {
     var log: ((String) -> Void)?
 
     /// Adds a figure to the current step's output.
-    /// Files are named by step and position (`figure-03-2.png`), so a step's figures keep their
-    /// names whether or not the steps around it came from the cache.
+    /// Files are named by step, position and content (`figure-03-2-1a2b3c4d5e6f.png`), so a step's
+    /// figures keep their names whether or not the steps around it came from the cache.
     func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
         stepFigureCount += 1
-        let name = String(format: "figure-%02d-%d.%@", stepNumber, stepFigureCount, fileExtension)
+        // The content's digest in the name: a new report never overwrites a figure the page it
+        // replaces still shows, so an old page never shows new figures.
+        let digest = StateHasher.hex(of: bytes).prefix(12)
+        let name = String(format: "figure-%02d-%d-%@.%@", stepNumber, stepFigureCount, String(digest), fileExtension)
         outputs.append(.figure(FigureOutput(fileName: name, caption: caption, data: bytes)))
     }
 

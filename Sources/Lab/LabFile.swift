@@ -33,11 +33,26 @@ public struct LabFile: Sendable {
 
     /// Reads and splits the lab at `path`; a missing file or an unclosed fence is a `LabError`.
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let text = Self.readText(path) else {
             throw LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (missing, unreadable or not UTF-8)")
         }
         try self.init(path: path, text: text)
     }
+
+    /// The text of the lab file at `path`; nil when it is missing, not a regular file, larger
+    /// than `maximumSize` or not UTF-8.
+    public static func readText(_ path: String) -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              (attributes[.size] as? NSNumber)?.intValue ?? .max <= maximumSize,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// The largest lab file `lab` reads: 4 MiB (the chapter's lab is 9 KB).
+    public static let maximumSize = 4 << 20
 
     /// Splits `text`, read from `path`.
     public init(path: String, text: String) throws {

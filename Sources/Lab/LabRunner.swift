@@ -51,8 +51,18 @@ public struct LabRunner {
         let clock = ContinuousClock()
         let start = clock.now
         let file: LabFile
+        guard let text = LabFile.readText(path) else {
+            // A missing or unreadable lab file (a typo such as `lab run ok` for `ok.md`): no report
+            // is written or touched, since there is no lab to report on.
+            let failure = LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (missing, unreadable or not UTF-8)")
+            log(failure.description)
+            let report = LabReport(title: URL(fileURLWithPath: path).lastPathComponent, sourcePath: path,
+                                   metadata: metadata(parameters: [], seed: nil, seconds: 0), blocks: [],
+                                   failure: ReportFailure(stepNumber: nil, message: failure.description))
+            return Outcome(report: report, reportPath: nil, error: failure)
+        }
         do {
-            file = try LabFile(path: path)
+            file = try LabFile(path: path, text: text)
         } catch {
             let failure = error as? LabError ?? LabError(file: path, line: 1, column: 1, message: "\(error)")
             log(failure.description)
@@ -117,7 +127,7 @@ public struct LabRunner {
                 // not re-run this one (its bindings are not in the state fingerprint either).
                 let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
                 let key = StateHasher.hex(of: Array(["lab-step-cache-4", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
-                if let cached = cachedEntry(key, step: step, cache: cache) {
+                if let cached = cachedEntry(key, step: step, cache: cache, policy: environment.readPolicy) {
                     // Replay: the step's code runs again to rebuild its bindings, but trainings are
                     // taken from the entry; the resulting state must be the recorded one.
                     environment.beginStep(step.number, replaying: cached.trainings)
@@ -194,11 +204,13 @@ public struct LabRunner {
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose
     /// input files changed is ignored.
-    private func cachedEntry(_ key: String, step: LabFile.Step, cache: StepCache?) -> CachedStep? {
+    /// An entry naming an input the lab may not read is ignored too: entries are data from disk.
+    private func cachedEntry(_ key: String, step: LabFile.Step, cache: StepCache?, policy: ReadPolicy) -> CachedStep? {
         guard let cache, !force else { return nil }
         do {
             guard let entry = try cache.load(key) else { return nil }
-            return entry.inputs.allSatisfy(\.isCurrent) ? entry : nil
+            let safe = entry.inputs.allSatisfy { ReadPolicy.realPath($0.path) == nil || policy.allows($0.path) }
+            return safe && entry.inputs.allSatisfy(\.isCurrent) ? entry : nil
         } catch {
             log("cache: step \(step.number)'s entry is damaged (\(error)); running the step again")
             cache.discard(key)
@@ -225,6 +237,7 @@ public struct LabRunner {
                 for case .step(let step) in report.blocks {
                     for case .figure(let figure) in step.outputs {
                         guard let data = figure.data else { continue }
+                        guard FigureOutput.isValidFileName(figure.fileName) else { throw CocoaError(.fileWriteInvalidFileName) }
                         let figurePath = (folder as NSString).appendingPathComponent(figure.fileName)
                         try Data(data).write(to: URL(fileURLWithPath: figurePath + ".partial"))
                         guard rename(figurePath + ".partial", figurePath) == 0 else { throw CocoaError(.fileWriteUnknown) }

@@ -171,7 +171,7 @@ extension BinaryReader {
     /// A non-negative count, bounded by what is left to read.
     mutating func count() throws -> Int {
         let value = try int()
-        guard value >= 0, value <= 1 << 40 else { throw CacheFormatError("bad count \(value)") }
+        guard value >= 0, value <= remaining else { throw CacheFormatError("bad count \(value)") }
         return value
     }
 
@@ -188,6 +188,8 @@ extension BinaryReader {
             return .table(TableOutput(caption: caption, headers: headers, rows: rows, numericColumns: numeric, footer: footer))
         case 4:
             let name = try string(), caption = try string()
+            // The name becomes a file in the report's folder: only names lab itself gives.
+            guard FigureOutput.isValidFileName(name) else { throw CacheFormatError("bad figure name") }
             return .figure(FigureOutput(fileName: name, caption: caption, data: try byteArray()))
         case let tag:
             throw CacheFormatError("unknown output kind \(tag)")
@@ -197,7 +199,7 @@ extension BinaryReader {
     mutating func tensor() throws -> Tensor {
         let shape = try ints()
         let scalars = try floats()
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else { throw CacheFormatError("bad tensor") }
+        guard MemoryBudget.elementCount(shape) == scalars.count else { throw CacheFormatError("bad tensor") }
         return Tensor(shape: shape, scalars: scalars)
     }
 

@@ -17,7 +17,7 @@ extension Vocabulary {
                 let search = DataSearch(labPath: path.isEmpty ? nil : path, option: evaluator.environment.dataFolder,
                                         environment: evaluator.environment.processEnvironment)
                 evaluator.environment.inputs += search.candidates.flatMap { MNIST.probedPaths(in: $0, split: split) }.map(InputFingerprint.file)
-                let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split)
+                let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split, policy: evaluator.environment.readPolicy)
                 if let notice { evaluator.environment.notice(notice) }
                 return evaluator.environment.using(dataset)
             }
@@ -42,7 +42,8 @@ extension Vocabulary {
             guard case .colorMode(let color) = args["color"] else { throw evaluator.error(at: call, "color: takes .gray or .rgb") }
             evaluator.environment.inputs.append(.folder(path))
             return try wrap(call, evaluator) {
-                evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color))
+                evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color,
+                                                                          policy: evaluator.environment.readPolicy))
             }
         }),
         "BinaryCrossentropy": ([.init("fromLogits", .bool, .bool(false)), .init("labelSmoothing", .number, .double(0))], { args, call, evaluator in
@@ -78,6 +79,11 @@ extension Vocabulary {
     static func labDataPath(_ path: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> String {
         if path.hasPrefix("/") || path.hasPrefix("~") || path.split(separator: "/").contains("..") {
             throw evaluator.error(at: call, "a lab may read data only below the current directory, not '\(path)'; pass --data for MNIST elsewhere")
+        }
+        do {
+            try evaluator.environment.readPolicy.check(path)
+        } catch let failure as DatasetError {
+            throw evaluator.error(at: call, failure.description)
         }
         return path
     }

@@ -36,7 +36,8 @@ extension LabCommand {
             runner.progress = ProgressLine.report
             let outcome = runner.run()
             if let path = outcome.reportPath { print("report: \(path)") }
-            if outcome.error != nil { throw ExitCode(1) }
+            // A report that could not be written is a failure too (the runner said why).
+            if outcome.error != nil || outcome.reportPath == nil { throw ExitCode(1) }
         }
     }
 

@@ -85,7 +85,12 @@ public enum PNG {
         try write(canvas.pixelImage(), to: path)
     }
 
+    /// The most one decoded image may take: 256 MiB (8,192 × 8,192 RGBA).
+    public static let maximumDecodedBytes = 1 << 28
+
     /// Reads a PNG as gray (1 channel), RGB (3) or RGBA (4), converting whatever it stores.
+    /// Anything but a regular file, and a header claiming more than `maximumDecodedBytes`, is
+    /// refused before decoding.
     public static func read(_ path: String, channels: Int = 4) throws -> PixelImage {
         precondition([1, 3, 4].contains(channels), "1, 3 or 4 channels, got \(channels)")
         var control = png_image()
@@ -95,9 +100,21 @@ public enum PNG {
             png_image_free(&control)
             return ImageFileError(path: path, problem: "\(what) (\(message))")
         }
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            // A FIFO or a device would block or never end.
+            throw ImageFileError(path: path, problem: "not a regular file")
+        }
         guard png_image_begin_read_from_file(&control, path) != 0 else { throw failure("not a readable PNG file") }
         control.format = format(channels: channels)
         let (width, height) = (Int(control.width), Int(control.height))
+        // The header's size is checked before the pixels are allocated: a tiny file can claim
+        // a million by a million pixels.
+        guard width * height * channels <= maximumDecodedBytes else {
+            png_image_free(&control)
+            throw ImageFileError(path: path, problem: "the header claims \(width)×\(height) pixels, more than lab decodes "
+                + "(\(maximumDecodedBytes >> 20) MiB per image)")
+        }
         var bytes = [UInt8](repeating: 0, count: width * height * channels)
         let ok = bytes.withUnsafeMutableBytes { buffer in
             png_image_finish_read(&control, nil, buffer.baseAddress, Int32(width * channels), nil)

@@ -161,6 +161,19 @@ public struct FigureOutput: Sendable, Equatable {
         self.caption = caption
         self.data = data
     }
+
+    /// Whether `name` is one lab gives figures: `figure-` and a step number, `-` and a position,
+    /// an optional `-` and hex digest, `.png` or `.gif`. Nothing else (no `/`, no `..`) may become
+    /// a file beside the report, whatever a cache entry on disk says.
+    public static func isValidFileName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, ["png", "gif"].contains(parts[1]), name.utf8.count <= 120 else { return false }
+        let fields = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard fields.count >= 3, fields.count <= 4, fields[0] == "figure" else { return false }
+        return fields.dropFirst().allSatisfy { field in
+            !field.isEmpty && field.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+        }
+    }
 }
 
 /// Why the run stopped.

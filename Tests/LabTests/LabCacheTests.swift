@@ -204,8 +204,10 @@ extension LabCacheTests {
         let lab = "# 그림\n\n```swift\nimageGrid(randomNormal([2, 4, 4, 1]), rows: 1, columns: 2, title: \"noise\")\n```\n"
         let (first, _) = try run(lab, in: folder)
         let reportFolder = folder + "/output/cache"
-        #expect(try FileManager.default.contentsOfDirectory(atPath: reportFolder).contains("figure-01-1.png"))
-        #expect(try String(contentsOfFile: try #require(first.reportPath), encoding: .utf8).contains("src=\"figure-01-1.png\""))
+        let name = try #require(first.report.figureFileNames.first)
+        #expect(name.hasPrefix("figure-01-1-") && name.hasSuffix(".png") && FigureOutput.isValidFileName(name))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reportFolder).contains(name))
+        #expect(try String(contentsOfFile: try #require(first.reportPath), encoding: .utf8).contains("src=\"\(name)\""))
 
         let (embedded, _, _) = try runLab(lab, in: folder, name: "cache.md") { runner in
             runner.selfContained = true

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How much memory one tensor, data set or decoded image may take: half of the machine's
+/// memory (or `LAB_MEMORY_LIMIT`, in bytes or with a K/M/G suffix). Sizes are checked against it
+/// before anything is allocated, so an absurd size is an error that says how much was asked,
+/// never a crash of the whole process.
+public enum MemoryBudget {
+    /// The budget in bytes.
+    public static let bytes: Int = {
+        if let text = getenv("LAB_MEMORY_LIMIT").map({ String(cString: $0) }), let limit = parse(text) { return limit }
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 32 }
+        return Int(pages) / 2 * Int(pageSize)
+    }()
+
+    /// `123`, `64K`, `512M`, `2G` (binary units); nil when not a positive size.
+    static func parse(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text.uppercased())
+        var scale = 1
+        if let last = digits.last, let unit = units[last] { scale = unit; digits = digits.dropLast() }
+        guard let value = Int(digits), value > 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : product
+    }
+
+    /// The number of elements of `shape`, or nil when a size is negative or the product overflows.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for size in shape {
+            guard size >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// Checks that `count` elements of `elementSize` bytes fit the budget; the error says what was
+    /// asked (`what`), how much that is and how much there is.
+    public static func check(elements count: Int?, elementSize: Int = 4, _ what: @autoclosure () -> String) throws {
+        guard let count, count >= 0 else {
+            throw NeuralNetError("\(what()) is too large to count (the sizes overflow)")
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, bytes <= Self.bytes else {
+            throw NeuralNetError("\(what()) needs \(overflow ? "more than 9 EB" : describe(bytes)) of memory; "
+                + "lab allows \(describe(Self.bytes)) for one tensor on this machine (half of its memory; LAB_MEMORY_LIMIT sets it)")
+        }
+    }
+
+    /// `512 MiB`, `12.0 GiB`, `3.4 TiB`.
+    public static func describe(_ bytes: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(bytes) bytes" }
+        let rounded = value < 10 ? (value * 10).rounded() / 10 : value.rounded()
+        let text = value < 10 ? String(rounded) : String(Int(rounded))
+        return text + " " + units[unit]
+    }
+}
