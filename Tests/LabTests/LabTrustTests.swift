@@ -1,0 +1,72 @@
+import Foundation
+@testable import Lab
+import Report
+import Testing
+
+/// What a lab from someone else, or a doctored cache, must not be able to do: read through links,
+/// write outside the report's folder, or replace a good report by mistake.
+@Suite struct LabTrustTests {
+    func report(_ outcome: LabRunner.Outcome) throws -> String {
+        try String(contentsOfFile: try #require(outcome.reportPath), encoding: .utf8)
+    }
+
+    @Test func linksOutOfTheLabsFoldersAreRefusedAndNothingOfTheTargetShows() throws {
+        let data = ".build/lab-sandbox-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: data + "/faces/a", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createSymbolicLink(atPath: data + "/x.csv", withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(atPath: data + "/mnist", withDestinationPath: "/etc")
+        try FileManager.default.createSymbolicLink(atPath: data + "/zero.csv", withDestinationPath: "/dev/zero")
+        for (call, line) in [("CSVDigits(\"\(data)/x.csv\")", "x.csv"), ("MNIST(split: .train, path: \"\(data)/mnist\")", "mnist"),
+                             ("CSVDigits(\"\(data)/zero.csv\")", "zero.csv")] {
+            let (outcome, folder, _) = try runLab("# 링크\n\n```swift\nlet d = \(call)\n```\n")
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let message = outcome.error?.message ?? ""
+            #expect(message.contains("\(line): leads outside the folders a lab may read"), "\(call): \(message)")
+            #expect(!(try report(outcome)).contains("root:"))
+        }
+    }
+
+    @Test func aDoctoredCacheEntryCannotWriteOutsideTheReportFolder() throws {
+        let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = "# 그림\n\n```swift\nimageGrid(randomNormal([2, 4, 4, 1]), rows: 1, columns: 2, title: \"noise\")\n```\n"
+        _ = try runLab(lab, in: folder, name: "evil.md")
+        let cache = StepCache(folder: folder + "/output/evil/.cache")
+        let entryName = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.folder).first { $0.hasSuffix(".step") })
+        var entry = try #require(try cache.load(String(entryName.dropLast(5))))
+        guard case .figure(let figure) = entry.outputs.first else { Issue.record("no figure"); return }
+        entry.outputs = [.figure(FigureOutput(fileName: "../../escaped.png", caption: "x", data: figure.data))]
+        try cache.store(entry)  // a valid checksum, as an attacker would compute it
+        #expect(throws: CacheFormatError.self) { _ = try cache.load(entry.key) }
+
+        let (second, _, console) = try runLab(lab, in: folder, name: "evil.md")
+        #expect(console.contains { $0.contains("entry is damaged (bad figure name)") })
+        #expect(!FileManager.default.fileExists(atPath: folder + "/escaped.png"))
+        #expect(second.error == nil && second.reportPath != nil)
+    }
+
+    @Test func aMissingLabFileLeavesTheGoodReportAlone() throws {
+        let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (good, _, _) = try runLab("# 좋은 실습\n\n```swift\nimageGrid(randomNormal([1, 4, 4, 1]), rows: 1, columns: 1)\n```\n",
+                                      in: folder, name: "ok.md")
+        let page = try report(good)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/output/ok").sorted()
+        var runner = LabRunner(path: folder + "/ok", outputRoot: folder + "/output", log: { _ in })
+        runner.force = true
+        let typo = runner.run()
+        #expect(typo.error?.message.contains("cannot read the lab file") == true && typo.reportPath == nil)
+        #expect(try report(good) == page)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/output/ok").sorted() == files)
+    }
+
+    @Test func aReportThatCannotBeWrittenIsAFailure() throws {
+        let (outcome, folder, console) = try runLab("# t\n\n```swift\nprint(1)\n```\n") { $0.outputRoot = "/dev/null" }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(outcome.reportPath == nil)
+        #expect(console.contains { $0.contains("cannot write the report") })
+    }
+}
