@@ -45,6 +45,7 @@ extension ImageDataset {
         precondition(wanted.count == occurrence.count, "one occurrence per label")
         var picked: [Int] = []
         for (label, nth) in zip(wanted, occurrence) {
+            guard nth >= 0 else { throw DatasetError(path: name, "occurrence \(nth) is negative; the first image of a label is occurrence 0") }
             let matches = labels.indices.lazy.filter { labels[$0] == label }
             guard let index = matches.dropFirst(nth).first else {
                 throw DatasetError(path: name, "has fewer than \(nth + 1) images of label \(label)")

@@ -11,6 +11,8 @@ final class Environment {
     /// and GANs built before or after share one sequence (and one state for the cache to save).
     let random = RandomGenerator(seed: 0)
     var seed: Int?
+    /// How deeply the evaluator is nested now (bounded by `Evaluator.maximumDepth`).
+    var depth = 0
     /// What the current step has produced so far.
     var outputs: [StepOutput] = []
     /// The step being evaluated (1-based), for figure file names.

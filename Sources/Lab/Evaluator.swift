@@ -20,11 +20,22 @@ struct Evaluator {
     init(step: LabFile.Step, environment: Environment) throws {
         self.step = step
         self.environment = environment
-        let parsed = Parser.parse(source: step.source)
+        let parsed = Array(step.source.utf8).withUnsafeBufferPointer {
+            Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting)
+        }
         let converter = SourceLocationConverter(fileName: environment.file.path, tree: parsed)
         if let first = ParseDiagnosticsGenerator.diagnostics(for: parsed).first {
             let location = first.location(converter: converter)
             throw Self.error(environment.file, step, line: location.line, column: location.column, first.message)
+        }
+        // Before folding: a chain of thousands of operators would fold into a tree too deep to
+        // walk. Found with a visitor over the flat parse, whose depth the nesting limit bounds.
+        let long = LongSequenceFinder(limit: Self.maximumOperators)
+        long.walk(parsed)
+        if let sequence = long.found {
+            let location = sequence.startLocation(converter: converter)
+            throw Self.error(environment.file, step, line: location.line, column: location.column,
+                             "this expression chains \(sequence.elements.count / 2) operators; at most \(Self.maximumOperators) are allowed in one expression")
         }
         guard let folded = OperatorTable.standardOperators.foldAll(parsed, errorHandler: { _ in }).as(SourceFileSyntax.self) else {
             throw Self.error(environment.file, step, line: 1, column: 1, "cannot fold the operators of this step")
@@ -33,9 +44,23 @@ struct Evaluator {
         self.converter = SourceLocationConverter(fileName: environment.file.path, tree: folded)
     }
 
+    /// How deeply brackets and blocks may nest in a step, and how many operators one expression
+    /// may chain: far beyond any lab, far below what would exhaust the stack.
+    static let maximumNesting = 64
+    static let maximumOperators = 1_000
+    /// How deeply evaluation may recurse (calls within calls, blocks within loops).
+    static let maximumDepth = 400
+
     /// Runs every statement in order.
     func run() throws {
         for item in tree.statements { _ = try evaluate(item.item) }
+    }
+
+    /// Throws when the user asked to stop (Ctrl-C), so a long loop ends within a moment.
+    func checkInterruption(at node: some SyntaxProtocol) throws {
+        if environment.interruption?() == true {
+            throw error(at: node, "interrupted (Ctrl-C) during step \(step.number); this report shows the work done so far")
+        }
     }
 
     // MARK: Errors
@@ -55,6 +80,7 @@ struct Evaluator {
     // MARK: Statements
 
     func evaluate(_ item: CodeBlockItemSyntax.Item) throws -> Value {
+        try checkInterruption(at: item)
         switch item {
         case .decl(let declaration):
             guard let variable = declaration.as(VariableDeclSyntax.self) else {
@@ -94,8 +120,21 @@ struct Evaluator {
         guard let name = loop.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else {
             throw error(at: loop.pattern, "unsupported syntax: loop over one name, as in 'for epoch in 1...3'")
         }
-        let sequence = try evaluate(loop.sequence)
-        guard case .array(let values) = sequence else { throw error(at: loop.sequence, "a for loop needs an array or a range, got \(sequence.typeName)") }
+        // A range is walked without building it, however long it is.
+        let values: AnySequence<Value>
+        if let range = loop.sequence.as(InfixOperatorExprSyntax.self),
+           let op = range.operator.as(BinaryOperatorExprSyntax.self)?.operator.text, op == "..." || op == "..<" {
+            let (low, high) = (try evaluate(range.leftOperand), try evaluate(range.rightOperand))
+            guard case .int(let a) = low, case .int(let b) = high else {
+                throw error(at: range, "a range needs whole numbers, got \(low.typeName) and \(high.typeName)")
+            }
+            let bounds = try IntRange.bounds(a, b, closed: op == "...", at: range, self)
+            values = AnySequence((bounds.map { AnySequence($0) } ?? AnySequence([])).lazy.map(Value.int))
+        } else {
+            let sequence = try evaluate(loop.sequence)
+            guard case .array(let array) = sequence else { throw error(at: loop.sequence, "a for loop needs an array or a range, got \(sequence.typeName)") }
+            values = AnySequence(array)
+        }
         // The loop variable and the names declared in the body live for one iteration only.
         let outer = environment.bindings, outerConstants = environment.constants
         defer {
@@ -104,8 +143,11 @@ struct Evaluator {
             environment.constants = outerConstants
         }
         for value in values {
-            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
-            environment.constants = outerConstants
+            try checkInterruption(at: loop)
+            if environment.bindings.count != outer.count + 1 || environment.constants != outerConstants {
+                environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
+                environment.constants = outerConstants
+            }
             environment.bindings[name] = value
             for item in loop.body.statements { _ = try evaluate(item.item) }
         }
@@ -145,6 +187,11 @@ struct Evaluator {
     // MARK: Expressions
 
     func evaluate(_ expression: ExprSyntax) throws -> Value {
+        environment.depth += 1
+        defer { environment.depth -= 1 }
+        guard environment.depth <= Self.maximumDepth else {
+            throw error(at: expression, "this step nests calls, blocks and expressions more than \(Self.maximumDepth) deep")
+        }
         switch expression.as(ExprSyntaxEnum.self) {
         case .integerLiteralExpr(let literal):
             guard let value = Int(literal.literal.text.replacingOccurrences(of: "_", with: "")) else {
@@ -152,8 +199,8 @@ struct Evaluator {
             }
             return .int(value)
         case .floatLiteralExpr(let literal):
-            guard let value = Double(literal.literal.text.replacingOccurrences(of: "_", with: "")) else {
-                throw error(at: literal, "'\(literal.literal.text)' is not a number Swift can read")
+            guard let value = Double(literal.literal.text.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+                throw error(at: literal, "'\(literal.literal.text)' is not a finite number Swift can read")
             }
             return .double(value)
         case .booleanLiteralExpr(let literal):
@@ -174,7 +221,9 @@ struct Evaluator {
         case .prefixOperatorExpr(let prefix):
             let operand = try evaluate(prefix.expression)
             switch (prefix.operator.text, operand) {
-            case ("-", .int(let v)): return .int(-v)
+            case ("-", .int(let v)):
+                guard v != .min else { throw error(at: prefix, "-(\(v)) overflows: whole numbers go from \(Int.min) to \(Int.max)") }
+                return .int(-v)
             case ("-", .double(let v)): return .double(-v)
             case ("!", .bool(let v)): return .bool(!v)
             default: throw error(at: prefix, "cannot apply '\(prefix.operator.text)' to \(operand.typeName)")
@@ -198,7 +247,9 @@ struct Evaluator {
         for segment in literal.segments {
             switch segment {
             case .stringSegment(let piece):
-                text += piece.content.text.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
+                text += try StringEscapes.unescape(piece.content.text, pounds: literal.openingPounds?.text.count ?? 0) { message in
+                    error(at: piece, message)
+                }
             case .expressionSegment(let piece):
                 guard let only = piece.expressions.first, piece.expressions.count == 1 else {
                     throw error(at: piece, "an interpolation holds one expression, as in \\(EPOCHS)")

@@ -62,13 +62,13 @@ extension LabFile {
             let value: Value?
             switch parameter.type {
             case "Int": value = Int(text.replacingOccurrences(of: "_", with: "")).map(Value.int)
-            case "Double": value = Double(text.replacingOccurrences(of: "_", with: "")).map(Value.double)
+            case "Double": value = Double(text.replacingOccurrences(of: "_", with: "")).flatMap { $0.isFinite ? Value.double($0) : nil }
             case "Bool": value = ["true": true, "false": false][text].map(Value.bool)
             default: value = .string(text)
             }
             guard let value else {
                 throw LabError(file: path, line: parameter.line, column: 1,
-                               message: "-P \(name)=\(text): \(name) is \(parameter.type == "Int" ? "an Int (a whole number)" : "a \(parameter.type)"), "
+                               message: "-P \(name)=\(text): \(name) is \(parameter.type == "Int" ? "an Int (a whole number)" : parameter.type == "Double" ? "a Double (a finite number)" : "a \(parameter.type)"), "
                                    + "and '\(text)' is not one", sourceLine: lines[parameter.line - 1])
             }
             result[name] = value

@@ -47,22 +47,28 @@ enum Operators {
         }
         switch (left, right) {
         case (.int(let a), .int(let b)):
+            // Checked: an overflow is an error at the operator, never a wrapped or trapped value.
+            func checked(_ result: (partialValue: Int, overflow: Bool)) throws -> Value {
+                guard !result.overflow else {
+                    throw evaluator.error(at: infix.operator, "\(a) \(op) \(b) overflows: whole numbers go from \(Int.min) to \(Int.max)")
+                }
+                return .int(result.partialValue)
+            }
             switch op {
-            case "+": return .int(a &+ b)
-            case "-": return .int(a &- b)
-            case "*": return .int(a &* b)
+            case "+": return try checked(a.addingReportingOverflow(b))
+            case "-": return try checked(a.subtractingReportingOverflow(b))
+            case "*": return try checked(a.multipliedReportingOverflow(by: b))
             case "/", "%":
                 guard b != 0 else { throw evaluator.error(at: infix.rightOperand, "division by zero") }
-                return .int(op == "/" ? a / b : a % b)
-            case "...":
-                guard a <= b else { throw evaluator.error(at: infix, "the range \(a)...\(b) is empty: its start is after its end") }
-                return .array((a...b).map(Value.int))
-            case "..<":
-                guard a <= b else { throw evaluator.error(at: infix, "the range \(a)..<\(b) runs backwards") }
-                return .array((a..<b).map(Value.int))
-            default: return try compare(Double(a), Double(b), op) ?? { throw fail() }()
+                return try checked(op == "/" ? a.dividedReportingOverflow(by: b) : a.remainderReportingOverflow(dividingBy: b))
+            case "...", "..<":
+                return .array(try IntRange.elements(a, b, closed: op == "...", at: infix, evaluator))
+            default: return try compare(a, b, op) ?? { throw fail() }()
             }
         case (.int, .double), (.double, .int), (.double, .double):
+            // A whole number meets a fraction: compared exactly, computed as Double.
+            if case .int(let a) = left, case .double(let b) = right, let order = exactOrder(a, b), let result = compare(order, 0, op) { return result }
+            if case .double(let a) = left, case .int(let b) = right, let order = exactOrder(b, a), let result = compare(0, order, op) { return result }
             let (a, b) = (number(left)!, number(right)!)
             switch op {
             case "+": return .double(a + b)
@@ -83,6 +89,17 @@ enum Operators {
         }
     }
 
+    /// -1, 0 or 1 as the whole number `a` is below, equal to or above `b`, exactly (a Double
+    /// conversion would call 2⁵³ + 1 equal to 2⁵³); nil when `b` is NaN.
+    static func exactOrder(_ a: Int, _ b: Double) -> Int? {
+        guard !b.isNaN else { return nil }
+        if b >= 9.223372036854775807e18 { return -1 }
+        if b < -9.223372036854775807e18 { return 1 }
+        let whole = Int(b.rounded(.down))
+        if a != whole { return a < whole ? -1 : 1 }
+        return b > Double(whole) ? -1 : 0
+    }
+
     static func number(_ value: Value) -> Double? {
         switch value {
         case .int(let v): Double(v)
@@ -91,7 +108,7 @@ enum Operators {
         }
     }
 
-    private static func compare(_ a: Double, _ b: Double, _ op: String) -> Value? {
+    private static func compare<T: Comparable>(_ a: T, _ b: T, _ op: String) -> Value? {
         switch op {
         case "==": .bool(a == b)
         case "!=": .bool(a != b)

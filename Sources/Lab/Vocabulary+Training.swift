@@ -27,7 +27,9 @@ extension Vocabulary {
                 throw evaluator.error(at: call, "HandwrittenDigits expects split: .train or .test")
             }
             let count = args.int("count")
-            guard count == -1 || count > 0 else { throw evaluator.error(at: call, "count must be positive, got \(count)") }
+            guard count == -1 || (1...HandwrittenDigits.maximumCount).contains(count) else {
+                throw evaluator.error(at: call, "count must be from 1 to \(groupThousands(HandwrittenDigits.maximumCount)), got \(count)")
+            }
             return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count == -1 ? nil : count))
         }),
         "CSVDigits": ([.init(nil, .string)], { args, call, evaluator in
@@ -161,7 +163,9 @@ extension Vocabulary {
             let batchSize = args.int("batchSize")
             let checking = environment.checkOnly && batchSize > 0
             history = try wrap(call, evaluator) {
-                .history(try gan.train(
+                try gan.generator.checkBatchFits(batchSize)
+                try gan.discriminator.checkBatchFits(batchSize)
+                return .history(try gan.train(
                     on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
                     batchSize: batchSize, options: options, monitorNoise: monitor,
                     shouldStop: { environment.interruption?() ?? false },

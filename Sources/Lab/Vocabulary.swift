@@ -32,6 +32,11 @@ enum Vocabulary {
             guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
                 throw evaluator.error(at: call, "randomNormal expects positive sizes, got \(shape)")
             }
+            do {
+                try MemoryBudget.check(elements: MemoryBudget.elementCount(shape), "randomNormal(\(shape))")
+            } catch let failure as NeuralNetError {
+                throw evaluator.error(at: call, failure.message)
+            }
             return .tensor(evaluator.environment.random.normalTensor(shape: shape, mean: args.float("mean"), standardDeviation: args.float("standardDeviation")))
         }),
         "Dense": ([.init(nil, .int), .init("activation", .activation, .activation(.linear)), .init("useBias", .bool, .bool(true)), .init("name", .string, .string(""))], { args, _, _ in
@@ -115,6 +120,7 @@ enum Vocabulary {
             let args = try Arguments(call, function: name, specs: [.init(nil, .tensor), .init("training", .bool, .bool(false))], evaluator)
             guard case .tensor(let input) = args[0] else { return .void }
             do {
+                try model.checkBatchFits(input.batchSize)
                 return .tensor(try model(input, training: args.bool("training")))
             } catch let failure as NeuralNetError {
                 throw evaluator.error(at: call, failure.message)
@@ -162,9 +168,8 @@ enum Vocabulary {
         do {
             return .model(try NeuralNet.Sequential(name, inputShape: input, random: evaluator.environment.random, layers: layers))
         } catch let failure as NeuralNetError {
-            // Point at the layer the message names, else at the call.
-            let culprit = zip(layers, layerNodes).first { failure.message.contains($0.0.name + " ") || failure.message.contains("\($0.0.typeName) expects") }
-            if let node = culprit?.1 { throw evaluator.error(at: node, failure.message) }
+            // Point at the layer that failed to build, else at the call.
+            if let index = failure.layerIndex, index < layerNodes.count { throw evaluator.error(at: layerNodes[index], failure.message) }
             throw evaluator.error(at: call, failure.message)
         }
     }

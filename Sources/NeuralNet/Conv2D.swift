@@ -54,7 +54,7 @@ public final class Conv2D: ConvolutionLayer {
         if let kernel {
             try settings.checkKernel(kernel.value, axis: 2, channels: channels, layer: name, typeName: typeName, inputShape: inputShape)
         } else {
-            kernel = Parameter(name: "kernel", value: ConvolutionSettings.glorotKernel(
+            kernel = Parameter(name: "kernel", value: try ConvolutionSettings.glorotKernel(
                 shape: [kernelSize.height, kernelSize.width, channels, filters], random: random))
             if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
         }

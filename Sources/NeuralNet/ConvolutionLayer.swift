@@ -24,10 +24,15 @@ public struct ConvolutionSettings: Sendable {
             throw NeuralNetError("\(typeName) expects a positive kernel size, got \(kernelSize.height)")
         }
         guard strides.y > 0, strides.x > 0 else { throw NeuralNetError("\(typeName) expects positive strides, got \(strides.y)") }
+        guard max(kernelSize.height, kernelSize.width, strides.y, strides.x) <= 1 << 16 else {
+            throw NeuralNetError("\(typeName) takes kernel sizes and strides up to 65536, got \(max(kernelSize.height, strides.y))")
+        }
         try activation.validate(layer: layer)
         guard inputShape.count == 3 else {
             throw NeuralNetError("\(layer) (\(typeName)) takes images (height, width, channels), got \(kerasShape(inputShape))")
         }
+        try MemoryBudget.check(elements: MemoryBudget.elementCount([kernelSize.height, kernelSize.width, inputShape[2], filters]),
+                               "\(layer) (\(typeName))'s kernel of \(kernelSize.height)×\(kernelSize.width)×\(inputShape[2])×\(filters)")
         return (inputShape[0], inputShape[1], inputShape[2])
     }
 
@@ -40,7 +45,8 @@ public struct ConvolutionSettings: Sendable {
     }
 
     /// Keras's Glorot-uniform kernel of Keras shape `[kh, kw, a, b]`: fan-in kh·kw·a, fan-out kh·kw·b.
-    static func glorotKernel(shape: [Int], random: RandomGenerator) -> Tensor {
+    static func glorotKernel(shape: [Int], random: RandomGenerator) throws -> Tensor {
+        try MemoryBudget.check(elements: MemoryBudget.elementCount(shape), "a kernel of shape \(shape)")
         let receptive = shape[0] * shape[1]
         let limit = (6 / Float(receptive * (shape[2] + shape[3]))).squareRoot()
         return random.uniformTensor(shape: shape, low: -limit, high: limit)

@@ -58,6 +58,7 @@ public final class Dense: Layer {
             }
             return [units]
         }
+        try MemoryBudget.check(elements: MemoryBudget.elementCount([inputs, units]), "\(name) (Dense)'s kernel of \(inputs)×\(units)")
         let limit = (6 / Float(inputs + units)).squareRoot()
         kernel = Parameter(name: "kernel", value: random.uniformTensor(shape: [inputs, units], low: -limit, high: limit))
         if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [units])) }

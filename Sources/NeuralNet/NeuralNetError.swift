@@ -3,9 +3,14 @@
 public struct NeuralNetError: Error, CustomStringConvertible, Equatable {
     /// What went wrong, in one sentence that names the value.
     public var message: String
+    /// The position (0-based) of the layer that failed, when a model was being built.
+    public var layerIndex: Int?
 
     /// An error with the given message.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, layerIndex: Int? = nil) {
+        self.message = message
+        self.layerIndex = layerIndex
+    }
 
     public var description: String { message }
 }

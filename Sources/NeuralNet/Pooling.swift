@@ -16,7 +16,10 @@ public final class UpSampling2D: Layer {
         guard inputShape.count == 3 else {
             throw NeuralNetError("\(name) (UpSampling2D) takes images (height, width, channels), got \(kerasShape(inputShape))")
         }
-        return [inputShape[0] * size.y, inputShape[1] * size.x, inputShape[2]]
+        let (height, tall) = inputShape[0].multipliedReportingOverflow(by: size.y)
+        let (width, wide) = inputShape[1].multipliedReportingOverflow(by: size.x)
+        guard !tall, !wide else { throw NeuralNetError("\(name) (UpSampling2D): size \(size.y) makes images too large to count") }
+        return [height, width, inputShape[2]]
     }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {

@@ -16,8 +16,9 @@ public final class Reshape: Layer {
         guard targetShape.allSatisfy({ $0 > 0 }) else {
             throw NeuralNetError("Reshape sizes must be positive, got \(targetShape)")
         }
-        let incoming = inputShape.reduce(1, *), outgoing = targetShape.reduce(1, *)
-        guard incoming == outgoing else {
+        let incoming = inputShape.reduce(1, *)
+        guard let outgoing = MemoryBudget.elementCount(targetShape), incoming == outgoing else {
+            let outgoing = MemoryBudget.elementCount(targetShape).map(String.init) ?? "too many"
             throw NeuralNetError(
                 "\(name) (Reshape) cannot turn \(kerasShape(inputShape)) (\(incoming) values) into "
                     + "\(kerasShape(targetShape)) (\(outgoing) values)")

@@ -30,15 +30,19 @@ public final class Sequential {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw NeuralNetError("\(name): the input shape must have positive sizes, got \(inputShape)")
         }
+        try MemoryBudget.check(elements: MemoryBudget.elementCount(inputShape), "\(name)'s input \(kerasShape(inputShape))")
         var namer = LayerNamer()
         var shape = inputShape
         var shapes: [[Int]] = []
-        for layer in layers {
+        for (index, layer) in layers.enumerated() {
             if layer.name.isEmpty { layer.name = namer.next(for: layer.typeName) } else { namer.reserve(layer.name) }
             do {
                 shape = try layer.build(inputShape: shape, random: random)
+                // One output item must be countable and fit the memory budget (a batch is checked
+                // when the model is called).
+                try MemoryBudget.check(elements: MemoryBudget.elementCount(shape), "\(layer.name) (\(layer.typeName))'s output \(kerasShape(shape))")
             } catch let error as NeuralNetError {
-                throw NeuralNetError("\(name): \(error.message)")
+                throw NeuralNetError("\(name): \(error.message)", layerIndex: index)
             }
             shapes.append(shape)
         }
@@ -53,6 +57,14 @@ public final class Sequential {
         _ name: String, inputShape: [Int], random: RandomGenerator, @LayerBuilder layers: () -> [any Layer]
     ) throws {
         try self.init(name, inputShape: inputShape, random: random, layers: layers())
+    }
+
+    /// Checks that running a batch of `batch` items (keeping what a backward pass needs) fits
+    /// the memory budget: the largest layer output, three times (output, memory, gradient).
+    public func checkBatchFits(_ batch: Int) throws {
+        let largest = ([inputShape] + outputShapes).compactMap(MemoryBudget.elementCount).max() ?? 0
+        try MemoryBudget.check(elements: MemoryBudget.elementCount([batch, largest, 3]),
+                               "\(name) on a batch of \(batch) (its largest layer output is \(largest) values per item)")
     }
 
     /// The shape of one output item.

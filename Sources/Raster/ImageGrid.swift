@@ -47,10 +47,20 @@ public struct ImageGrid: Sendable {
     }
 
     /// A problem with the grid's inputs, in one sentence.
+    /// The largest grid side, in pixels (and rows, columns, scale): 8,192.
+    public static let maximumSide = 8_192
+
     public func validate() -> String? {
         if rows <= 0 || columns <= 0 { return "a grid needs positive rows and columns, got \(rows)×\(columns)" }
         if scale <= 0 { return "the scale must be a positive whole number, got \(scale)" }
         if !(vmax > vmin) { return "vmax (\(vmax)) must be larger than vmin (\(vmin))" }
+        // Checked before anything is multiplied or allocated: sizes from a lab can be absurd.
+        if rows > Self.maximumSide || columns > Self.maximumSide || scale > Self.maximumSide
+            || imageWidth > Self.maximumSide || imageHeight > Self.maximumSide
+            || columns * (imageWidth * scale + padding) > Self.maximumSide || rows * (imageHeight * scale + padding + 20) > Self.maximumSide {
+            return "a \(rows)×\(columns) grid of \(imageWidth)×\(imageHeight) images at scale \(scale) would be larger than "
+                + "\(Self.maximumSide)×\(Self.maximumSide) pixels"
+        }
         if images.count > rows * columns { return "\(images.count) images do not fit a \(rows)×\(columns) grid" }
         if let bad = images.firstIndex(where: { $0.count != imageWidth * imageHeight }) {
             return "image \(bad) has \(images[bad].count) values, expected \(imageWidth)×\(imageHeight)"

@@ -1,0 +1,78 @@
+import Foundation
+@testable import Lab
+import Report
+import Testing
+
+/// Labs written to crash `lab`: each must end in a located error and a report, never a trap.
+@Suite struct HostileLabTests {
+    /// Runs one step; returns the error (nil when it ran) and the step's printed text.
+    func run(_ code: String, overrides: [String: String] = [:],
+             configure: (inout LabRunner) -> Void = { _ in }) throws -> (error: LabError?, text: String) {
+        let (outcome, folder, _) = try runLab("# 공격\n\n```swift\n\(code)\n```\n", overrides: overrides, configure: configure)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(outcome.reportPath != nil, "no report for \(code)")
+        guard case .step(let step)? = outcome.report.blocks.last(where: { if case .step = $0 { true } else { false } }) else {
+            return (outcome.error, "")
+        }
+        let text = step.outputs.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined(separator: "\n")
+        return (outcome.error, text)
+    }
+
+    @Test(arguments: [
+        ("let m = -9223372036854775807 - 1\nprint(m / -1)", "overflows", 2),
+        ("let m = -9223372036854775807 - 1\nprint(-m)", "overflows", 2),
+        ("print(9223372036854775807 + 1)", "9223372036854775807 + 1 overflows", 1),
+        ("print(3037000500 * 3037000500)", "overflows", 1),
+        ("let r = 0..<10000000000", "has 10000000000 numbers, too many to hold as an array", 1),
+        ("let r = 0...9223372036854775807", "numbers, too many to hold as an array", 1),
+        ("let x = randomNormal([100000, 100000, 100])", "randomNormal([100000, 100000, 100]) needs 3.6 TiB of memory", 1),
+        ("let x = randomNormal([4294967296, 4294967296])", "too large to count", 1),
+        ("let g = Sequential(\"G\", input: [4]) {\n    Dense(8)\n    Dense(1000000000000)\n}", "kernel of 8×1000000000000 needs", 3),
+        ("let g = Sequential(\"G\", input: [4]) {\n    Dense(8)\n    Dense(-5)\n}", "Dense expects a positive unit count, got -5", 3),
+        ("imageGrid(randomNormal([1, 4, 4, 1]), rows: 1, columns: 1, scale: 100000)", "would be larger than 8192×8192 pixels", 1),
+        ("let d = HandwrittenDigits(split: .test, count: 20)\nlet e = d.examples(of: [0], occurrence: [-1])", "occurrence -1 is negative", 2),
+        ("let d = HandwrittenDigits(split: .train, count: 1000000000)", "count must be from 1 to 1,000,000", 1),
+        ("let g = Sequential(\"G\", input: [2, 2, 1]) { UpSampling2D(size: 9223372036854775807) }", "makes images too large to count", 1),
+        ("let x = 1e400", "'1e400' is not a finite number", 1),
+        ("print(\"\\u{110000}\")", "invalid escape sequence", 1),
+    ] as [(String, String, Int)])
+    func endsInALocatedError(code: String, message: String, line: Int) throws {
+        let (error, _) = try run(code)
+        #expect(error?.message.contains(message) == true, "\(code): \(String(describing: error?.message))")
+        #expect(error?.line == 3 + line - 1 + 1, "\(code): line \(String(describing: error?.line))")
+    }
+
+    @Test func aThousandsOfTermsExpressionIsRefusedBeforeItIsFolded() throws {
+        let (error, _) = try run("let x = " + Array(repeating: "1", count: 5_000).joined(separator: " + "))
+        #expect(error?.message.contains("chains 4999 operators; at most 1000") == true)
+        let nested = String(repeating: "(", count: 5_000) + "1" + String(repeating: ")", count: 5_000)
+        #expect(try run("let y = " + nested).error != nil)
+    }
+
+    @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {
+        let (error, text) = try run("""
+            print(9007199254740993 == 9007199254740992, 9007199254740993 > 9007199254740992.0, 2 < 2.5, 3 == 3.0)
+            print("say \\"hi\\"", "\\u{2713}", "a\\\\b", #"raw \\n"#)
+            """)
+        #expect(error == nil)
+        #expect(text == "false true true true\nsay \"hi\" ✓ a\\b raw \\n")
+    }
+
+    @Test func parametersMustBeFiniteNumbers() throws {
+        let code = "let LR = 2e-4  // 학습률\nprint(LR)"
+        for bad in ["nan", "1e400", "-inf"] {
+            let (error, _) = try run(code, overrides: ["LR": bad])
+            #expect(error?.message.contains("LR is a Double (a finite number), and '\(bad)' is not one") == true, "\(bad)")
+        }
+    }
+
+    @Test func aLongLoopStopsWithinASecondOfCtrlC() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (error, _) = try run("var n = 0\nfor i in 0...9223372036854775807 {\n    n = n + 1\n}") { runner in
+            runner.interrupted = { clock.now - start > .milliseconds(300) }
+        }
+        #expect(error?.message.contains("interrupted (Ctrl-C)") == true)
+        #expect(clock.now - start < .seconds(2))
+    }
+}
