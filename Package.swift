@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -41,7 +40,7 @@ let package = Package(
         .target(
             name: "Datasets",
             dependencies: ["NeuralNet", "Raster", "CZlib"]),
-        .target(name: "Report", dependencies: [.product(name: "Ink", package: "Ink")]),
+        .target(name: "Report"),
         .target(
             name: "Lab",
             dependencies: [
@@ -64,6 +63,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]

@@ -68,7 +68,9 @@ struct Evaluator {
     static func error(_ file: LabFile, _ step: LabFile.Step, line: Int, column: Int, _ message: String) -> LabError {
         let fileLine = step.firstLine + line - 1
         let text = fileLine - 1 < file.lines.count ? file.lines[fileLine - 1] : nil
-        return LabError(file: file.path, line: fileLine, column: column, message: message, sourceLine: text)
+        // swift-syntax counts columns in UTF-8 bytes; editors count characters.
+        let characterColumn = text.map { LabError.characterColumn(byteColumn: column, in: $0) } ?? column
+        return LabError(file: file.path, line: fileLine, column: characterColumn, message: message, sourceLine: text)
     }
 
     /// A `LabError` at the start of `node`.

@@ -19,9 +19,29 @@ public struct LabError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         var text = "\(file):\(line):\(column): error: \(message)"
         if let sourceLine {
-            text += "\n    " + sourceLine + "\n    " + String(repeating: " ", count: max(column - 1, 0)) + "^"
+            // The caret lines up under wide (Hangul, CJK) characters, which take two cells.
+            let before = sourceLine.prefix(max(column - 1, 0))
+            let cells = before.reduce(0) { $0 + ($1 == "\t" ? 1 : Self.cellWidth($1)) }
+            let padding = before.map { $0 == "\t" ? "\t" : "" }.joined() + String(repeating: " ", count: cells - before.filter { $0 == "\t" }.count)
+            text += "\n    " + sourceLine + "\n    " + padding + "^"
         }
         return text
+    }
+
+    /// The column (1-based, in characters as an editor counts them) of the UTF-8 byte column
+    /// `byteColumn` in `line`; swift-syntax counts bytes.
+    static func characterColumn(byteColumn: Int, in line: String) -> Int {
+        let bytes = Array(line.utf8.prefix(max(byteColumn - 1, 0)))
+        return String(decoding: bytes, as: UTF8.self).count + 1
+    }
+
+    /// Terminal cells a character takes: two for East Asian wide characters, else one.
+    static func cellWidth(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first?.value else { return 1 }
+        let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                                           0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+                                           0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD]
+        return wide.contains { $0.contains(scalar) } ? 2 : 1
     }
 }
 

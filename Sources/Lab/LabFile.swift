@@ -54,41 +54,51 @@ public struct LabFile: Sendable {
     /// The largest lab file `lab` reads: 4 MiB (the chapter's lab is 9 KB).
     public static let maximumSize = 4 << 20
 
-    /// Splits `text`, read from `path`.
+    /// Splits `text`, read from `path`. Fences are CommonMark's: three or more backticks or
+    /// tildes, indented at most three spaces, closed by a run of the same character at least as
+    /// long; a block whose info string starts with `swift` (any case) is a step. Windows line
+    /// ends (CRLF) are read as line ends.
     public init(path: String, text: String) throws {
         self.path = path
-        lines = text.components(separatedBy: "\n")
+        // "\r\n" is one Character in Swift: normalise before splitting.
+        lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .components(separatedBy: "\n")
         var blocks: [Block] = []
         var prose: [String] = []
         var code: [String]? = nil
-        var codeStart = 0, fenceLine = 0
-        var otherFence: String? = nil
+        var codeStart = 0, fenceLine = 0, stepCount = 0
+        var open: (marker: Character, length: Int, indent: Int)? = nil
         for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if code != nil {
-                if trimmed == "```" {
-                    blocks.append(.step(Step(number: blocks.filter { if case .step = $0 { true } else { false } }.count + 1,
-                                             source: code!.joined(separator: "\n"), firstLine: codeStart)))
-                    code = nil
+            let fence = Self.fence(line)
+            if let current = open {
+                if let fence, fence.marker == current.marker, fence.length >= current.length, fence.info.isEmpty {
+                    open = nil
+                    if let finished = code {
+                        stepCount += 1
+                        blocks.append(.step(Step(number: stepCount, source: finished.joined(separator: "\n"), firstLine: codeStart)))
+                        code = nil
+                        continue
+                    }
+                    prose.append(line)
+                } else if code != nil {
+                    // Content lines lose up to the fence's own indentation, as in CommonMark.
+                    code!.append(String(line.dropFirst(min(current.indent, line.prefix { $0 == " " }.count))))
                 } else {
-                    code!.append(line)
+                    prose.append(line)
                 }
                 continue
             }
-            if let fence = otherFence {
+            guard let fence else {
                 prose.append(line)
-                if trimmed == fence { otherFence = nil }
                 continue
             }
-            if trimmed == "```swift" {
+            open = (fence.marker, fence.length, fence.indent)
+            if fence.info.split(separator: " ").first?.lowercased() == "swift" {
                 if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"))) }
                 prose = []
                 code = []
                 codeStart = index + 2
                 fenceLine = index + 1
-            } else if trimmed.hasPrefix("```") {
-                otherFence = "```"
-                prose.append(line)
             } else {
                 prose.append(line)
             }
@@ -102,6 +112,20 @@ public struct LabFile: Sendable {
         let heading = lines.first { $0.hasPrefix("# ") }
         title = heading.map { String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
             ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    /// A fence line: up to three spaces, then three or more backticks or tildes, then the info
+    /// string (which may not hold a backtick after backticks).
+    static func fence(_ line: String) -> (marker: Character, length: Int, indent: Int, info: String)? {
+        let indent = line.prefix { $0 == " " }.count
+        guard indent <= 3 else { return nil }
+        let body = line.dropFirst(indent)
+        guard let marker = body.first, marker == "`" || marker == "~" else { return nil }
+        let length = body.prefix { $0 == marker }.count
+        guard length >= 3 else { return nil }
+        let info = body.dropFirst(length).trimmingCharacters(in: .whitespaces)
+        if marker == "`" && info.contains("`") { return nil }
+        return (marker, length, indent, info)
     }
 
     /// The lab's short name: the file name without `.md`, used for its output folder.

@@ -194,6 +194,11 @@ public struct LabRunner {
         }.first
         var facts = metadata(parameters: parameters, seed: environment.seed, seconds: (clock.now - start).inSeconds)
         facts.dataset = environment.datasetDescription
+        if steps.isEmpty {
+            let warning = "this lab has no steps: no code block is fenced as ```swift (or ~~~swift), so nothing ran"
+            log("\(path): warning: \(warning)")
+            facts.warnings.append(warning)
+        }
         let report = LabReport(
             title: file.title, sourcePath: path,
             metadata: facts,

@@ -1,5 +1,4 @@
 import Foundation
-import Ink
 
 extension LabReport {
     /// The report as one HTML page: header with run facts, an error banner when a step failed,
@@ -7,11 +6,11 @@ extension LabReport {
     /// `selfContained`.
     public func html(selfContained: Bool = false) -> String {
         var body = "<header><h1>\(escapeHTML(title))</h1>\n\(metadataHTML())</header>\n"
+        for warning in metadata.warnings { body += "<p class=\"notice\" role=\"note\">\(escapeHTML(warning))</p>\n" }
         if let failure {
             let target = failure.stepNumber.map { "<a href=\"#step-\($0)\">Step \($0)</a> failed" } ?? "The lab could not be run"
             body += "<div class=\"banner\" role=\"alert\"><strong>\(target).</strong><pre>\(escapeHTML(failure.message))</pre></div>\n"
         }
-        let markdown = MarkdownParser()
         var titleSkipped = false
         for block in blocks {
             switch block {
@@ -21,7 +20,7 @@ extension LabReport {
                     text.removeSubrange(range)
                     titleSkipped = true
                 }
-                body += "<section class=\"prose\">\(markdown.html(from: text))</section>\n"
+                body += "<section class=\"prose\">\(Markdown.html(text))</section>\n"
             case .step(let step):
                 body += stepHTML(step, selfContained: selfContained)
             }

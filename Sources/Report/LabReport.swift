@@ -39,6 +39,9 @@ public struct RunMetadata: Sendable {
     public var seed: Int?
     public var parameters: [ReportParameter]
     public var totalSeconds: Double
+    /// Things the reader should know about the lab file itself (for example, that it has no
+    /// steps), shown under the header.
+    public var warnings: [String] = []
 
     public init(date: String, machine: String, dataset: String? = nil, seed: Int? = nil,
                 parameters: [ReportParameter] = [], totalSeconds: Double = 0) {
