@@ -10,6 +10,9 @@ let package = Package(
         .executable(name: "lab", targets: ["LabCLI"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Raster", targets: ["Raster"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Report", targets: ["Report"]),
+        .library(name: "Lab", targets: ["Lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

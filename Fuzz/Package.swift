@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for lab's readers and its DSL. Kept out of the main package so that
+// `swift test` never builds or runs them; `Fuzz/run.sh` builds them with
+// `--sanitize=fuzzer --sanitize=address` and runs each over its corpus.
+let package = Package(
+    name: "lab-fuzz",
+    dependencies: [.package(path: "lab")],
+    targets: [
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", .product(name: "Datasets", package: "lab")]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", .product(name: "Datasets", package: "lab")]),
+        .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport", .product(name: "Raster", package: "lab"), .product(name: "Datasets", package: "lab")]),
+        .executableTarget(name: "FuzzMarkdown", dependencies: [.product(name: "Report", package: "lab")]),
+        .executableTarget(name: "FuzzLabStep", dependencies: ["FuzzSupport", .product(name: "Lab", package: "lab")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

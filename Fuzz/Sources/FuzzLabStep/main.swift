@@ -1,0 +1,19 @@
+import FuzzSupport
+import Lab
+
+/// One lab evaluated as `lab check` does (nothing written, training on one batch), with a
+/// small memory budget and a two-second stop: every input must end in a result or a located
+/// error, never a crash, a hang or a stack overflow.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzLabStep(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
+    limitMemoryForFuzzing()
+    withInputFile(data, count, suffix: ".md") { path in
+        var runner = LabRunner(path: path, outputRoot: "/tmp/lab-fuzz-output", log: { _ in })
+        runner.dataEnvironment = ["HOME": "/nonexistent"]
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(2)
+        runner.interrupted = { clock.now > deadline }
+        _ = runner.run(writeReport: false)
+    }
+    return 0
+}

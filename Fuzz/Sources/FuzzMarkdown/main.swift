@@ -1,0 +1,24 @@
+import Report
+
+/// The report's Markdown: any text renders, and nothing in it becomes a script, an event
+/// handler or an unsafe link.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMarkdown(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
+    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
+    let html = Markdown.html(text).lowercased()
+    for forbidden in ["<script", "javascript:", "vbscript:", "<iframe", "<svg", "<object", "<embed", "<style"] {
+        precondition(!html.contains(forbidden), "\(forbidden) in \(html)")
+    }
+    // Every tag is one the renderer writes.
+    var rest = Substring(html)
+    while let open = rest.firstIndex(of: "<") {
+        let name = rest[rest.index(after: open)...].prefix { $0.isLetter || $0.isNumber || $0 == "/" }
+        let allowed: Set<Substring> = ["p", "/p", "h1", "/h1", "h2", "/h2", "h3", "/h3", "h4", "/h4", "h5", "/h5", "h6", "/h6", "em", "/em",
+                                       "strong", "/strong", "code", "/code", "pre", "/pre", "a", "/a", "img", "ul", "/ul", "ol", "/ol",
+                                       "li", "/li", "blockquote", "/blockquote", "table", "/table", "thead", "/thead", "tbody", "/tbody",
+                                       "tr", "/tr", "th", "/th", "td", "/td", "hr", "br"]
+        precondition(allowed.contains(name), "tag <\(name) in \(html)")
+        rest = rest[rest.index(after: open)...]
+    }
+    return 0
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds lab's fuzz targets with libFuzzer and AddressSanitizer and runs each one.
+#
+#   bash Fuzz/run.sh [SECONDS] [TARGET ...]      (default: 60 seconds, every target)
+#   JOBS=2 bash Fuzz/run.sh 1800 FuzzIDX         (two fuzzing processes on one target)
+#
+# Targets: FuzzIDX, FuzzCSV, FuzzPNG (the data readers), FuzzMarkdown (the report's prose),
+# FuzzLabStep (a whole lab through the DSL, as `lab check` runs it). Seeds are in
+# Fuzz/Corpus/<target> (committed); what the fuzzer finds grows in .build-fuzz/corpus/<target>,
+# and a crashing input is saved as .build-fuzz/crash-<target>-*. Not part of `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzIDX FuzzCSV FuzzPNG FuzzMarkdown FuzzLabStep)
+scratch=../.build-fuzz
+swift build -c release --sanitize=fuzzer --sanitize=address --scratch-path "$scratch"
+status=0
+for target in "${targets[@]}"; do
+    mkdir -p "$scratch/corpus/$target"
+    echo "== $target for $seconds s"
+    "$scratch/release/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+        -jobs="${JOBS:-1}" -workers="${JOBS:-1}" -artifact_prefix="$scratch/crash-$target-" \
+        "$scratch/corpus/$target" "Corpus/$target" || status=1
+done
+exit $status
