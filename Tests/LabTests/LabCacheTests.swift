@@ -218,3 +218,42 @@ extension LabCacheTests {
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: reportFolder)).contains { $0.hasPrefix("figure-") })
     }
 }
+
+extension LabCacheTests {
+    @Test func aStepThatTrainsInALoopComesFromTheCacheWithItsEndState() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = """
+            # 반복 학습
+
+            ```swift
+            seed(5)
+            let x = HandwrittenDigits(split: .test, count: 64).scaled(to: .minusOneToOne).flattened()
+            let g = Sequential("G", input: [4]) { Dense(784, activation: .tanh) }
+            let d = Sequential("D", input: [784]) { Dense(1, activation: .sigmoid) }
+            let gan = GAN(generator: g, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())
+            for round in 1...3 {
+                let h = gan.train(x, epochs: 1, batchSize: 32)
+                print("round \\(round): \\(h.generatorLosses.last)")
+            }
+            ```
+
+            ```swift
+            print(g(randomNormal([1, 4])).values.first)
+            ```
+            """
+        let (first, _) = try run(lab, in: folder)
+        let (second, _) = try run(lab, in: folder)
+        #expect(statuses(first) == ["ran", "ran"] && statuses(second) == ["cached", "cached"])
+        #expect(outputs(first) == outputs(second))
+        // Training again gives the same losses and end state (the printed epoch times differ).
+        let (forced, _) = try run(lab, in: folder, force: true)
+        func rounds(_ outcome: LabRunner.Outcome) -> [String] {
+            outputs(outcome).flatMap { $0 }.flatMap { output -> [String] in
+                guard case .text(let text) = output else { return [] }
+                return text.split(separator: "\n").map(String.init).filter { !$0.contains("초") }
+            }
+        }
+        #expect(rounds(forced) == rounds(first) && rounds(first).count == 4)
+    }
+}
