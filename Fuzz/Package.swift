@@ -2,8 +2,8 @@
 import PackageDescription
 
 // libFuzzer targets for lab's readers and its DSL. Kept out of the main package so that
-// `swift test` never builds or runs them; `Fuzz/run.sh` builds them with
-// `--sanitize=fuzzer --sanitize=address` and runs each over its corpus.
+// `swift test` never builds or runs them; `Fuzz/run.sh` builds them with libFuzzer and
+// AddressSanitizer and runs each over its corpus.
 let package = Package(
     name: "lab-fuzz",
     dependencies: [.package(path: "lab")],

@@ -13,6 +13,8 @@ final class Environment {
     var seed: Int?
     /// How deeply the evaluator is nested now (bounded by `Evaluator.maximumDepth`).
     var depth = 0
+    /// Loop turns taken by the current step (bounded by `Evaluator.maximumLoopTurns`).
+    var loopTurns = 0
     /// What the current step has produced so far.
     var outputs: [StepOutput] = []
     /// The step being evaluated (1-based), for figure file names.
@@ -91,6 +93,7 @@ final class Environment {
     func beginStep(_ number: Int, replaying trainings: [TrainingRecord]?) {
         stepNumber = number
         stepFigureCount = 0
+        loopTurns = 0
         outputs = []
         recordedTrainings = []
         inputs = []

@@ -50,6 +50,8 @@ struct Evaluator {
     static let maximumOperators = 1_000
     /// How deeply evaluation may recurse (calls within calls, blocks within loops).
     static let maximumDepth = 400
+    /// How many loop turns one step may take in all (about ten seconds of an empty loop).
+    static let maximumLoopTurns = 10_000_000
 
     /// Runs every statement in order.
     func run() throws {
@@ -146,6 +148,11 @@ struct Evaluator {
         }
         for value in values {
             try checkInterruption(at: loop)
+            environment.loopTurns += 1
+            guard environment.loopTurns <= Self.maximumLoopTurns else {
+                throw error(at: loop, "this step's loops have turned \(groupThousands(Self.maximumLoopTurns)) times; lab stops there "
+                    + "(a lab's loops run over epochs, images or settings, never this many)")
+            }
             if environment.bindings.count != outer.count + 1 || environment.constants != outerConstants {
                 environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
                 environment.constants = outerConstants

@@ -33,22 +33,24 @@ public struct LabFile: Sendable {
 
     /// Reads and splits the lab at `path`; a missing file or an unclosed fence is a `LabError`.
     public init(path: String) throws {
-        guard let text = Self.readText(path) else {
-            throw LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (missing, unreadable or not UTF-8)")
-        }
-        try self.init(path: path, text: text)
+        try self.init(path: path, text: Self.readText(path))
     }
 
-    /// The text of the lab file at `path`; nil when it is missing, not a regular file, larger
-    /// than `maximumSize` or not UTF-8.
-    public static func readText(_ path: String) -> String? {
+    /// The text of the lab file at `path`; a `LabError` when it is missing, not a regular file,
+    /// larger than `maximumSize` or not UTF-8.
+    public static func readText(_ path: String) throws -> String {
+        func failure(_ why: String) -> LabError { LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (\(why))") }
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              (attributes[.size] as? NSNumber)?.intValue ?? .max <= maximumSize,
-              let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(data: data, encoding: .utf8)
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw failure("no such file") }
+        guard !isFolder.boolValue, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular else { throw failure("not a regular file") }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? .max
+        guard size <= maximumSize else {
+            throw failure("it has \(size) bytes; a lab file may have at most \(maximumSize) (4 MiB)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw failure("not readable") }
+        guard let text = String(data: data, encoding: .utf8) else { throw failure("not UTF-8 text") }
+        return text
     }
 
     /// The largest lab file `lab` reads: 4 MiB (the chapter's lab is 9 KB).

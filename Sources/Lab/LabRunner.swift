@@ -51,10 +51,13 @@ public struct LabRunner {
         let clock = ContinuousClock()
         let start = clock.now
         let file: LabFile
-        guard let text = LabFile.readText(path) else {
+        let text: String
+        do {
+            text = try LabFile.readText(path)
+        } catch {
             // A missing or unreadable lab file (a typo such as `lab run ok` for `ok.md`): no report
             // is written or touched, since there is no lab to report on.
-            let failure = LabError(file: path, line: 1, column: 1, message: "cannot read the lab file (missing, unreadable or not UTF-8)")
+            let failure = error as? LabError ?? LabError(file: path, line: 1, column: 1, message: "\(error)")
             log(failure.description)
             let report = LabReport(title: URL(fileURLWithPath: path).lastPathComponent, sourcePath: path,
                                    metadata: metadata(parameters: [], seed: nil, seconds: 0), blocks: [],
