@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         .target(name: "Raster", dependencies: ["CPNG"]),
-        .target(name: "Quality", dependencies: ["NeuralNet"]),
+        .target(name: "Quality", dependencies: ["NeuralNet", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Datasets",
             dependencies: ["NeuralNet", "Raster", "CZlib"]),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "QualityTests", dependencies: ["Quality", "NeuralNet"]),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "NeuralNet", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),
     ],
     swiftLanguageModes: [.v6]
