@@ -33,3 +33,34 @@ import Testing
         #expect(throws: NeuralNetError.self) { _ = try DigitEvaluator.decode(Array(bytes.dropLast(100))) }
     }
 }
+
+extension DigitEvaluatorTests {
+    @Test func theStoreReturnsOnlyAnIntactEvaluatorOfTheSameData() throws {
+        let (x, y) = Self.digits(.train, 200), (tx, ty) = Self.digits(.test, 50)
+        let evaluator = try DigitEvaluator.train(images: x, labels: y, testImages: tx, testLabels: ty, epochs: 1)
+        let folder = NSTemporaryDirectory() + "lab-evaluator-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = EvaluatorStore(folder: folder)
+        #expect(store.load(fingerprint: evaluator.dataFingerprint).evaluator == nil)
+        try store.save(evaluator)
+        #expect(store.load(fingerprint: evaluator.dataFingerprint).evaluator?.testAccuracy == evaluator.testAccuracy)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: store.path(for: evaluator.dataFingerprint))))
+        bytes[bytes.count / 3] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: store.path(for: evaluator.dataFingerprint)))
+        let damaged = store.load(fingerprint: evaluator.dataFingerprint)
+        #expect(damaged.evaluator == nil && damaged.problem?.contains("checksum mismatch") == true)
+    }
+
+    @Test func realDigitsScoreWellAgainstRealDigitsAndNoiseDoesNot() throws {
+        let (x, y) = Self.digits(.train, 600), (tx, ty) = Self.digits(.test, 300)
+        let evaluator = try DigitEvaluator.train(images: x, labels: y, testImages: tx, testLabels: ty, epochs: 3)
+        let reference = try ReferenceSet(evaluator: evaluator, images: tx)
+        let real = try QualityMeasures.measure(Self.digits(.train, 300).0, evaluator: evaluator, reference: reference)
+        let noise = try QualityMeasures.measure(RandomGenerator(seed: 1).uniformTensor(shape: [300, 28, 28, 1], low: 0, high: 1),
+                                                evaluator: evaluator, reference: reference)
+        #expect(real.fid < noise.fid / 5, "FID real \(real.fid), noise \(noise.fid)")
+        #expect(real.coverage.classesCovered == 10 && !real.isCollapsed, "\(real)")
+        #expect(real.precision > 0.5 && real.recall > 0.5 && noise.precision < 0.1)
+        #expect(noise.inceptionScore < real.inceptionScore, "IS real \(real.inceptionScore), noise \(noise.inceptionScore)")
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import NeuralNet
+
+/// Where trained evaluators are kept for the user: one file per training set, named by the
+/// data's fingerprint, in a folder beside the MNIST cache (`~/.cache/lab/evaluator`). A file that
+/// is damaged or was trained on other data is never used: `load` returns nil and the caller trains
+/// again.
+public struct EvaluatorStore: Sendable {
+    public let folder: String
+
+    public init(folder: String) { self.folder = folder }
+
+    /// The file for evaluators trained on data with `fingerprint`.
+    public func path(for fingerprint: String) -> String {
+        (folder as NSString).appendingPathComponent("digits-\(fingerprint.prefix(16)).evaluator")
+    }
+
+    /// The stored evaluator for `fingerprint`, or nil (with the reason) when there is none or it
+    /// cannot be trusted.
+    public func load(fingerprint: String) -> (evaluator: DigitEvaluator?, problem: String?) {
+        let file = path(for: fingerprint)
+        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
+        do {
+            let evaluator = try DigitEvaluator.decode([UInt8](data))
+            guard evaluator.dataFingerprint == fingerprint else { return (nil, "\(file) was trained on other data") }
+            return (evaluator, nil)
+        } catch {
+            return (nil, "\(file): \(error)")
+        }
+    }
+
+    /// Writes `evaluator` through a temporary file and a rename.
+    public func save(_ evaluator: DigitEvaluator) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = path(for: evaluator.dataFingerprint)
+        try Data(evaluator.encoded()).write(to: URL(fileURLWithPath: file + ".partial"))
+        guard rename(file + ".partial", file) == 0 else {
+            try? FileManager.default.removeItem(atPath: file + ".partial")
+            throw NeuralNetError("cannot move \(file) into place")
+        }
+    }
+}
