@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Lab",
             dependencies: [
-                "NeuralNet", "Raster", "Datasets", "Report",
+                "NeuralNet", "Raster", "Datasets", "Report", "Quality",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "LabCLI",
             dependencies: [
-                "Lab", "NeuralNet", "Datasets",
+                "Lab", "NeuralNet", "Datasets", "Quality",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

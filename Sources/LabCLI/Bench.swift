@@ -1,4 +1,6 @@
 import ArgumentParser
+import Lab
+import Quality
 import Datasets
 import NeuralNet
 #if canImport(Glibc)
@@ -34,7 +36,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "builtin-digits"]
+        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "builtin-digits", "evaluate-10k"]
 
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
@@ -55,6 +57,23 @@ extension LabCommand {
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
             if wanted("builtin-digits") { timeBuiltInDigits() }
+            if wanted("evaluate-10k") { try timeEvaluation() }
+        }
+
+        /// Times every quality measure on 10,000 real training images against the test set (the
+        /// evaluator is trained first if it is not stored yet; that is not timed), and prints
+        /// their FID, which is the floor generated digits are measured against.
+        func timeEvaluation() throws {
+            let search = DataSearch(option: mnist)
+            let setup = try EvaluatorSetup.prepare(search: search, log: { print($0) })
+            let (train, _) = try search.loadMNISTOrBuiltIn(split: .train)
+            let images = try train.prefix(10_000).scaled(to: .zeroToOne).images
+            var measures: QualityMeasures?
+            let timing = medianSeconds(of: 3) { measures = try? QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference) }
+            guard let m = measures else { throw ValidationError("the evaluation failed") }
+            print("evaluate-10k  \(fixed(timing.median, 2)) s  (real training images vs test: FID \(fixed(m.fid, 3)), "
+                + "IS \(fixed(m.inceptionScore, 2)), precision \(fixed(m.precision, 3)), recall \(fixed(m.recall, 3)); "
+                + "evaluator \(fixed(Double(100 * setup.evaluator.testAccuracy), 2)) % on \(setup.dataDescription))")
         }
 
         /// Generates the built-in digits, both splits (70,000 images), and prints the time.
