@@ -51,28 +51,20 @@ public struct LabRunner {
         let clock = ContinuousClock()
         let start = clock.now
         let file: LabFile
-        let text: String
         do {
-            text = try LabFile.readText(path)
-        } catch {
-            // A missing or unreadable lab file (a typo such as `lab run ok` for `ok.md`): no report
-            // is written or touched, since there is no lab to report on.
-            let failure = error as? LabError ?? LabError(file: path, line: 1, column: 1, message: "\(error)")
-            log(failure.description)
-            let report = LabReport(title: URL(fileURLWithPath: path).lastPathComponent, sourcePath: path,
-                                   metadata: metadata(parameters: [], seed: nil, seconds: 0), blocks: [],
-                                   failure: ReportFailure(stepNumber: nil, message: failure.description))
-            return Outcome(report: report, reportPath: nil, error: failure)
-        }
-        do {
-            file = try LabFile(path: path, text: text)
+            file = try LabFile(path: path, text: try LabFile.readText(path))
         } catch {
             let failure = error as? LabError ?? LabError(file: path, line: 1, column: 1, message: "\(error)")
             log(failure.description)
             let report = LabReport(title: URL(fileURLWithPath: path).lastPathComponent, sourcePath: path,
                                    metadata: metadata(parameters: [], seed: nil, seconds: 0), blocks: [],
                                    failure: ReportFailure(stepNumber: nil, message: failure.description))
-            return Outcome(report: report, reportPath: writeReport ? write(report, labName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent) : nil, error: failure)
+            // A missing or unreadable lab file (a typo such as `lab run ok` for `ok.md`) writes and
+            // touches no report: there is no lab to report on. A file that reads but does not
+            // split (an unclosed fence) gets a report with the error.
+            let readable = (try? LabFile.readText(path)) != nil
+            let written = writeReport && readable ? write(report, labName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent) : nil
+            return Outcome(report: report, reportPath: written, error: failure)
         }
         let cache = writeReport ? StepCache(folder: ((outputRoot as NSString).appendingPathComponent(file.name) as NSString).appendingPathComponent(".cache")) : nil
         // A cached step that does not replay as recorded is discarded and the run starts over;
