@@ -22,7 +22,7 @@ public struct EvaluatorSetup {
 
     /// Loads or trains the evaluator; `retrain` ignores a stored one. `log` receives progress
     /// lines (training takes a minute or two on two cores).
-    public static func prepare(search: DataSearch, retrain: Bool = false, epochs: Int = 3,
+    public static func prepare(search: DataSearch, retrain: Bool = false, epochs: Int = 4,
                                shouldStop: @escaping () -> Bool = { false }, log: (String) -> Void) throws -> EvaluatorSetup {
         let (train, trainNotice) = try search.loadMNISTOrBuiltIn(split: .train)
         let (test, _) = try search.loadMNISTOrBuiltIn(split: .test)

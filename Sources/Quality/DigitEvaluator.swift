@@ -6,8 +6,9 @@ import NeuralNet
 /// LeNet-like network trained by our own library on 28 × 28 digits, deterministic from a seed.
 ///
 /// Conv2D(32, 3, relu) → MaxPooling2D(2) → Conv2D(64, 3, relu) → MaxPooling2D(2) → Flatten →
-/// Dense(128, relu) → Dense(10) → Softmax. The features are the 128 values after the first Dense
-/// layer's ReLU; the probabilities are the softmax output.
+/// Dense(128, relu) → Dropout(0.5) → Dense(10) → Softmax. The features are the 128 values after
+/// the first Dense layer's ReLU; the probabilities are the softmax output (dropout acts only in
+/// training).
 public final class DigitEvaluator {
     /// The trained network.
     public let model: Sequential
@@ -35,6 +36,7 @@ public final class DigitEvaluator {
             MaxPooling2D(poolSize: 2)
             Flatten()
             Dense(featureDimension, activation: .relu)
+            Dropout(0.5)
             Dense(classes)
             Softmax()
         }
