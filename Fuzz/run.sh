@@ -16,6 +16,8 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzIDX FuzzCSV FuzzPNG FuzzMarkdown FuzzLabStep)
 scratch=../.build-fuzz
+# Leaks are not failures here (the runtime and Foundation keep some memory until exit).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 # One -sanitize flag naming both: swiftc keeps only the last of several -sanitize flags, so
 # SwiftPM's `--sanitize=fuzzer --sanitize=address` would drop the coverage instrumentation.
 swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch"
