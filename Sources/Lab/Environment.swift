@@ -11,6 +11,8 @@ final class Environment {
     /// and GANs built before or after share one sequence (and one state for the cache to save).
     let random = RandomGenerator(seed: 0)
     var seed: Int?
+    /// The report's folder, where `exportSamples` writes; nil for `lab check`.
+    var outputFolder: String?
     /// How deeply the evaluator is nested now (bounded by `Evaluator.maximumDepth`).
     var depth = 0
     /// Loop turns taken by the current step (bounded by `Evaluator.maximumLoopTurns`).

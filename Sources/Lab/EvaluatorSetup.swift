@@ -22,10 +22,10 @@ public struct EvaluatorSetup {
 
     /// Loads or trains the evaluator; `retrain` ignores a stored one. `log` receives progress
     /// lines (training takes a minute or two on two cores).
-    public static func prepare(search: DataSearch, retrain: Bool = false, epochs: Int = 4,
+    public static func prepare(search: DataSearch, policy: ReadPolicy? = nil, retrain: Bool = false, epochs: Int = 4,
                                shouldStop: @escaping () -> Bool = { false }, log: (String) -> Void) throws -> EvaluatorSetup {
-        let (train, trainNotice) = try search.loadMNISTOrBuiltIn(split: .train)
-        let (test, _) = try search.loadMNISTOrBuiltIn(split: .test)
+        let (train, trainNotice) = try search.loadMNISTOrBuiltIn(split: .train, policy: policy)
+        let (test, _) = try search.loadMNISTOrBuiltIn(split: .test, policy: policy)
         if let trainNotice { log("note: " + trainNotice) }
         let x = train.scaled(to: .zeroToOne), tx = test.scaled(to: .zeroToOne)
         let fingerprint = DigitEvaluator.fingerprint(images: x.images, labels: x.labels)

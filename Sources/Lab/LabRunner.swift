@@ -98,6 +98,7 @@ public struct LabRunner {
         environment.interruption = interrupted
         environment.progress = progress
         environment.checkOnly = checkOnly
+        environment.outputFolder = checkOnly ? nil : (outputRoot as NSString).appendingPathComponent(file.name)
         let steps = file.steps
         let parameterValues = file.parameters.map { (name: $0.name, text: "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)") }
         let dataPlaces = DataSearch(option: dataFolder, environment: dataEnvironment).candidates.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 @testable import Lab
 import Raster
@@ -20,7 +21,7 @@ import Testing
     }
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
-    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "compareGANs"]
+    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "compareGANs", "evaluate", "exportSamples"]
 
     static let data = ".build/cache-coverage-data"
 
@@ -152,6 +153,18 @@ import Testing
                     first: "animation(history)", second: "animation(other)"),
             Variant(function: "animation", argument: "title", setup: history, first: "animation(history)", second: "animation(history, title: \"t\")"),
         ]
+        let twoGANs = gan + "\nlet gan2 = GAN(generator: Sequential(\"G2\", input: [4]) { Dense(784, activation: .tanh) }, discriminator: d, "
+            + "generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())"
+        list += [
+            Variant(function: "evaluate", argument: "#0", setup: twoGANs, first: "evaluate(gan, samples: 20)", second: "evaluate(gan2, samples: 20)"),
+            Variant(function: "evaluate", argument: "samples", setup: gan, first: "evaluate(gan, samples: 20)", second: "evaluate(gan, samples: 30)"),
+            Variant(function: "exportSamples", argument: "#0", setup: twoGANs, first: "exportSamples(gan, count: 5, file: \"a.idx\")",
+                    second: "exportSamples(gan2, count: 5, file: \"a.idx\")"),
+            Variant(function: "exportSamples", argument: "count", setup: gan, first: "exportSamples(gan, count: 5, file: \"a.idx\")",
+                    second: "exportSamples(gan, count: 6, file: \"a.idx\")"),
+            Variant(function: "exportSamples", argument: "file", setup: gan, first: "exportSamples(gan, count: 5, file: \"a.idx\")",
+                    second: "exportSamples(gan, count: 5, file: \"b.idx\")"),
+        ]
         let compare = "compareGANs([gan], names: [\"a\"], batchSize: 8, steps: 1, images: 64)"
         for (argument, replaced, by) in [("#0", "[gan]", "[gan, gan]"), ("names", "[\"a\"]", "[\"b\"]"), ("batchSize", "batchSize: 8", "batchSize: 4"),
                                          ("steps", "steps: 1", "steps: 2"), ("images", "images: 64", "images: 32")] {
@@ -169,7 +182,10 @@ import Testing
         let text = "# t\n\n```swift\n\(setup)\n```\n\n```swift\n\(code)\n```\n"
         let file = try LabFile(path: "coverage.md", text: text)
         let environment = Environment(file: file, overrides: [:])
-        environment.processEnvironment = [:]
+        // A small MNIST-form folder and a cache of its own, for the evaluator `evaluate` trains.
+        environment.processEnvironment = ["XDG_CACHE_HOME": Self.data + "/cache"]
+        environment.dataFolder = Self.data + "/mnist-eval"
+        environment.outputFolder = Self.data + "/output"
         for step in file.steps {
             environment.beginStep(step.number, replaying: nil)
             try Evaluator(step: step, environment: environment).run()
@@ -196,6 +212,13 @@ import Testing
                 try Data(images).write(to: URL(fileURLWithPath: "\(data)/\(folder)/\(prefix)-images-idx3-ubyte"))
                 try Data(labels).write(to: URL(fileURLWithPath: "\(data)/\(folder)/\(prefix)-labels-idx1-ubyte"))
             }
+        }
+        try fm.createDirectory(atPath: data + "/mnist-eval", withIntermediateDirectories: true)
+        for (split, prefix, count) in [(MNIST.Split.train, "train", 40), (.test, "t10k", 20)] {
+            let digits = HandwrittenDigits.load(split: split, count: count)
+            try IDX.writeImages(digits.images.scalars.map { UInt8($0) }, count: count, rows: 28, columns: 28,
+                                to: "\(data)/mnist-eval/\(prefix)-images-idx3-ubyte")
+            try Data([0, 0, 8, 1, 0, 0, 0, UInt8(count)] + digits.labels.map(UInt8.init)).write(to: URL(fileURLWithPath: "\(data)/mnist-eval/\(prefix)-labels-idx1-ubyte"))
         }
         let pixels = (0..<16).map { UInt8($0 * 16) }
         try PNG.write(PixelImage(width: 4, height: 4, channels: 1, bytes: pixels), to: data + "/faces-a/x/1.png")
@@ -265,5 +288,32 @@ import Testing
         #expect(beta.0 == "ran" && beta.1 != base.1)
         let activation = try run(".sigmoid", "0.9")
         #expect(activation.0 == "ran" && activation.1 != beta.1)
+    }
+}
+
+extension CacheCoverageTests {
+    @Test func aLabEvaluatesAndExportsItsSamples() throws {
+        try Self.makeData()
+        let cache = NSTemporaryDirectory() + "lab-evaluate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let lab = "# 평가\n\n```swift\nseed(1)\n" + Self.gan + """
+
+            evaluate(gan, samples: 30)
+            exportSamples(gan, count: 12, file: "samples.idx")
+            ```
+            """
+        let (outcome, folder, _) = try runLab(lab, name: "eval.md") { runner in
+            runner.dataFolder = Self.data + "/mnist-eval"
+            runner.dataEnvironment = ["XDG_CACHE_HOME": cache]
+        }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        guard case .step(let step)? = outcome.report.blocks.first(where: { if case .step = $0 { true } else { false } }) else { return }
+        let table = step.outputs.compactMap { if case .table(let t) = $0 { t } else { nil } }.first
+        #expect(table?.rows.map(\.first) == ["real digits (training images)", "GAN samples"])
+        #expect(table?.footer.first?.contains("trained on MNIST (train, 40 images)") == true)
+        let images = try IDX.readImages(folder + "/output/eval/samples.idx")
+        #expect(images.count == 12 && images.rows == 28 && images.columns == 28)
+        #expect(FileManager.default.fileExists(atPath: cache + "/lab/evaluator"))
     }
 }

@@ -1,0 +1,92 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Quality
+import Report
+import SwiftSyntax
+
+extension Vocabulary {
+    /// Judging generated digits: `evaluate(gan, samples:)` and `exportSamples(gan, count:, file:)`.
+    static var evaluationFunctions: [String: ([ParameterSpec], Implementation)] { [
+        "evaluate": ([.init(nil, .any), .init("samples", .int, .int(10_000))], { args, call, evaluator in
+            let gan = try ganArgument(args[0], call, evaluator)
+            let count = args.int("samples")
+            guard (10...100_000).contains(count) else { throw evaluator.error(at: call, "samples: takes 10 to 100,000, got \(count)") }
+            let environment = evaluator.environment
+            let images = try generatedDigits(gan, count: count, call, evaluator)
+            // A replayed step takes its table from the cache; `lab check` only checks the call.
+            if environment.isReplaying || environment.checkOnly { return .void }
+            let search = DataSearch(option: environment.dataFolder, environment: environment.processEnvironment)
+            return try wrap(call, evaluator) {
+                let setup = try EvaluatorSetup.prepare(search: search, policy: environment.readPolicy,
+                                                       shouldStop: { environment.interruption?() ?? false }, log: { environment.log?($0) })
+                let (train, _) = try search.loadMNISTOrBuiltIn(split: .train, policy: environment.readPolicy)
+                let real = try train.prefix(min(count, train.count)).scaled(to: .zeroToOne).images
+                let measured = [("real digits (training images)", try QualityMeasures.measure(real, evaluator: setup.evaluator, reference: setup.reference)),
+                                ("GAN samples", try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference))]
+                environment.outputs.append(.table(qualityTable(measured, setup: setup)))
+                return .void
+            }
+        }),
+        "exportSamples": ([.init(nil, .any), .init("count", .int, .int(10_000)), .init("file", .string)], { args, call, evaluator in
+            let gan = try ganArgument(args[0], call, evaluator)
+            let count = args.int("count"), name = args.string("file")
+            guard (1...100_000).contains(count) else { throw evaluator.error(at: call, "count: takes 1 to 100,000, got \(count)") }
+            guard isPlainFileName(name), name.hasSuffix(".idx") else {
+                throw evaluator.error(at: call, "file: takes a plain name ending in .idx (letters, digits, '-', '_', '.'), got '\(name)'")
+            }
+            let images = try generatedDigits(gan, count: count, call, evaluator)
+            let environment = evaluator.environment
+            guard let folder = environment.outputFolder else { return .void }
+            let pixels = images.scalars.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+            _ = try wrap(call, evaluator) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try IDX.writeImages(pixels, count: count, rows: 28, columns: 28, to: (folder as NSString).appendingPathComponent(name))
+                return .void
+            }
+            var file = [UInt8](repeating: 0, count: 0)
+            file.reserveCapacity(16 + pixels.count)
+            for word in [IDX.imageMagic, UInt32(count), 28, 28] { file += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> $0) } }
+            environment.print("\(groupThousands(count)) samples → \(name) (IDX, 28×28 ubyte, beside the report; SHA-256 "
+                + "\(StateHasher.hex(of: file + pixels).prefix(16))…); measure them with: lab evaluate \((folder as NSString).appendingPathComponent(name))")
+            return .void
+        }),
+    ] }
+
+    private static func ganArgument(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> NeuralNet.GAN {
+        guard case .gan(let gan) = value else { throw evaluator.error(at: call, "expects a GAN, got \(value.typeName)") }
+        guard gan.generator.outputShape.reduce(1, *) == 784 else {
+            throw evaluator.error(at: call, "the evaluator judges 28×28 digits; this generator makes \(kerasShape(gan.generator.outputShape))")
+        }
+        return gan
+    }
+
+    /// `count` samples of the generator in inference mode, from the run's random generator, as
+    /// `[count, 28, 28, 1]` values 0…1 (a tanh output's −1…1 mapped linearly).
+    private static func generatedDigits(_ gan: NeuralNet.GAN, count: Int, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Tensor {
+        let noise = gan.noise(count: count)
+        let output = try wrap(call, evaluator) { .tensor(try gan.generator.predict(noise, batchSize: 500)) }
+        guard case .tensor(let samples) = output else { return Tensor(shape: [0, 28, 28, 1]) }
+        return Tensor(shape: [count, 28, 28, 1], scalars: samples.scalars.map { ($0 + 1) / 2 })
+    }
+
+    static func isPlainFileName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 100 && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
+
+    static func qualityTable(_ rows: [(String, QualityMeasures)], setup: EvaluatorSetup) -> TableOutput {
+        TableOutput(
+            caption: "Quality of \(groupThousands(rows.last?.1.samples ?? 0)) samples against \(groupThousands(setup.reference.count)) test images",
+            headers: ["", "FID ↓", "IS ↑", "precision ↑", "recall ↑", "classes (≥ 2 %)", "largest class", "collapsed"],
+            rows: rows.map { name, m in
+                [name, String(format: "%.2f", m.fid), String(format: "%.2f ± %.2f", m.inceptionScore, m.inceptionScoreDeviation),
+                 String(format: "%.3f", m.precision), String(format: "%.3f", m.recall), "\(m.coverage.classesCovered) / 10",
+                 String(format: "%.1f %%", 100 * m.coverage.largestShare), m.isCollapsed ? "yes" : "no"]
+            },
+            numericColumns: [1, 2, 3, 4],
+            footer: ["Evaluator: our LeNet-like classifier, \(String(format: "%.2f", 100 * setup.evaluator.testAccuracy)) % on the test images, "
+                     + "trained on \(setup.dataDescription). FID and precision/recall use its 128 features, IS and classes its probabilities. "
+                     + "Collapsed: fewer than 10 classes with 2 % of the samples each, or one class above 30 %."])
+    }
+}
