@@ -47,7 +47,7 @@ extension LabCommand {
             let setup = try EvaluatorSetup.prepare(search: DataSearch(option: data), log: { print($0) })
             let tensor = Tensor(shape: [images.count, 28, 28, 1], scalars: images.pixels.map { Float($0) / 255 })
             let m = try QualityMeasures.measure(tensor, evaluator: setup.evaluator, reference: setup.reference)
-            print("\(file): \(images.count) images, against \(setup.reference.count) test images of \(setup.dataDescription)")
+            print("\(file): \(images.count) images, against the \(setup.reference.count) test images; evaluator trained on \(setup.dataDescription)")
             print(String(format: "FID %.2f · IS %.2f ± %.2f · precision %.3f · recall %.3f", m.fid, m.inceptionScore, m.inceptionScoreDeviation, m.precision, m.recall))
             print("classes covered (≥ 2 %): \(m.coverage.classesCovered) of 10 · largest share \(String(format: "%.1f", 100 * m.coverage.largestShare)) % · "
                 + "KL from uniform \(String(format: "%.4f", m.coverage.divergenceFromUniform))" + (m.isCollapsed ? " · collapsed" : ""))
