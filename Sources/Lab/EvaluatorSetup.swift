@@ -9,6 +9,8 @@ import Quality
 public struct EvaluatorSetup {
     public let evaluator: DigitEvaluator
     public let reference: ReferenceSet
+    /// The training images (`[n, 28, 28, 1]`, 0…1): the real-data row beside generated samples.
+    public let trainingImages: Tensor
     /// What the evaluator was trained on, in words, e.g. "MNIST from data/mnist".
     public let dataDescription: String
     /// True when it was trained now rather than read from the cache.
@@ -52,6 +54,6 @@ public struct EvaluatorSetup {
         }
         let ready = evaluator!
         return EvaluatorSetup(evaluator: ready, reference: try ReferenceSet(evaluator: ready, images: tx.images),
-                              dataDescription: train.name, trainedNow: trainedNow, path: store.path(for: fingerprint))
+                              trainingImages: x.images, dataDescription: train.name, trainedNow: trainedNow, path: store.path(for: fingerprint))
     }
 }

@@ -20,12 +20,11 @@ extension Vocabulary {
             let batch = args.int("batchSize"), steps = args.int("steps"), images = args.int("images")
             guard batch > 0, steps > 0, images > 0 else { throw evaluator.error(at: call, "batchSize:, steps: and images: must be positive") }
             guard steps <= 1_000 else { throw evaluator.error(at: call, "steps: takes at most 1,000 timed steps, got \(steps)") }
-            _ = try wrap(call, evaluator) {
+            try wrap(call, evaluator) {
                 for gan in gans {
                     try gan.generator.checkBatchFits(batch)
                     try gan.discriminator.checkBatchFits(batch)
                 }
-                return .void
             }
             // Replaying a cached step: its table comes from the cache; do not time again.
             if evaluator.environment.isReplaying { return .void }

@@ -20,8 +20,8 @@ extension Vocabulary {
             return try wrap(call, evaluator) {
                 let setup = try EvaluatorSetup.prepare(search: search, policy: environment.readPolicy,
                                                        shouldStop: { environment.interruption?() ?? false }, log: { environment.log?($0) })
-                let (train, _) = try search.loadMNISTOrBuiltIn(split: .train, policy: environment.readPolicy)
-                let real = try train.prefix(min(count, train.count)).scaled(to: .zeroToOne).images
+                let training = setup.trainingImages
+                let real = training.rows(0..<min(count, training.batchSize))
                 let measured = [("real digits (training images)", try QualityMeasures.measure(real, evaluator: setup.evaluator, reference: setup.reference)),
                                 ("GAN samples", try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference))]
                 environment.outputs.append(.table(qualityTable(measured, setup: setup)))
@@ -39,16 +39,15 @@ extension Vocabulary {
             let environment = evaluator.environment
             guard let folder = environment.outputFolder else { return .void }
             let pixels = images.scalars.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
-            _ = try wrap(call, evaluator) {
+            let path = (folder as NSString).appendingPathComponent(name)
+            let bytes = try wrap(call, evaluator) { () throws -> [UInt8] in
+                let bytes = try IDX.encodeImages(pixels, count: count, rows: 28, columns: 28)
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try IDX.writeImages(pixels, count: count, rows: 28, columns: 28, to: (folder as NSString).appendingPathComponent(name))
-                return .void
+                try IDX.write(bytes, to: path)
+                return bytes
             }
-            var file = [UInt8](repeating: 0, count: 0)
-            file.reserveCapacity(16 + pixels.count)
-            for word in [IDX.imageMagic, UInt32(count), 28, 28] { file += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> $0) } }
             environment.print("\(groupThousands(count)) samples → \(name) (IDX, 28×28 ubyte, beside the report; SHA-256 "
-                + "\(StateHasher.hex(of: file + pixels).prefix(16))…); measure them with: lab evaluate \((folder as NSString).appendingPathComponent(name))")
+                + "\(StateHasher.hex(of: bytes).prefix(16))…); measure them with: lab evaluate \(path)")
             return .void
         }),
     ] }
@@ -65,8 +64,7 @@ extension Vocabulary {
     /// `[count, 28, 28, 1]` values 0…1 (a tanh output's −1…1 mapped linearly).
     private static func generatedDigits(_ gan: NeuralNet.GAN, count: Int, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Tensor {
         let noise = gan.noise(count: count)
-        let output = try wrap(call, evaluator) { .tensor(try gan.generator.predict(noise, batchSize: 500)) }
-        guard case .tensor(let samples) = output else { return Tensor(shape: [0, 28, 28, 1]) }
+        let samples = try wrap(call, evaluator) { try gan.generator.predict(noise, batchSize: 500) }
         return Tensor(shape: [count, 28, 28, 1], scalars: samples.scalars.map { ($0 + 1) / 2 })
     }
 

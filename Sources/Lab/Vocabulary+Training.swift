@@ -91,7 +91,7 @@ extension Vocabulary {
     }
 
     /// Turns a library error into a located one.
-    static func wrap(_ call: FunctionCallExprSyntax, _ evaluator: Evaluator, _ body: () throws -> Value) throws -> Value {
+    static func wrap<T>(_ call: FunctionCallExprSyntax, _ evaluator: Evaluator, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let failure as NeuralNetError {

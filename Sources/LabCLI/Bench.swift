@@ -66,8 +66,7 @@ extension LabCommand {
         func timeEvaluation() throws {
             let search = DataSearch(option: mnist)
             let setup = try EvaluatorSetup.prepare(search: search, log: { print($0) })
-            let (train, _) = try search.loadMNISTOrBuiltIn(split: .train)
-            let images = try train.prefix(10_000).scaled(to: .zeroToOne).images
+            let images = setup.trainingImages.rows(0..<min(10_000, setup.trainingImages.batchSize))
             var measures: QualityMeasures?
             let timing = medianSeconds(of: 3) { measures = try? QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference) }
             guard let m = measures else { throw ValidationError("the evaluation failed") }
