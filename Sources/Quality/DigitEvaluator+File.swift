@@ -19,7 +19,7 @@ extension DigitEvaluator {
             for size in parameter.value.shape { append(UInt64(size)) }
             parameter.value.withUnsafeBufferPointer { payload += UnsafeRawBufferPointer($0) }
         }
-        let digest = SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.hexDigits(SHA256.hash(data: payload))
         return Self.magic + payload + Array(digest.utf8)
     }
 
@@ -32,7 +32,7 @@ extension DigitEvaluator {
             throw damaged("not an evaluator file of this version")
         }
         let payload = Array(bytes[magic.count..<(bytes.count - 64)])
-        let digest = SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
+        let digest = hexDigits(SHA256.hash(data: payload))
         guard Array(digest.utf8) == Array(bytes.suffix(64)) else { throw damaged("checksum mismatch") }
         var position = 64
         func word() throws -> UInt64 {

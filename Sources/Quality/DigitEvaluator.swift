@@ -62,7 +62,12 @@ public final class DigitEvaluator {
         var sha = SHA256()
         images.withUnsafeBufferPointer { sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         labels.map(Int64.init).withUnsafeBytes { sha.update(bufferPointer: $0) }
-        return sha.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexDigits(sha.finalize())
+    }
+
+    /// A digest as lowercase hex digits.
+    static func hexDigits(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
     /// The 128 features and the 10 class probabilities of each image (`[n, 28, 28, 1]`, 0…1),

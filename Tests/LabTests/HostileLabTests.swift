@@ -39,7 +39,8 @@ import Testing
     func endsInALocatedError(code: String, message: String, line: Int) throws {
         let (error, _) = try run(code)
         #expect(error?.message.contains(message) == true, "\(code): \(String(describing: error?.message))")
-        #expect(error?.line == 3 + line - 1 + 1, "\(code): line \(String(describing: error?.line))")
+        // The step's first code line is line 4 of the lab file.
+        #expect(error?.line == 3 + line, "\(code): line \(String(describing: error?.line))")
     }
 
     @Test func aThousandsOfTermsExpressionIsRefusedBeforeItIsFolded() throws {
