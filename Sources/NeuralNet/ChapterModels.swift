@@ -61,15 +61,16 @@ extension ChapterModels {
     }
 
     /// The chapter's DCGAN discriminator: Conv2D 64 k5 s2 → LeakyReLU 0.2 → Dropout 0.3 → Conv2D 128
-    /// k5 s2 → LeakyReLU → Dropout → Flatten → Dense 1 sigmoid. 212,865 parameters.
-    public static func dcganDiscriminator(random: RandomGenerator) throws -> Sequential {
+    /// k5 s2 → LeakyReLU → Dropout → Flatten → Dense 1 sigmoid. 212,865 parameters. (`dropout` other
+    /// than the chapter's 0.3 serves tests that must not depend on random masks.)
+    public static func dcganDiscriminator(dropout: Float = 0.3, random: RandomGenerator) throws -> Sequential {
         try Sequential("DCGAN_Discriminator", inputShape: [28, 28, 1], random: random) {
             Conv2D(64, kernelSize: 5, strides: 2, padding: .same)
             LeakyReLU(alpha: 0.2)
-            Dropout(0.3)
+            Dropout(dropout)
             Conv2D(128, kernelSize: 5, strides: 2, padding: .same)
             LeakyReLU(alpha: 0.2)
-            Dropout(0.3)
+            Dropout(dropout)
             Flatten()
             Dense(1, activation: .sigmoid)
         }

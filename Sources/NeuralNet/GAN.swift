@@ -101,10 +101,12 @@ public final class GAN {
         random.normalTensor(shape: [count, latentDimension])
     }
 
-    /// One joint step on a batch of real samples; returns both losses.
-    public func trainStep(real: Tensor, options: GANTrainingOptions = .init()) -> GANStepLosses {
+    /// One joint step on a batch of real samples; returns both losses. The generator's input is
+    /// `noise` when given (one row per real sample), else drawn from the GAN's random generator.
+    public func trainStep(real: Tensor, noise given: Tensor? = nil, options: GANTrainingOptions = .init()) -> GANStepLosses {
         let batch = real.batchSize
-        let fake = generator.forward(noise(count: batch), training: true, slot: 0)
+        precondition(given.map { $0.shape == [batch, latentDimension] } ?? true, "noise must be [batch, latent dimension]")
+        let fake = generator.forward(given ?? noise(count: batch), training: true, slot: 0)
         let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: reusesDiscriminatorBackward)
         // G loss through D's current weights, from the same forward pass.
         let (gLoss, gGradient) = loss(predictions: pass.fakeOutput, target: 1)

@@ -1,0 +1,140 @@
+"""Reference numbers for two whole training steps of the chapter's DCGAN in Keras.
+
+Run once (needs PyPI's tensorflow-cpu; CI never runs it):
+    python3 scripts/keras_dcgan_step.py > Tests/NeuralNetTests/Resources/keras-dcgan-step.json
+
+Both sides build the chapter's DCGAN (Dropout rate 0, so that no random mask differs) and start from
+the same weights, noise and real batch, made by a formula both can compute exactly: the integer hash
+u(i, k) = ((i + 1) * 2654435761 + k * 40503) mod 2^32 / 2^32. Weight tensor number k (in
+`model.weights` order) takes (2u - 1) * sqrt(3 / fan_in) for kernels and 0.05 * (2u - 1) for biases;
+BatchNormalization keeps Keras's initial gamma 1, beta 0, moving mean 0, moving variance 1.
+Step s (1, 2) uses noise (2u - 1) * 1.7 with k = 1000 + s and real images 2u - 1 with k = 2000 + s.
+
+One step is the chapter's train_step: G(noise, training) -> D(real), D(fake) in training mode;
+D loss = BCE(1, D(real)) + BCE(0, D(fake)); G loss = BCE(1, D(fake)); both gradients from that one
+forward pass; Adam(2e-4, beta_1 0.5) for each model.
+
+The steps are ill-conditioned in float32 (a pre-activation within rounding of LeakyReLU's kink takes
+the other slope; BatchNormalization's backward pass over a batch of 16 subtracts nearly equal
+numbers; Adam's first updates turn a tiny gradient's sign into a full step), so Keras's own float32
+result is not the truth to match: the script runs Keras in float64 from the float32 start values.
+For every weight after each step the file holds its sum, sum of absolute values and evenly spaced
+samples (every `stride`-th element, at most 512), and for trainable weights the same of the step's
+gradient; and both losses of each step.
+"""
+import json
+import math
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+
+BATCH, LATENT, SAMPLES = 16, 100, 512
+
+
+def hashed_uniform(count, k):
+    i = np.arange(count, dtype=np.uint64)
+    return (((i + 1) * np.uint64(2654435761) + np.uint64(k * 40503)) % np.uint64(2**32)).astype(np.float64) / 2**32
+
+
+def generator():
+    k = keras.layers
+    return keras.Sequential([
+        k.Input((LATENT,)),
+        k.Dense(7 * 7 * 256, use_bias=False), k.BatchNormalization(), k.LeakyReLU(0.2),
+        k.Reshape((7, 7, 256)),
+        k.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False), k.BatchNormalization(), k.LeakyReLU(0.2),
+        k.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False), k.BatchNormalization(), k.LeakyReLU(0.2),
+        k.Conv2DTranspose(1, 5, strides=2, padding="same", activation="tanh"),
+    ])
+
+
+def discriminator():
+    k = keras.layers
+    return keras.Sequential([
+        k.Input((28, 28, 1)),
+        k.Conv2D(64, 5, strides=2, padding="same"), k.LeakyReLU(0.2), k.Dropout(0.0),
+        k.Conv2D(128, 5, strides=2, padding="same"), k.LeakyReLU(0.2), k.Dropout(0.0),
+        k.Flatten(), k.Dense(1, activation="sigmoid"),
+    ])
+
+
+def fan_in(variable):
+    shape = variable.shape
+    if len(shape) == 2:
+        return shape[0]
+    if "transpose" in variable.path:  # [kh, kw, out, in]
+        return shape[0] * shape[1] * shape[3]
+    return shape[0] * shape[1] * shape[2]
+
+
+def exact(values):
+    """The formula's values rounded to float32 (what both sides start from), in Keras's float type."""
+    return values.astype(np.float32).astype(keras.backend.floatx())
+
+
+def initialise(model, first_k):
+    k = first_k
+    for variable in model.weights:
+        name = variable.path.split("/")[-1]
+        count = int(np.prod(variable.shape))
+        u = hashed_uniform(count, k)
+        if name == "kernel":
+            variable.assign(exact((2 * u - 1) * math.sqrt(3 / fan_in(variable))).reshape(variable.shape))
+        elif name == "bias":
+            variable.assign(exact(0.05 * (2 * u - 1)).reshape(variable.shape))
+        k += 1
+    return k
+
+
+def summary(array):
+    flat = np.asarray(array, dtype=np.float64).reshape(-1)
+    stride = max(1, math.ceil(flat.size / SAMPLES))
+    return {"count": int(flat.size), "stride": stride, "sum": float(flat.sum()), "abs_sum": float(np.abs(flat).sum()),
+            "samples": [float(f"{v:.12g}") for v in flat[::stride]]}
+
+
+def run(float_type):
+    keras.backend.set_floatx(float_type)
+    G, D = generator(), discriminator()
+    next_k = initialise(G, 0)
+    initialise(D, next_k)
+    bce = keras.losses.BinaryCrossentropy()
+    g_opt, d_opt = keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+    steps = []
+    for s in (1, 2):
+        noise = exact((2 * hashed_uniform(BATCH * LATENT, 1000 + s) - 1) * 1.7).reshape(BATCH, LATENT)
+        real = exact(2 * hashed_uniform(BATCH * 784, 2000 + s) - 1).reshape(BATCH, 28, 28, 1)
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = G(noise, training=True)
+            real_out, fake_out = D(real, training=True), D(fake, training=True)
+            g_loss = bce(tf.ones_like(fake_out), fake_out)
+            d_loss = bce(tf.ones_like(real_out), real_out) + bce(tf.zeros_like(fake_out), fake_out)
+        d_grads = d_tape.gradient(d_loss, D.trainable_variables)
+        g_grads = g_tape.gradient(g_loss, G.trainable_variables)
+        d_opt.apply_gradients(zip(d_grads, D.trainable_variables))
+        g_opt.apply_gradients(zip(g_grads, G.trainable_variables))
+        record = {"generator_loss": float(g_loss), "discriminator_loss": float(d_loss), "weights": []}
+        for model, grads in ((G, g_grads), (D, d_grads)):
+            by_path = {v.path: g for v, g in zip(model.trainable_variables, grads)}
+            for variable in model.weights:
+                entry = {"model": model is G and "generator" or "discriminator", "path": variable.path,
+                         "shape": list(variable.shape), "value": summary(variable.numpy())}
+                if variable.path in by_path:
+                    entry["gradient"] = summary(by_path[variable.path].numpy())
+                record["weights"].append(entry)
+        steps.append(record)
+    return steps
+
+
+def main():
+    reference = run("float64")
+    json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "batch": BATCH, "steps": reference}, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
