@@ -1,24 +1,4 @@
 
-/// What happened in a training run, epoch by epoch.
-public struct GANHistory: Sendable {
-    /// Mean generator loss of each finished epoch.
-    public var generatorLosses: [Float] = []
-    /// Mean discriminator loss of each finished epoch.
-    public var discriminatorLosses: [Float] = []
-    /// Wall-clock seconds of each finished epoch.
-    public var epochSeconds: [Double] = []
-    /// The generator's output for the fixed monitor noise after each epoch (inference mode).
-    public var epochSamples: [Tensor] = []
-    /// True when the run stopped before its last epoch because it was asked to.
-    public var wasInterrupted = false
-
-    /// The number of finished epochs.
-    public var completedEpochs: Int { generatorLosses.count }
-
-    /// An empty history (no epochs yet).
-    public init() {}
-}
-
 /// Where a run is, reported after every batch.
 public struct GANProgress: Sendable {
     /// 1-based epoch.
@@ -41,11 +21,14 @@ extension GAN {
     /// After each epoch the generator turns `monitorNoise` into samples (inference mode). A NaN or
     /// infinite loss stops the run with a `DivergenceError` naming the epoch and step. When
     /// `shouldStop` answers true (checked after every batch) the run ends early; the history then
-    /// holds the finished epochs and says it was interrupted.
+    /// holds the finished epochs and says it was interrupted. With an `evaluation` schedule, the
+    /// epochs it names end with a measurement of quality, kept in the history; its time is not
+    /// counted in the epoch's seconds.
     public func train(
         on data: Tensor, epochs: Int, batchSize: Int,
         options: GANTrainingOptions = .init(),
         monitorNoise: Tensor? = nil,
+        evaluation: EpochEvaluationSchedule? = nil,
         shouldStop: () -> Bool = { false },
         progress: (GANProgress) -> Void = { _ in }
     ) throws -> GANHistory {
@@ -95,6 +78,9 @@ extension GAN {
             history.discriminatorLosses.append(Float(dSum / Double(dCount)))
             history.epochSamples.append(generator.forward(monitor, training: false, slot: 0))
             history.epochSeconds.append((clock.now - start).inSeconds)
+            if let evaluation, evaluation.isDue(after: epoch, of: epochs) {
+                history.evaluations.append(try evaluation.measure(epoch))
+            }
         }
         return history
     }
