@@ -21,6 +21,18 @@ enum Interruption {
 enum ProgressLine {
     nonisolated(unsafe) private static var started = ContinuousClock.now
     private static let isTerminal = isatty(STDOUT_FILENO) != 0
+    /// True while the terminal's last line is a progress line without its newline.
+    nonisolated(unsafe) private static var lineIsOpen = false
+
+    /// Prints a log line; on a terminal it replaces an unfinished progress line, which the next
+    /// batch draws again below it.
+    static func log(_ text: String) {
+        if isTerminal && lineIsOpen {
+            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+            lineIsOpen = false
+        }
+        print(text)
+    }
 
     static func report(_ p: GANProgress) {
         if p.epoch == 1 && p.batch == 1 { started = .now }
@@ -31,7 +43,9 @@ enum ProgressLine {
         let line = String(format: "  epoch %d/%d · batch %d/%d · G %.4f · D %.4f · ETA %.0f s",
                           p.epoch, p.epochs, p.batch, p.batches, p.losses.generator, p.losses.discriminator, eta)
         if isTerminal {
-            FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K" + (p.epoch == p.epochs && p.batch == p.batches ? "\n" : "")).utf8))
+            let finished = p.epoch == p.epochs && p.batch == p.batches
+            FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K" + (finished ? "\n" : "")).utf8))
+            lineIsOpen = !finished
         } else if p.batch == p.batches {
             print(line)
         }

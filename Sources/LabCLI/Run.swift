@@ -29,7 +29,8 @@ extension LabCommand {
 
         func run() throws {
             Interruption.install()
-            var runner = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained)
+            var runner = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained,
+                                   log: ProgressLine.log)
             runner.dataFolder = data
             runner.force = force
             runner.interrupted = { Interruption.requested }
