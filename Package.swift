@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster", "Datasets"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster", "Datasets", "NeuralNet", "Quality"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "NeuralNet", "Datasets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Raster", "_TestSupport", "CZlib"]),

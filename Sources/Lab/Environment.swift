@@ -45,6 +45,8 @@ final class Environment {
         let labFolder = (file.path as NSString).deletingLastPathComponent
         return ReadPolicy(allowing: [".", labFolder.isEmpty ? "." : labFolder] + search.userFolders)
     }
+    /// The evaluator that judges samples, once loaded (or given by the runner).
+    var evaluatorSetup: EvaluatorSetup?
     /// The data set actually used, for the report header.
     var datasetDescription: String?
     /// Training progress for the console.

@@ -17,6 +17,17 @@ public struct EvaluatorSetup {
     public let trainedNow: Bool
     public let path: String
 
+    /// A setup from parts (tests use a small evaluator this way).
+    public init(evaluator: DigitEvaluator, reference: ReferenceSet, trainingImages: Tensor, dataDescription: String,
+                trainedNow: Bool = false, path: String = "") {
+        self.evaluator = evaluator
+        self.reference = reference
+        self.trainingImages = trainingImages
+        self.dataDescription = dataDescription
+        self.trainedNow = trainedNow
+        self.path = path
+    }
+
     /// The per-user folder: beside the MNIST cache.
     public static func storeFolder(_ search: DataSearch) -> String {
         ((search.cacheFolder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("evaluator")
@@ -55,5 +66,18 @@ public struct EvaluatorSetup {
         let ready = evaluator!
         return EvaluatorSetup(evaluator: ready, reference: try ReferenceSet(evaluator: ready, images: tx.images),
                               trainingImages: x.images, dataDescription: train.name, trainedNow: trainedNow, path: store.path(for: fingerprint))
+    }
+}
+
+extension Environment {
+    /// The run's evaluator: the one given or loaded before, else the user's stored one (trained
+    /// now when there is none), kept for the rest of the run.
+    func preparedEvaluator() throws -> EvaluatorSetup {
+        if let evaluatorSetup { return evaluatorSetup }
+        let search = DataSearch(option: dataFolder, environment: processEnvironment)
+        let setup = try EvaluatorSetup.prepare(search: search, policy: readPolicy,
+                                               shouldStop: { [interruption] in interruption?() ?? false }, log: { [log] in log?($0) })
+        evaluatorSetup = setup
+        return setup
     }
 }

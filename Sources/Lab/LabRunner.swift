@@ -25,6 +25,9 @@ public struct LabRunner {
     public var force = false
     /// Receives training progress (epoch, batch, losses) for a live console line.
     public var progress: ((GANProgress) -> Void)?
+    /// The evaluator to judge samples with; nil loads the user's stored one (training it on first
+    /// use). Tests give a small one.
+    public var evaluatorSetup: EvaluatorSetup?
 
     public init(path: String, overrides: [String: String] = [:], outputRoot: String = "output",
                 selfContained: Bool = false, log: @escaping (String) -> Void = { print($0) }) {
@@ -98,6 +101,7 @@ public struct LabRunner {
         environment.interruption = interrupted
         environment.progress = progress
         environment.checkOnly = checkOnly
+        environment.evaluatorSetup = evaluatorSetup
         environment.outputFolder = checkOnly ? nil : (outputRoot as NSString).appendingPathComponent(file.name)
         let steps = file.steps
         let parameterValues = file.parameters.map { (name: $0.name, text: "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)") }

@@ -16,10 +16,8 @@ extension Vocabulary {
             let images = try generatedDigits(gan, count: count, call, evaluator)
             // A replayed step takes its table from the cache; `lab check` only checks the call.
             if environment.isReplaying || environment.checkOnly { return .void }
-            let search = DataSearch(option: environment.dataFolder, environment: environment.processEnvironment)
             return try wrap(call, evaluator) {
-                let setup = try EvaluatorSetup.prepare(search: search, policy: environment.readPolicy,
-                                                       shouldStop: { environment.interruption?() ?? false }, log: { environment.log?($0) })
+                let setup = try environment.preparedEvaluator()
                 let training = setup.trainingImages
                 let real = training.rows(0..<min(count, training.batchSize))
                 let measured = [("real digits (training images)", try QualityMeasures.measure(real, evaluator: setup.evaluator, reference: setup.reference)),
@@ -52,7 +50,40 @@ extension Vocabulary {
         }),
     ] }
 
-    private static func ganArgument(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> NeuralNet.GAN {
+    /// The schedule for `gan.train(…, evaluateEvery:, evaluationSamples:)`: after every n-th epoch
+    /// (and the last), `samples` digits from one fixed noise batch of their own, so that training
+    /// draws the same random numbers as without evaluations, measured against the test images.
+    /// Nil when `every` is 0 and for `lab check` (which trains one batch only).
+    static func trainingEvaluation(_ gan: NeuralNet.GAN, every: Int, samples: Int, _ call: FunctionCallExprSyntax,
+                                   _ evaluator: Evaluator) throws -> EpochEvaluationSchedule? {
+        guard every >= 0 else { throw evaluator.error(at: call, "evaluateEvery: takes 0 (never) or a number of epochs, got \(every)") }
+        guard every > 0 else { return nil }
+        guard (100...100_000).contains(samples) else { throw evaluator.error(at: call, "evaluationSamples: takes 100 to 100,000, got \(samples)") }
+        _ = try ganArgument(.gan(gan), call, evaluator)
+        let environment = evaluator.environment
+        if environment.checkOnly { return nil }
+        let setup = try wrap(call, evaluator) { try environment.preparedEvaluator() }
+        return EpochEvaluationSchedule(every: every) { epoch in
+            let noise = RandomGenerator(seed: 0x5EED_E7A1).normalTensor(shape: [samples, gan.latentDimension])
+            let generated = try gan.generator.predict(noise, batchSize: 500)
+            let images = Tensor(shape: [samples, 28, 28, 1], scalars: generated.scalars.map { ($0 + 1) / 2 })
+            let m = try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference, manifoldSamples: samples)
+            let quality = EpochEvaluation(
+                epoch: epoch, samples: samples, fid: m.fid, inceptionScore: m.inceptionScore, precision: m.precision, recall: m.recall,
+                classesCovered: m.coverage.classesCovered, largestClassShare: m.coverage.largestShare, isCollapsed: m.isCollapsed)
+            environment.log?("epoch \(epoch): " + describe(quality))
+            return quality
+        }
+    }
+
+    /// One evaluation in a line, e.g. "FID 45.21 · IS 6.10 · 10/10 classes · largest 12.3 % · no collapse".
+    static func describe(_ quality: EpochEvaluation) -> String {
+        String(format: "FID %.2f · IS %.2f · precision %.3f · recall %.3f · %d/10 classes · largest %.1f %% · ",
+               quality.fid, quality.inceptionScore, quality.precision, quality.recall, quality.classesCovered,
+               100 * quality.largestClassShare) + (quality.isCollapsed ? "collapsed" : "no collapse")
+    }
+
+    static func ganArgument(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> NeuralNet.GAN {
         guard case .gan(let gan) = value else { throw evaluator.error(at: call, "expects a GAN, got \(value.typeName)") }
         guard gan.generator.outputShape.reduce(1, *) == 784 else {
             throw evaluator.error(at: call, "the evaluator judges 28×28 digits; this generator makes \(kerasShape(gan.generator.outputShape))")
@@ -62,7 +93,7 @@ extension Vocabulary {
 
     /// `count` samples of the generator in inference mode, from the run's random generator, as
     /// `[count, 28, 28, 1]` values 0…1 (a tanh output's −1…1 mapped linearly).
-    private static func generatedDigits(_ gan: NeuralNet.GAN, count: Int, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Tensor {
+    static func generatedDigits(_ gan: NeuralNet.GAN, count: Int, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Tensor {
         let noise = gan.noise(count: count)
         let samples = try wrap(call, evaluator) { try gan.generator.predict(noise, batchSize: 500) }
         return Tensor(shape: [count, 28, 28, 1], scalars: samples.scalars.map { ($0 + 1) / 2 })

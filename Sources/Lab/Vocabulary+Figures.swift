@@ -45,6 +45,16 @@ extension Vocabulary {
             try addFigure(figure, caption: args.string("title"), call, evaluator)
             return .void
         }),
+        "qualityChart": ([.init(nil, .any), .init("names", .any, .array([])), .init("title", .string, .string("Quality during training"))], { args, call, evaluator in
+            let histories = try evaluatedHistories(args[0], call, evaluator)
+            guard case .array(let labels) = args["names"], labels.isEmpty || labels.count == histories.count else {
+                throw evaluator.error(at: call, "names: takes one name per history")
+            }
+            let names = labels.isEmpty ? histories.indices.map { histories.count == 1 ? "FID" : "run \($0 + 1)" } : labels.map(\.printed)
+            let figure = Figure(title: args.string("title"), panels: qualityPanels(histories, names: names)).render().canvas
+            try addFigure(figure, caption: args.string("title"), call, evaluator)
+            return .void
+        }),
         "animation": ([.init(nil, .any), .init("title", .string, .string(""))], { args, call, evaluator in
             guard case .history(let history) = args[0], history.completedEpochs > 0 else {
                 throw evaluator.error(at: call, "animation expects the history of a finished training run")
@@ -63,6 +73,46 @@ extension Vocabulary {
             return .void
         }),
     ] }
+
+    /// One history or an array of them, each with evaluations (`train(…, evaluateEvery:)`).
+    static func evaluatedHistories(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> [GANHistory] {
+        let items: [Value]
+        if case .array(let array) = value { items = array } else { items = [value] }
+        guard !items.isEmpty, items.count <= 10 else { throw evaluator.error(at: call, "expects one to ten training histories") }
+        return try items.map {
+            guard case .history(let history) = $0 else { throw evaluator.error(at: call, "expects training histories, got \($0.typeName)") }
+            guard !history.evaluations.isEmpty else {
+                throw evaluator.error(at: call, "this history has no quality measurements; train with evaluateEvery: (e.g. gan.train(…, evaluateEvery: 5))")
+            }
+            return history
+        }
+    }
+
+    /// FID and classes covered per evaluated epoch; with several runs also FID against the
+    /// seconds of training it took (which model reaches a quality sooner on this computer).
+    static func qualityPanels(_ histories: [GANHistory], names: [String]) -> [LineChart] {
+        let markers: [MarkerShape] = [.circle, .square, .triangleUp]
+        func series(_ history: GANHistory, _ index: Int, x: (EpochEvaluation) -> Float, y: (EpochEvaluation) -> Float) -> LineSeries {
+            LineSeries(x: history.evaluations.map(x), y: history.evaluations.map(y), label: names[index],
+                       color: Color.tab10[index % 10], marker: markers[index % markers.count], markerSize: 5)
+        }
+        let epoch: (EpochEvaluation) -> Float = { Float($0.epoch) }
+        var panels = [
+            LineChart(title: "FID per evaluated epoch (lower is better)", xLabel: "epoch", yLabel: "FID",
+                      series: histories.enumerated().map { series($1, $0, x: epoch, y: { Float($0.fid) }) }),
+            LineChart(title: "Classes covered (2 % of the samples or more)", xLabel: "epoch", yLabel: "classes",
+                      series: histories.enumerated().map { series($1, $0, x: epoch, y: { Float($0.classesCovered) }) },
+                      referenceLines: [ReferenceLine(y: 10, label: "all 10")]),
+        ]
+        if histories.count > 1 {
+            panels.append(LineChart(
+                title: "FID against training time", xLabel: "seconds of training", yLabel: "FID",
+                series: histories.enumerated().map { index, history in
+                    series(history, index, x: { Float(history.trainingSeconds(through: $0.epoch)) }, y: { Float($0.fid) })
+                }))
+        }
+        return panels
+    }
 
     /// The images of a tensor `[n, 784]` or `[n, h, w, 1]` (square) or of a data set, with its labels.
     static func gridImages(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> ([[Float]], Int, [Int]?) {

@@ -142,6 +142,7 @@ extension Vocabulary {
         let args = try Arguments(call, function: "train", specs: [
             .init(nil, .tensor), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
             .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
+            .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
         ], evaluator)
         guard case .tensor(let data) = args[0] else { return .void }
         let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
@@ -159,6 +160,7 @@ extension Vocabulary {
             history = .history(record.history)
         } else {
             guard epochs > 0 else { throw evaluator.error(at: call, "epochs must be at least 1, got \(epochs)") }
+            let evaluation = try trainingEvaluation(gan, every: args.int("evaluateEvery"), samples: args.int("evaluationSamples"), call, evaluator)
             // `lab check` trains on one batch only: enough to check every shape and setting.
             let batchSize = args.int("batchSize")
             let checking = environment.checkOnly && batchSize > 0
@@ -167,7 +169,7 @@ extension Vocabulary {
                 try gan.discriminator.checkBatchFits(batchSize)
                 return .history(try gan.train(
                     on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
-                    batchSize: batchSize, options: options, monitorNoise: monitor,
+                    batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
                     shouldStop: { environment.interruption?() ?? false },
                     progress: { environment.progress?($0) }))
             }
@@ -182,6 +184,9 @@ extension Vocabulary {
             environment.print(String(
                 format: "에포크 %2d/%d | G: %.4f | D: %.4f | %.1f초", epoch + 1, epochs,
                 result.generatorLosses[epoch], result.discriminatorLosses[epoch], total))
+            if let quality = result.evaluations.first(where: { $0.epoch == epoch + 1 }) {
+                environment.print("    " + describe(quality))
+            }
         }
         if result.wasInterrupted { environment.print("학습이 중단되었습니다 (interrupted) after \(result.completedEpochs) epochs") }
         return history

@@ -100,7 +100,7 @@ enum Vocabulary {
     /// Every function of the vocabulary.
     static var allFunctions: [String: ([ParameterSpec], Implementation)] {
         functions.merging(trainingFunctions) { a, _ in a }.merging(figureFunctions) { a, _ in a }
-            .merging(comparisonFunctions) { a, _ in a }.merging(evaluationFunctions) { a, _ in a }
+            .merging(comparisonFunctions) { a, _ in a }.merging(trainedComparisonFunctions) { a, _ in a }.merging(evaluationFunctions) { a, _ in a }
     }
 
     private static var convolutionSpecs: [ParameterSpec] { [

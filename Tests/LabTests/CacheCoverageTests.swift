@@ -21,7 +21,8 @@ import Testing
     }
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
-    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "compareGANs", "evaluate", "exportSamples"]
+    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "compareGANs", "evaluate", "exportSamples",
+                                             "qualityChart", "compareTrainedGANs"]
 
     static let data = ".build/cache-coverage-data"
 
@@ -164,6 +165,32 @@ import Testing
                     second: "exportSamples(gan, count: 6, file: \"a.idx\")"),
             Variant(function: "exportSamples", argument: "file", setup: gan, first: "exportSamples(gan, count: 5, file: \"a.idx\")",
                     second: "exportSamples(gan, count: 5, file: \"b.idx\")"),
+        ]
+        // Quality measured while training, and what shows it.
+        let measured = gan + "\nlet history = gan.train(x, epochs: 2, batchSize: 32, evaluateEvery: 1, evaluationSamples: 100)"
+        let twoMeasured = measured + "\nlet other = gan.train(x, epochs: 1, batchSize: 32, evaluateEvery: 1, evaluationSamples: 100)"
+        let trained = "compareTrainedGANs([gan], histories: [history], names: [\"a\"], samples: 100)"
+        list += [
+            Variant(function: "train", argument: "evaluateEvery", setup: gan, first: "let h = gan.train(x, epochs: 2, batchSize: 32)",
+                    second: "let h = gan.train(x, epochs: 2, batchSize: 32, evaluateEvery: 2, evaluationSamples: 100)"),
+            Variant(function: "train", argument: "evaluationSamples", setup: gan,
+                    first: "let h = gan.train(x, epochs: 1, batchSize: 32, evaluateEvery: 1, evaluationSamples: 100)",
+                    second: "let h = gan.train(x, epochs: 1, batchSize: 32, evaluateEvery: 1, evaluationSamples: 120)"),
+            Variant(function: "qualityChart", argument: "#0", setup: twoMeasured, first: "qualityChart(history)", second: "qualityChart(other)"),
+            Variant(function: "qualityChart", argument: "names", setup: twoMeasured, first: "qualityChart([history, other])",
+                    second: "qualityChart([history, other], names: [\"a\", \"b\"])"),
+            Variant(function: "qualityChart", argument: "title", setup: measured, first: "qualityChart(history)",
+                    second: "qualityChart(history, title: \"t\")"),
+            Variant(function: "compareTrainedGANs", argument: "#0", setup: twoMeasured + "\nlet gan2 = GAN(generator: Sequential(\"G2\", input: [4]) "
+                        + "{ Dense(784, activation: .tanh) }, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), "
+                        + "loss: BinaryCrossentropy())",
+                    first: trained, second: trained.replacingOccurrences(of: "([gan]", with: "([gan2]")),
+            Variant(function: "compareTrainedGANs", argument: "histories", setup: twoMeasured, first: trained,
+                    second: trained.replacingOccurrences(of: "[history]", with: "[other]")),
+            Variant(function: "compareTrainedGANs", argument: "names", setup: measured, first: trained,
+                    second: trained.replacingOccurrences(of: "[\"a\"]", with: "[\"b\"]")),
+            Variant(function: "compareTrainedGANs", argument: "samples", setup: measured, first: trained,
+                    second: trained.replacingOccurrences(of: "samples: 100", with: "samples: 120")),
         ]
         let compare = "compareGANs([gan], names: [\"a\"], batchSize: 8, steps: 1, images: 64)"
         for (argument, replaced, by) in [("#0", "[gan]", "[gan, gan]"), ("names", "[\"a\"]", "[\"b\"]"), ("batchSize", "batchSize: 8", "batchSize: 4"),
