@@ -93,7 +93,7 @@ extension Vocabulary {
         }
         let epochTimes = histories.map { h -> String in
             let seconds = h.trainingSeconds(through: h.completedEpochs) / Double(max(h.completedEpochs, 1))
-            return String(format: "%.1f s (mean of %d epochs)", seconds, h.completedEpochs)
+            return String(format: "%.1f s", seconds) + (h.completedEpochs == 1 ? " (1 epoch)" : " (mean of \(h.completedEpochs) epochs)")
         }
         let collapse = histories.map { h -> String in
             let collapsed = h.evaluations.filter(\.isCollapsed).count

@@ -44,7 +44,7 @@ import Testing
         #expect(chapter.rows.map(\.first) == ["생성 이미지 품질", "파라미터 수", "학습 시간/에포크", "Mode Collapse 빈도"])
         #expect(chapter.rows[0].dropFirst().allSatisfy { $0.hasPrefix("FID ") && $0.contains("recall ") }, "\(chapter.rows[0])")
         #expect(Array(chapter.rows[1].dropFirst()) == ["2,953,745 (G 1,493,520 + D 1,460,225)", "2,543,810 (G 2,330,945 + D 212,865)"])
-        #expect(chapter.rows[2].dropFirst().allSatisfy { $0.hasSuffix("s (mean of 1 epochs)") && !$0.hasPrefix("0.0 ") }, "\(chapter.rows[2])")
+        #expect(chapter.rows[2].dropFirst().allSatisfy { $0.hasSuffix(" s (1 epoch)") && !$0.hasPrefix("0.0 ") }, "\(chapter.rows[2])")
         #expect(chapter.rows[3].dropFirst().allSatisfy { $0.hasPrefix("collapsed in ") && $0.contains(" of 1 evaluations") }, "\(chapter.rows[3])")
         #expect(chapter.footer.first?.contains("built-in digits (300 images; a test's small evaluator)") == true)
         let quality = try #require(tables.last { $0.headers.first == "" && $0.headers.contains("FID ↓") })
