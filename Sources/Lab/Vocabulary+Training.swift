@@ -188,6 +188,11 @@ extension Vocabulary {
                 environment.print("    " + describe(quality))
             }
         }
+        if let first = result.evaluations.first, let setup = environment.evaluatorSetup {
+            environment.print("    (quality: \(groupThousands(first.samples)) samples per evaluation against \(groupThousands(setup.reference.count)) "
+                + "test images; evaluator trained on \(setup.dataDescription), "
+                + String(format: "%.2f %% test accuracy)", 100 * setup.evaluator.testAccuracy))
+        }
         if result.wasInterrupted { environment.print("학습이 중단되었습니다 (interrupted) after \(result.completedEpochs) epochs") }
         return history
     }

@@ -25,13 +25,15 @@ enum ProgressLine {
     nonisolated(unsafe) private static var lineIsOpen = false
 
     /// Prints a log line; on a terminal it replaces an unfinished progress line, which the next
-    /// batch draws again below it.
+    /// batch draws again below it. Lines are flushed at once, so a log file or a pipe sees each
+    /// step and epoch as it ends, not when lab exits.
     static func log(_ text: String) {
         if isTerminal && lineIsOpen {
             FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
             lineIsOpen = false
         }
         print(text)
+        fflush(nil)
     }
 
     static func report(_ p: GANProgress) {
@@ -48,6 +50,7 @@ enum ProgressLine {
             lineIsOpen = !finished
         } else if p.batch == p.batches {
             print(line)
+            fflush(nil)
         }
     }
 }

@@ -47,6 +47,7 @@ import Testing
         #expect(chapter.rows[2].dropFirst().allSatisfy { $0.hasSuffix(" s (1 epoch)") && !$0.hasPrefix("0.0 ") }, "\(chapter.rows[2])")
         #expect(chapter.rows[3].dropFirst().allSatisfy { $0.hasPrefix("collapsed in ") && $0.contains(" of 1 evaluations") }, "\(chapter.rows[3])")
         #expect(chapter.footer.first?.contains("built-in digits (300 images; a test's small evaluator)") == true)
+        #expect(html.contains("(quality: 100 samples per evaluation against 200 test images; evaluator trained on built-in digits"))
         let quality = try #require(tables.last { $0.headers.first == "" && $0.headers.contains("FID ↓") })
         #expect(quality.rows.map(\.first) == ["real digits (training images)", "Dense GAN", "DCGAN"])
         #expect(html.contains("    FID ") && html.contains("/10 classes"), "an evaluation line under the epoch line")
