@@ -51,6 +51,7 @@ extension Vocabulary {
                 throw evaluator.error(at: call, "names: takes one name per history")
             }
             let names = labels.isEmpty ? histories.indices.map { histories.count == 1 ? "FID" : "run \($0 + 1)" } : labels.map(\.printed)
+            if evaluator.environment.checkOnly { return .void }  // `lab check` measured nothing to draw.
             let figure = Figure(title: args.string("title"), panels: qualityPanels(histories, names: names)).render().canvas
             try addFigure(figure, caption: args.string("title"), call, evaluator)
             return .void
@@ -81,8 +82,12 @@ extension Vocabulary {
         guard !items.isEmpty, items.count <= 10 else { throw evaluator.error(at: call, "expects one to ten training histories") }
         return try items.map {
             guard case .history(let history) = $0 else { throw evaluator.error(at: call, "expects training histories, got \($0.typeName)") }
-            guard !history.evaluations.isEmpty else {
+            guard history.evaluationInterval > 0 else {
                 throw evaluator.error(at: call, "this history has no quality measurements; train with evaluateEvery: (e.g. gan.train(…, evaluateEvery: 5))")
+            }
+            guard !history.evaluations.isEmpty || evaluator.environment.checkOnly else {
+                throw evaluator.error(at: call, "this training stopped after \(history.completedEpochs) epochs, before its first quality "
+                                      + "measurement (epoch \(history.evaluationInterval))")
             }
             return history
         }

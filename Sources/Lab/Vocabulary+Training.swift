@@ -167,11 +167,14 @@ extension Vocabulary {
             history = try wrap(call, evaluator) {
                 try gan.generator.checkBatchFits(batchSize)
                 try gan.discriminator.checkBatchFits(batchSize)
-                return .history(try gan.train(
+                var result = try gan.train(
                     on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
                     batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
                     shouldStop: { environment.interruption?() ?? false },
-                    progress: { environment.progress?($0) }))
+                    progress: { environment.progress?($0) })
+                // `lab check` measures nothing but keeps the setting, for what reads it later.
+                if checking { result.evaluationInterval = args.int("evaluateEvery") }
+                return .history(result)
             }
             if case .history(let result) = history {
                 environment.recordedTrainings.append(TrainingRecord(history: result, checkpoint: gan.checkpoint()))

@@ -41,6 +41,7 @@ extension GAN {
         }
         let monitor = monitorNoise ?? noise(count: 16)
         var history = GANHistory()
+        history.evaluationInterval = evaluation?.every ?? 0
         let clock = ContinuousClock()
         for epoch in 1...epochs {
             let start = clock.now

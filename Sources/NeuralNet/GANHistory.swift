@@ -10,6 +10,10 @@ public struct GANHistory: Sendable {
     public var epochSamples: [Tensor] = []
     /// The quality measured during the run, in epoch order (empty unless the run evaluated).
     public var evaluations: [EpochEvaluation] = []
+    /// The run's evaluation interval in epochs (`EpochEvaluationSchedule.every`); 0 when it did
+    /// not evaluate. Set even where measuring was skipped (a shapes-only check), so that what
+    /// reads the measurements can tell a run that was asked to measure from one that was not.
+    public var evaluationInterval = 0
     /// True when the run stopped before its last epoch because it was asked to.
     public var wasInterrupted = false
 

@@ -43,5 +43,5 @@ extension OptimizerState: CanonicalState {
 extension GANHistory: CanonicalState {
     /// Everything but the wall-clock epoch times: training again gives the same losses and
     /// samples in a different time, and what follows from them still holds.
-    public var canonicalState: Any { (generatorLosses, discriminatorLosses, epochSamples, evaluations, wasInterrupted) }
+    public var canonicalState: Any { (generatorLosses, discriminatorLosses, epochSamples, evaluations, evaluationInterval, wasInterrupted) }
 }
