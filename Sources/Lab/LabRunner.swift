@@ -126,7 +126,7 @@ public struct LabRunner {
                 // Only the parameters this step mentions: one that only a later step reads does
                 // not re-run this one (its bindings are not in the state fingerprint either).
                 let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
-                let key = StateHasher.hex(of: Array(["lab-step-cache-4", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
+                let key = StateHasher.hex(of: Array(["lab-step-cache-5", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
                 if let cached = cachedEntry(key, step: step, cache: cache, policy: environment.readPolicy) {
                     // Replay: the step's code runs again to rebuild its bindings, but trainings are
                     // taken from the entry; the resulting state must be the recorded one.

@@ -22,7 +22,7 @@ struct CachedStep {
 struct StepCache {
     let folder: String
 
-    static let magic = Array("LABSTEP3".utf8)
+    static let magic = Array("LABSTEP4".utf8)
 
     func path(_ key: String) -> String { (folder as NSString).appendingPathComponent(key + ".step") }
 
@@ -129,6 +129,15 @@ extension BinaryWriter {
         for seconds in history.epochSeconds { write(seconds) }
         write(history.epochSamples.count)
         for sample in history.epochSamples { write(sample) }
+        write(history.evaluations.count)
+        for e in history.evaluations {
+            write(e.epoch)
+            write(e.samples)
+            for value in [e.fid, e.inceptionScore, e.precision, e.recall, e.largestClassShare] { write(value) }
+            write(e.classesCovered)
+            write(e.isCollapsed)
+        }
+        write(history.evaluationInterval)
         write(history.wasInterrupted)
     }
 
@@ -209,6 +218,13 @@ extension BinaryReader {
         history.discriminatorLosses = try floats()
         history.epochSeconds = try (0..<count()).map { _ in try double() }
         history.epochSamples = try (0..<count()).map { _ in try tensor() }
+        history.evaluations = try (0..<count()).map { _ in
+            let epoch = try int(), samples = try int()
+            let measures = try (0..<5).map { _ in try double() }
+            return EpochEvaluation(epoch: epoch, samples: samples, fid: measures[0], inceptionScore: measures[1], precision: measures[2],
+                                   recall: measures[3], classesCovered: try int(), largestClassShare: measures[4], isCollapsed: try bool())
+        }
+        history.evaluationInterval = try int()
         history.wasInterrupted = try bool()
         return history
     }

@@ -84,3 +84,27 @@ import Testing
         #expect(chapter.rows[2][1].hasSuffix(" s (mean of 2 epochs)"))
     }
 }
+
+extension QualityInLabTests {
+    @Test func aMeasuredTrainingComesFromTheCacheWithItsMeasurements() throws {
+        let text = lab("let h = gan.train(x, epochs: 2, batchSize: 32, evaluateEvery: 1, evaluationSamples: 100)")
+            + "\n```swift\nqualityChart(h)\nprint(h.completedEpochs)\n```\n"
+        let folder = NSTemporaryDirectory() + "lab-quality-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func run() throws -> (statuses: [Bool], outputs: [String], console: [String]) {
+            let (outcome, _, console) = try runLab(text, in: folder) { $0.evaluatorSetup = try? TestEvaluator.setup() }
+            #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+            let steps = outcome.report.blocks.compactMap { block -> StepReport? in if case .step(let s) = block { s } else { nil } }
+            return (steps.map { if case .ran(_, let cached) = $0.status { cached } else { false } },
+                    steps.flatMap { $0.outputs.map { "\($0)" } }, console)
+        }
+        let first = try run()
+        let second = try run()
+        #expect(first.statuses == [false, false] && second.statuses == [true, true], "\(second.console)")
+        #expect(first.outputs == second.outputs)
+        // A later step that reads the measurements runs again after an edit, from the replayed history.
+        let edited = text.replacingOccurrences(of: "print(h.completedEpochs)", with: "print(h.completedEpochs + 1)")
+        let (outcome, _, console) = try runLab(edited, in: folder) { $0.evaluatorSetup = try? TestEvaluator.setup() }
+        #expect(outcome.error == nil && !console.contains { $0.hasPrefix("cache: ") }, "\(console)")
+    }
+}
