@@ -5,19 +5,8 @@ import Testing
 
 /// Quality measured while training, in small labs judged by the small test evaluator.
 @Suite struct QualityInLabTests {
-    static let models = """
-        seed(5)
-        let g = Sequential("G", input: [4]) {
-            Dense(16)
-            Dense(784, activation: .tanh)
-        }
-        let d = Sequential("D", input: [784]) {
-            Dense(16)
-            Dense(1, activation: .sigmoid)
-        }
-        let gan = GAN(generator: g, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())
-        let x = HandwrittenDigits(split: .test, count: 96).scaled(to: .minusOneToOne).flattened()
-        """
+    /// The cache tests' tiny GAN and 64 built-in digits, seeded.
+    static let models = "seed(5)\n" + CacheCoverageTests.gan
 
     func lab(_ code: String) -> String { "# 품질\n\n```swift\n\(Self.models)\n\(code)\n```\n" }
 
