@@ -31,9 +31,14 @@ public enum ChapterModels {
     /// The chapter's Dense GAN with Adam(2e-4, β₁ 0.5) for both players and BCE on probabilities.
     public static func denseGAN(seed: UInt64 = 2024) throws -> GAN {
         let random = RandomGenerator(seed: seed)
-        return try GAN(
-            generator: denseGenerator(random: random),
-            discriminator: denseDiscriminator(random: random),
+        return try gan(generator: denseGenerator(random: random), discriminator: denseDiscriminator(random: random), random: random)
+    }
+
+    /// Two models paired with the chapter's training settings: Adam(2e-4, β₁ 0.5) for each player
+    /// and BCE on probabilities, drawing noise from `random`.
+    public static func gan(generator: Sequential, discriminator: Sequential, random: RandomGenerator) throws -> GAN {
+        try GAN(
+            generator: generator, discriminator: discriminator,
             generatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
             discriminatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
             loss: BinaryCrossentropy(), random: random)
@@ -79,11 +84,6 @@ extension ChapterModels {
     /// The chapter's DCGAN with Adam(2e-4, β₁ 0.5) for both players and BCE on probabilities.
     public static func dcgan(seed: UInt64 = 2024) throws -> GAN {
         let random = RandomGenerator(seed: seed)
-        return try GAN(
-            generator: dcganGenerator(random: random),
-            discriminator: dcganDiscriminator(random: random),
-            generatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
-            discriminatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
-            loss: BinaryCrossentropy(), random: random)
+        return try gan(generator: dcganGenerator(random: random), discriminator: dcganDiscriminator(random: random), random: random)
     }
 }

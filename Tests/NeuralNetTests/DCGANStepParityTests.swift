@@ -88,12 +88,8 @@ import Testing
         let batch = try #require(root["batch"] as? Int)
         let steps = try #require(root["steps"] as? [[String: Any]])
         let random = RandomGenerator(seed: 1)
-        let gan = try GAN(
-            generator: ChapterModels.dcganGenerator(random: random),
-            discriminator: ChapterModels.dcganDiscriminator(dropout: 0, random: random),
-            generatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
-            discriminatorOptimizer: Adam(learningRate: 2e-4, beta1: 0.5),
-            loss: BinaryCrossentropy(), random: random)
+        let gan = try ChapterModels.gan(generator: ChapterModels.dcganGenerator(random: random),
+                                        discriminator: ChapterModels.dcganDiscriminator(dropout: 0, random: random), random: random)
         _ = Self.initialise(gan.discriminator, firstK: Self.initialise(gan.generator, firstK: 0))
         let weights = gan.generator.parameters + gan.discriminator.parameters
 
