@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 extension IDX {
@@ -19,12 +20,8 @@ extension IDX {
     /// Writes `bytes` (an encoded IDX file) through a temporary file and a rename so no reader
     /// sees half a file.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path + ".partial"))
-            guard rename(path + ".partial", path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: path + ".partial")
-            throw DatasetError(path: path, "cannot write the file (\(error.localizedDescription))")
+        do { try AtomicFile.write(bytes, to: path) } catch let failure as AtomicFileError {
+            throw DatasetError(path: path, failure.problem)
         }
     }
 

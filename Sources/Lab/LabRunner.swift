@@ -1,4 +1,5 @@
 import Datasets
+import FileOutput
 import Foundation
 import NeuralNet
 import Report
@@ -235,7 +236,6 @@ public struct LabRunner {
     private func write(_ report: LabReport, labName: String) -> String? {
         let folder = (outputRoot as NSString).appendingPathComponent(labName)
         let target = (folder as NSString).appendingPathComponent("index.html")
-        let temporary = target + ".partial"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if !selfContained {
@@ -244,18 +244,15 @@ public struct LabRunner {
                         guard let data = figure.data else { continue }
                         guard FigureOutput.isValidFileName(figure.fileName) else { throw CocoaError(.fileWriteInvalidFileName) }
                         let figurePath = (folder as NSString).appendingPathComponent(figure.fileName)
-                        try Data(data).write(to: URL(fileURLWithPath: figurePath + ".partial"))
-                        guard rename(figurePath + ".partial", figurePath) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                        try AtomicFile.write(data, to: figurePath)
                     }
                 }
             }
-            try Data(report.html(selfContained: selfContained).utf8).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            try AtomicFile.write(Array(report.html(selfContained: selfContained).utf8), to: target)
             removeStaleFigures(in: folder, keeping: selfContained ? [] : Set(report.figureFileNames))
             return target
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            log("\(target): cannot write the report (\(error.localizedDescription))")
+            log("\(target): cannot write the report (\((error as? AtomicFileError)?.problem ?? error.localizedDescription))")
             return nil
         }
     }

@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 import NeuralNet
 import Report
@@ -48,11 +49,7 @@ struct StepCache {
         var writer = BinaryWriter()
         writer.write(entry)
         let file = path(entry.key)
-        try Data(Self.magic + writer.bytes + Array(StateHasher.hex(of: writer.bytes).utf8)).write(to: URL(fileURLWithPath: file + ".partial"))
-        guard rename(file + ".partial", file) == 0 else {
-            try? FileManager.default.removeItem(atPath: file + ".partial")
-            throw CacheFormatError("cannot move \(file) into place")
-        }
+        try AtomicFile.write(Self.magic + writer.bytes + Array(StateHasher.hex(of: writer.bytes).utf8), to: file)
     }
 
     func discard(_ key: String) { try? FileManager.default.removeItem(atPath: path(key)) }
@@ -60,8 +57,8 @@ struct StepCache {
     /// Deletes every entry except `keys` (the ones the latest run used), so the cache holds one
     /// run's steps and does not grow without bound.
     func prune(keeping keys: Set<String>) {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".step") || name.hasSuffix(".partial") {
-            if name.hasSuffix(".partial") || !keys.contains(String(name.dropLast(5))) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".step") || AtomicFile.isTemporary(name) {
+            if AtomicFile.isTemporary(name) || !keys.contains(String(name.dropLast(5))) {
                 try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
             }
         }

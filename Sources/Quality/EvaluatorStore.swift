@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 import NeuralNet
 
@@ -33,10 +34,8 @@ public struct EvaluatorStore: Sendable {
     public func save(_ evaluator: DigitEvaluator) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = path(for: evaluator.dataFingerprint)
-        try Data(evaluator.encoded()).write(to: URL(fileURLWithPath: file + ".partial"))
-        guard rename(file + ".partial", file) == 0 else {
-            try? FileManager.default.removeItem(atPath: file + ".partial")
-            throw NeuralNetError("cannot move \(file) into place")
+        do { try AtomicFile.write(evaluator.encoded(), to: file) } catch let failure as AtomicFileError {
+            throw NeuralNetError(failure.description)
         }
     }
 }

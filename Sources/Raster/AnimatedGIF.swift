@@ -1,3 +1,4 @@
+import FileOutput
 import Foundation
 
 /// An animated GIF of gray frames: the training-progress animation of a run (one 4×4 grid per
@@ -59,15 +60,8 @@ public struct AnimatedGIF: Sendable {
 
     /// Writes the animation to `path` through a temporary file and a rename.
     public func write(to path: String) throws {
-        let temporary = path + ".partial-\(UInt32.random(in: 0...UInt32.max))"
-        do {
-            try Data(encoded()).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw ImageFileError(path: path, problem: "cannot write the animation (\(error.localizedDescription))")
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ImageFileError(path: path, problem: "cannot move the finished file into place")
+        do { try AtomicFile.write(encoded(), to: path) } catch let failure as AtomicFileError {
+            throw ImageFileError(path: path, problem: failure.problem)
         }
     }
 

@@ -1,4 +1,5 @@
 import CPNG
+import FileOutput
 import Foundation
 
 /// A decoded image: 8-bit channels, row-major, `channels` per pixel (1 gray, 3 RGB, 4 RGBA).
@@ -30,24 +31,10 @@ public enum PNG {
     /// Writes `image` to `path` atomically: a temporary file beside it, then a rename, so a
     /// reader never sees half a file.
     public static func write(_ image: PixelImage, to path: String) throws {
-        var control = png_image()
-        control.version = UInt32(PNG_IMAGE_VERSION)
-        control.width = UInt32(image.width)
-        control.height = UInt32(image.height)
-        control.format = format(channels: image.channels)
-        let temporary = path + ".partial-\(UInt32.random(in: 0...UInt32.max))"
-        let ok = image.bytes.withUnsafeBytes { bytes in
-            png_image_write_to_file(&control, temporary, 0, bytes.baseAddress, Int32(image.width * image.channels), nil)
-        }
-        guard ok != 0 else {
-            let message = withUnsafeBytes(of: control.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            png_image_free(&control)
-            unlink(temporary)
-            throw ImageFileError(path: path, problem: "cannot write PNG (\(message))")
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ImageFileError(path: path, problem: "cannot move the finished file into place")
+        let bytes: [UInt8]
+        do { bytes = try encode(image) } catch { throw ImageFileError(path: path, problem: "cannot write PNG (cannot encode it)") }
+        do { try AtomicFile.write(bytes, to: path) } catch let failure as AtomicFileError {
+            throw ImageFileError(path: path, problem: failure.problem)
         }
     }
 

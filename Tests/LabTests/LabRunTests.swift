@@ -62,7 +62,8 @@ import Testing
         #expect(html.contains("<h2>모델</h2>"), "prose rendered as Markdown")
         #expect(html.contains("<span class=\"comment\">// 은닉 유닛 수</span>"), "code highlighted from tokens")
         #expect(console.count == 2 && console[1].hasPrefix("Step 2/2 · 모델 · "))
-        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(written.contains("index.html") && !written.contains { $0.contains(".partial") }, "no temporary file is left: \(written)")
         #expect(outcome.report.metadata.seed == 7)
     }
 
