@@ -89,14 +89,25 @@ extension LabCommand {
 
     /// `lab list`: the labs under `labs/` with their titles.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lists the labs under labs/ with their titles.")
+        static let configuration = CommandConfiguration(abstract: "Lists the labs under labs/ (and its subfolders, such as labs/studies/) with their titles.")
 
         @Option(help: "The folder of lab files.")
         var folder = "labs"
 
         func run() throws {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            let labs = names.filter { $0.hasSuffix(".md") }.sorted()
+            let fm = FileManager.default
+            var labs: [String] = []
+            for name in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted() where !name.hasPrefix(".") {
+                var isFolder: ObjCBool = false
+                _ = fm.fileExists(atPath: (folder as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+                if isFolder.boolValue {
+                    let inner = (try? fm.contentsOfDirectory(atPath: (folder as NSString).appendingPathComponent(name))) ?? []
+                    labs += inner.filter { $0.hasSuffix(".md") }.sorted().map { (name as NSString).appendingPathComponent($0) }
+                } else if name.hasSuffix(".md") {
+                    labs.append(name)
+                }
+            }
+            labs.sort { ($0.contains("/") ? 1 : 0, $0) < ($1.contains("/") ? 1 : 0, $1) }
             guard !labs.isEmpty else {
                 print("no labs in \(folder)/")
                 return
