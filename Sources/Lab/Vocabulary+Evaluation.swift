@@ -63,10 +63,9 @@ extension Vocabulary {
         let environment = evaluator.environment
         if environment.checkOnly { return nil }
         let setup = try wrap(call, evaluator) { try environment.preparedEvaluator() }
+        let noise = RandomGenerator(seed: 0x5EED_E7A1).normalTensor(shape: [samples, gan.latentDimension])
         return EpochEvaluationSchedule(every: every) { epoch in
-            let noise = RandomGenerator(seed: 0x5EED_E7A1).normalTensor(shape: [samples, gan.latentDimension])
-            let generated = try gan.generator.predict(noise, batchSize: 500)
-            let images = Tensor(shape: [samples, 28, 28, 1], scalars: generated.scalars.map { ($0 + 1) / 2 })
+            let images = try digits(gan, from: noise)
             let m = try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference, manifoldSamples: samples)
             let quality = EpochEvaluation(
                 epoch: epoch, samples: samples, fid: m.fid, inceptionScore: m.inceptionScore, precision: m.precision, recall: m.recall,
@@ -95,8 +94,13 @@ extension Vocabulary {
     /// `[count, 28, 28, 1]` values 0…1 (a tanh output's −1…1 mapped linearly).
     static func generatedDigits(_ gan: NeuralNet.GAN, count: Int, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Tensor {
         let noise = gan.noise(count: count)
-        let samples = try wrap(call, evaluator) { try gan.generator.predict(noise, batchSize: 500) }
-        return Tensor(shape: [count, 28, 28, 1], scalars: samples.scalars.map { ($0 + 1) / 2 })
+        return try wrap(call, evaluator) { try digits(gan, from: noise) }
+    }
+
+    /// The generator's output for `noise` in inference mode as `[n, 28, 28, 1]` values 0…1.
+    private static func digits(_ gan: NeuralNet.GAN, from noise: Tensor) throws -> Tensor {
+        let samples = try gan.generator.predict(noise, batchSize: 500)
+        return Tensor(shape: [noise.batchSize, 28, 28, 1], scalars: samples.scalars.map { ($0 + 1) / 2 })
     }
 
     static func isPlainFileName(_ name: String) -> Bool {
