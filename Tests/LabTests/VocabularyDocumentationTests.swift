@@ -25,7 +25,7 @@ import Testing
 
     @Test func everyFunctionIsDocumentedAndEveryDocumentedFunctionExists() {
         #expect(!Self.page.isEmpty)
-        let implemented = Set(Vocabulary.functionNames)
+        let implemented = Set(Vocabulary().functionNames)
         let documented = Self.documentedFunctions
         #expect(implemented.subtracting(documented).isEmpty, "not in docs/DSL.md: \(implemented.subtracting(documented).sorted())")
         #expect(documented.subtracting(implemented).isEmpty, "documented but unknown: \(documented.subtracting(implemented).sorted())")

@@ -7,7 +7,7 @@ import SwiftSyntax
 extension Vocabulary {
     /// Image grids, the chapter's loss charts and the training animation; each adds a figure to
     /// the step's output.
-    static var figureFunctions: [String: ([ParameterSpec], Implementation)] { [
+    static var figures: VocabularyDomain { VocabularyDomain(functions: [
         "imageGrid": ([.init(nil, .any), .init("rows", .int), .init("columns", .int), .init("captions", .any, .array([])),
                        .init("title", .string, .string("")), .init("vmin", .number, .double(-1)), .init("vmax", .number, .double(1)),
                        .init("scale", .int, .int(3))], { args, call, evaluator in
@@ -73,7 +73,7 @@ extension Vocabulary {
                                             caption: args.string("title").isEmpty ? "training progress" : args.string("title"))
             return .void
         }),
-    ] }
+    ]) }
 
     /// One history or an array of them, each with evaluations (`train(…, evaluateEvery:)`).
     static func evaluatedHistories(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> [GANHistory] {

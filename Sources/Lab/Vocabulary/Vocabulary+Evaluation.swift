@@ -7,7 +7,7 @@ import SwiftSyntax
 
 extension Vocabulary {
     /// Judging generated digits: `evaluate(gan, samples:)` and `exportSamples(gan, count:, file:)`.
-    static var evaluationFunctions: [String: ([ParameterSpec], Implementation)] { [
+    static var evaluation: VocabularyDomain { VocabularyDomain(functions: [
         "evaluate": ([.init(nil, .any), .init("samples", .int, .int(10_000))], { args, call, evaluator in
             let gan = try ganArgument(args[0], call, evaluator)
             let count = args.int("samples")
@@ -48,7 +48,7 @@ extension Vocabulary {
                 + "\(StateHasher.hex(of: bytes).prefix(16))…); measure them with: lab evaluate \(path)")
             return .void
         }),
-    ] }
+    ]) }
 
     /// The schedule for `gan.train(…, evaluateEvery:, evaluationSamples:)`: after every n-th epoch
     /// (and the last), `samples` digits from one fixed noise batch of their own, so that training

@@ -1,5 +1,4 @@
 import Foundation
-import Datasets
 import NeuralNet
 import Report
 import SwiftOperators
@@ -221,7 +220,7 @@ struct Evaluator {
         case .declReferenceExpr(let reference):
             let name = reference.baseName.text
             if let value = environment.bindings[name] { return value }
-            throw error(at: reference, "unknown name '\(name)'" + suggestion(name, in: Array(environment.bindings.keys) + Vocabulary.functionNames))
+            throw error(at: reference, "unknown name '\(name)'" + suggestion(name, in: Array(environment.bindings.keys) + environment.vocabulary.functionNames))
         case .tupleExpr(let tuple):
             guard tuple.elements.count == 1, let only = tuple.elements.first, only.label == nil else {
                 throw error(at: tuple, "unsupported syntax: tuples")
@@ -240,9 +239,9 @@ struct Evaluator {
         case .infixOperatorExpr(let infix):
             return try Operators.apply(infix, self)
         case .memberAccessExpr(let member):
-            return try memberValue(member)
+            return try environment.vocabulary.member(member, self)
         case .functionCallExpr(let call):
-            return try Vocabulary.call(call, self)
+            return try environment.vocabulary.call(call, self)
         case .ifExpr(let choice):
             try runIf(choice)
             return .void
@@ -267,46 +266,5 @@ struct Evaluator {
             }
         }
         return text
-    }
-
-    private func memberValue(_ member: MemberAccessExprSyntax) throws -> Value {
-        let name = member.declName.baseName.text
-        guard let base = member.base else {
-            // Implicit members: activations and paddings, as in `activation: .tanh`.
-            if let activation = Vocabulary.activations[name] { return .activation(activation) }
-            if let padding = Padding(rawValue: name) { return .padding(padding) }
-            if let split = MNIST.Split(rawValue: name) { return .split(split) }
-            if let color = ImageFolder.ColorMode(rawValue: name) { return .colorMode(color) }
-            if name == "minusOneToOne" { return .pixelRange(.minusOneToOne) }
-            if name == "zeroToOne" { return .pixelRange(.zeroToOne) }
-            throw error(at: member, "unknown option '.\(name)'" + suggestion(name, in: Array(Vocabulary.activations.keys) + ["same", "valid"]))
-        }
-        let value = try evaluate(base)
-        switch (value, name) {
-        case (.tensor(let t), "shape"): return .array(t.shape.map(Value.int))
-        case (.tensor(let t), "count"): return .int(t.count)
-        case (.array(let a), "count"): return .int(a.count)
-        case (.model(let m), "parameterCount"): return .int(m.parameterCount)
-        case (.model(let m), "name"): return .string(m.name)
-        case (.tensor(let t), "min"): return .double(Double(t.range?.min ?? 0))
-        case (.tensor(let t), "max"): return .double(Double(t.range?.max ?? 0))
-        case (.tensor(let t), "values"): return .array(t.scalars.map { .double(Double($0)) })
-        case (.dataset(let d), "count"): return .int(d.count)
-        case (.dataset(let d), "images"): return .tensor(d.images)
-        case (.dataset(let d), "name"): return .string(d.name)
-        case (.dataset(let d), "labels"): return .array(d.labels.map(Value.int))
-        case (.history(let h), "generatorLosses"): return .array(h.generatorLosses.map { .double(Double($0)) })
-        case (.history(let h), "discriminatorLosses"): return .array(h.discriminatorLosses.map { .double(Double($0)) })
-        case (.history(let h), "epochSeconds"): return .array(h.epochSeconds.map(Value.double))
-        case (.history(let h), "completedEpochs"): return .int(h.completedEpochs)
-        case (.array(let a), "last"):
-            guard let last = a.last else { throw error(at: member.declName, "the array is empty: it has no last element") }
-            return last
-        case (.array(let a), "first"):
-            guard let first = a.first else { throw error(at: member.declName, "the array is empty: it has no first element") }
-            return first
-        default:
-            throw error(at: member.declName, "\(value.typeName) has no property '\(name)'")
-        }
     }
 }

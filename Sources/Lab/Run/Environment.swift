@@ -5,6 +5,8 @@ import Report
 
 /// The state shared by the steps of one run, as in a notebook: later steps see earlier bindings.
 final class Environment {
+    /// The DSL's functions, methods, properties and options, merged once per run.
+    let vocabulary = Vocabulary()
     var bindings: [String: Value] = [:]
     var constants: Set<String> = []
     /// The run's one random generator: `seed(n)` reseeds it in place, so models, dropout layers

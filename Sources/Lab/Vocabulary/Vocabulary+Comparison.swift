@@ -10,7 +10,13 @@ extension Vocabulary {
     /// their training-step time measured on this computer, for the chapter's Dense vs DCGAN
     /// comparison. Timing runs a few steps on random batches and then restores each GAN exactly
     /// (weights, optimizer state, random position), so the lab's results do not change.
-    static var comparisonFunctions: [String: ([ParameterSpec], Implementation)] { [
+    ///
+    /// `compareTrainedGANs([gan, dcgan], histories: […], names: […], samples:)`: the chapter's
+    /// comparison table filled from the real runs: quality of `samples` fresh samples (FID, IS,
+    /// precision, recall), parameters, seconds per epoch as the training measured them, and mode
+    /// collapse over the evaluations made during training; then the measures in full beside real
+    /// digits, and the last epoch's samples side by side.
+    static var comparison: VocabularyDomain { VocabularyDomain(functions: [
         "compareGANs": ([.init(nil, .any), .init("names", .any), .init("batchSize", .int, .int(256)), .init("steps", .int, .int(3)),
                          .init("images", .int, .int(60_000))], { args, call, evaluator in
             guard case .array(let items) = args[0], case .array(let labels) = args["names"], items.count == labels.count, !items.isEmpty else {
@@ -46,14 +52,6 @@ extension Vocabulary {
                 footer: ["batch \(batch); median of \(steps) timed training steps after two warm-up steps, on random batches"])))
             return .void
         }),
-    ] }
-
-    /// `compareTrainedGANs([gan, dcgan], histories: […], names: […], samples:)`: the chapter's
-    /// comparison table filled from the real runs: quality of `samples` fresh samples (FID, IS,
-    /// precision, recall), parameters, seconds per epoch as the training measured them, and mode
-    /// collapse over the evaluations made during training; then the measures in full beside real
-    /// digits, and the last epoch's samples side by side.
-    static var trainedComparisonFunctions: [String: ([ParameterSpec], Implementation)] { [
         "compareTrainedGANs": ([.init(nil, .any), .init("histories", .any), .init("names", .any), .init("samples", .int, .int(10_000))],
                                { args, call, evaluator in
             guard case .array(let items) = args[0], case .array(let runs) = args["histories"], case .array(let labels) = args["names"],
@@ -82,7 +80,7 @@ extension Vocabulary {
                           caption: "Last epoch's samples: " + names.joined(separator: " | "), call, evaluator)
             return .void
         }),
-    ] }
+    ]) }
 
     /// The chapter's four rows (항목 × model), each cell from a measurement.
     private static func chapterTable(_ gans: [NeuralNet.GAN], _ histories: [GANHistory], _ names: [String],

@@ -1,0 +1,101 @@
+import Datasets
+import NeuralNet
+import SwiftSyntax
+
+extension Vocabulary {
+    /// Data sets (MNIST, the built-in digits, CSV files, image folders) and their methods.
+    static var data: VocabularyDomain { VocabularyDomain(
+        functions: [
+            "MNIST": ([.init("split", .any, .split(.train)), .init("path", .string, .string(""))], { args, call, evaluator in
+                guard case .split(let split) = args["split"] else {
+                    throw evaluator.error(at: call, "MNIST expects split: .train or .test")
+                }
+                let path = try labDataPath(args.string("path"), call, evaluator)
+                let environment = evaluator.environment
+                return try wrap(call, evaluator) {
+                    let search = DataSearch(labPath: path.isEmpty ? nil : path, option: environment.dataFolder,
+                                            environment: environment.processEnvironment)
+                    environment.inputs += search.candidates.flatMap { MNIST.probedPaths(in: $0, split: split) }.map(InputFingerprint.file)
+                    let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split, policy: environment.readPolicy)
+                    if let notice { environment.notice(notice) }
+                    return environment.using(dataset)
+                }
+            }),
+            "HandwrittenDigits": ([.init("split", .any, .split(.train)), .init("count", .int, .int(-1))], { args, call, evaluator in
+                guard case .split(let split) = args["split"] else {
+                    throw evaluator.error(at: call, "HandwrittenDigits expects split: .train or .test")
+                }
+                let count = args.int("count")
+                guard count == -1 || (1...HandwrittenDigits.maximumCount).contains(count) else {
+                    throw evaluator.error(at: call, "count must be from 1 to \(groupThousands(HandwrittenDigits.maximumCount)), got \(count)")
+                }
+                return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count == -1 ? nil : count))
+            }),
+            "CSVDigits": ([.init(nil, .string)], { args, call, evaluator in
+                let path = try labDataPath(args.string("#0"), call, evaluator)
+                evaluator.environment.inputs.append(.file(path))
+                return try wrap(call, evaluator) { evaluator.environment.using(try Datasets.CSVDigits.load(path)) }
+            }),
+            "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray))], { args, call, evaluator in
+                let path = try labDataPath(args.string("#0"), call, evaluator)
+                let size = args.ints("size")
+                guard size.count == 2 else { throw evaluator.error(at: call, "size: takes [height, width], got \(size)") }
+                guard case .colorMode(let color) = args["color"] else { throw evaluator.error(at: call, "color: takes .gray or .rgb") }
+                evaluator.environment.inputs.append(.folder(path))
+                return try wrap(call, evaluator) {
+                    evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color,
+                                                                              policy: evaluator.environment.readPolicy))
+                }
+            }),
+        ],
+        methods: [
+            "Dataset": [
+                "scaled": { value, call, evaluator in
+                    let args = try Arguments(call, function: "scaled", specs: [.init("to", .any)], evaluator)
+                    guard case .pixelRange(let range) = args["to"] else { throw evaluator.error(at: call, "scaled expects to: .minusOneToOne or .zeroToOne") }
+                    return .dataset(dataset(value).scaled(to: range))
+                },
+                "flattened": { value, call, evaluator in
+                    _ = try Arguments(call, function: "flattened", specs: [], evaluator)
+                    return .tensor(dataset(value).flattenedImages)
+                },
+                "prefix": { value, call, evaluator in
+                    let args = try Arguments(call, function: "prefix", specs: [.init(nil, .int)], evaluator)
+                    return try wrap(call, evaluator) { .dataset(try dataset(value).prefix(args.int("#0"))) }
+                },
+                "examples": { value, call, evaluator in
+                    let args = try Arguments(call, function: "examples", specs: [.init("of", .intArray), .init("occurrence", .intArray)], evaluator)
+                    guard args.ints("of").count == args.ints("occurrence").count else {
+                        throw evaluator.error(at: call, "examples needs one occurrence per label")
+                    }
+                    return try wrap(call, evaluator) { .dataset(try dataset(value).examples(of: args.ints("of"), occurrence: args.ints("occurrence"))) }
+                },
+            ],
+        ],
+        properties: [
+            "Dataset": [
+                "count": { value, _, _ in .int(dataset(value).count) },
+                "images": { value, _, _ in .tensor(dataset(value).images) },
+                "name": { value, _, _ in .string(dataset(value).name) },
+                "labels": { value, _, _ in .array(dataset(value).labels.map(Value.int)) },
+            ],
+        ],
+        options: [
+            "train": .split(.train), "test": .split(.test), "gray": .colorMode(.gray), "rgb": .colorMode(.rgb),
+            "minusOneToOne": .pixelRange(.minusOneToOne), "zeroToOne": .pixelRange(.zeroToOne),
+        ]) }
+
+    /// A data path a lab names: relative and below the current directory, so a lab from anyone
+    /// reads nothing else on the computer.
+    static func labDataPath(_ path: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> String {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.split(separator: "/").contains("..") {
+            throw evaluator.error(at: call, "a lab may read data only below the current directory, not '\(path)'; pass --data for MNIST elsewhere")
+        }
+        do {
+            try evaluator.environment.readPolicy.check(path)
+        } catch let failure as DatasetError {
+            throw evaluator.error(at: call, failure.description)
+        }
+        return path
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import NeuralNet
+import SwiftSyntax
+
+extension Vocabulary {
+    /// Losses, optimizers, the GAN, its training and the history it returns.
+    static var training: VocabularyDomain { VocabularyDomain(
+        functions: [
+            "BinaryCrossentropy": ([.init("fromLogits", .bool, .bool(false)), .init("labelSmoothing", .number, .double(0))], { args, call, evaluator in
+                try wrap(call, evaluator) {
+                    .loss(try NeuralNet.BinaryCrossentropy(fromLogits: args.bool("fromLogits"), labelSmoothing: args.float("labelSmoothing")))
+                }
+            }),
+            "Adam": ([.init("learningRate", .number, .double(1e-3)), .init("beta1", .number, .double(0.9)), .init("beta2", .number, .double(0.999))],
+                     { args, call, evaluator in
+                try wrap(call, evaluator) {
+                    .optimizer(try NeuralNet.Adam(learningRate: args.float("learningRate"), beta1: args.float("beta1"), beta2: args.float("beta2")))
+                }
+            }),
+            "RMSprop": ([.init("learningRate", .number, .double(1e-3)), .init("rho", .number, .double(0.9))], { args, call, evaluator in
+                try wrap(call, evaluator) { .optimizer(try NeuralNet.RMSprop(learningRate: args.float("learningRate"), rho: args.float("rho"))) }
+            }),
+            "SGD": ([.init("learningRate", .number, .double(0.01)), .init("momentum", .number, .double(0))], { args, call, evaluator in
+                try wrap(call, evaluator) { .optimizer(try NeuralNet.SGD(learningRate: args.float("learningRate"), momentum: args.float("momentum"))) }
+            }),
+            "GAN": ([.init("generator", .any), .init("discriminator", .any), .init("generatorOptimizer", .any),
+                     .init("discriminatorOptimizer", .any), .init("loss", .any)], { args, call, evaluator in
+                guard case .model(let g) = args["generator"], case .model(let d) = args["discriminator"] else {
+                    throw evaluator.error(at: call, "GAN expects Sequential models for generator: and discriminator:")
+                }
+                guard case .optimizer(let go) = args["generatorOptimizer"], case .optimizer(let dopt) = args["discriminatorOptimizer"] else {
+                    throw evaluator.error(at: call, "GAN expects optimizers such as Adam(…) for generatorOptimizer: and discriminatorOptimizer:")
+                }
+                guard case .loss(let loss) = args["loss"] else { throw evaluator.error(at: call, "GAN expects loss: BinaryCrossentropy()") }
+                return try wrap(call, evaluator) {
+                    .gan(try NeuralNet.GAN(generator: g, discriminator: d, generatorOptimizer: go, discriminatorOptimizer: dopt,
+                                           loss: loss, random: evaluator.environment.random))
+                }
+            }),
+        ],
+        methods: [
+            "GAN": ["train": { value, call, evaluator in try train(gan(value), call, evaluator) }],
+            "History": [
+                "samples": { value, call, evaluator in
+                    let run = history(value)
+                    let args = try Arguments(call, function: "samples", specs: [.init("epoch", .int)], evaluator)
+                    let epoch = args.int("epoch")
+                    guard (1...max(run.completedEpochs, 1)).contains(epoch), run.completedEpochs > 0 else {
+                        throw evaluator.error(at: call, "samples(epoch:) takes an epoch from 1 to \(run.completedEpochs), got \(epoch)")
+                    }
+                    return .tensor(run.epochSamples[epoch - 1])
+                },
+            ],
+        ],
+        properties: [
+            "History": [
+                "generatorLosses": { value, _, _ in .array(history(value).generatorLosses.map { .double(Double($0)) }) },
+                "discriminatorLosses": { value, _, _ in .array(history(value).discriminatorLosses.map { .double(Double($0)) }) },
+                "epochSeconds": { value, _, _ in .array(history(value).epochSeconds.map(Value.double)) },
+                "completedEpochs": { value, _, _ in .int(history(value).completedEpochs) },
+            ],
+        ]) }
+
+    /// `gan.train(data, epochs:, batchSize:, …)`: trains, logs one line per epoch to the step's
+    /// output and a progress line to the console, and returns the history.
+    private static func train(_ gan: NeuralNet.GAN, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
+        let args = try Arguments(call, function: "train", specs: [
+            .init(nil, .tensor), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
+            .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
+            .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
+        ], evaluator)
+        guard case .tensor(let data) = args[0] else { return .void }
+        let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
+                                         discriminatorSteps: args.int("discriminatorSteps"))
+        let environment = evaluator.environment
+        let epochs = args.int("epochs")
+        let monitor = gan.noise(count: 16)
+        let history: Value
+        if var replay = environment.replayTrainings {
+            // A cached step: the recorded result and state instead of training again.
+            guard !replay.isEmpty else { throw CacheReplayMismatch(reason: "the step trains more often than when it was cached") }
+            let record = replay.removeFirst()
+            environment.replayTrainings = replay
+            do { try gan.restore(record.checkpoint) } catch { throw CacheReplayMismatch(reason: "\(error)") }
+            history = .history(record.history)
+        } else {
+            guard epochs > 0 else { throw evaluator.error(at: call, "epochs must be at least 1, got \(epochs)") }
+            let evaluation = try trainingEvaluation(gan, every: args.int("evaluateEvery"), samples: args.int("evaluationSamples"), call, evaluator)
+            // `lab check` trains on one batch only: enough to check every shape and setting.
+            let batchSize = args.int("batchSize")
+            let checking = environment.checkOnly && batchSize > 0
+            history = try wrap(call, evaluator) {
+                try gan.generator.checkBatchFits(batchSize)
+                try gan.discriminator.checkBatchFits(batchSize)
+                var result = try gan.train(
+                    on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
+                    batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
+                    shouldStop: { environment.interruption?() ?? false },
+                    progress: { environment.progress?($0) })
+                // `lab check` measures nothing but keeps the setting, for what reads it later.
+                if checking { result.evaluationInterval = args.int("evaluateEvery") }
+                return .history(result)
+            }
+            if case .history(let result) = history {
+                environment.recordedTrainings.append(TrainingRecord(history: result, checkpoint: gan.checkpoint()))
+            }
+        }
+        guard case .history(let result) = history else { return history }
+        var total = 0.0
+        for epoch in 0..<result.completedEpochs {
+            total += result.epochSeconds[epoch]
+            environment.print(String(
+                format: "에포크 %2d/%d | G: %.4f | D: %.4f | %.1f초", epoch + 1, epochs,
+                result.generatorLosses[epoch], result.discriminatorLosses[epoch], total))
+            if let quality = result.evaluations.first(where: { $0.epoch == epoch + 1 }) {
+                environment.print("    " + describe(quality))
+            }
+        }
+        if let first = result.evaluations.first, let setup = environment.evaluatorSetup {
+            environment.print("    (quality: \(groupThousands(first.samples)) samples per evaluation against \(groupThousands(setup.reference.count)) "
+                + "test images; evaluator trained on \(setup.dataDescription), "
+                + String(format: "%.2f %% test accuracy)", 100 * setup.evaluator.testAccuracy))
+        }
+        if result.wasInterrupted { environment.print("학습이 중단되었습니다 (interrupted) after \(result.completedEpochs) epochs") }
+        return history
+    }
+}
