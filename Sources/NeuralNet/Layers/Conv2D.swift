@@ -28,9 +28,8 @@ public final class Conv2D: ConvolutionLayer {
     /// A convolution with the given kernel `[kh, kw, in, out]` and optional bias `[out]`.
     public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
                 activation: Activation = .linear, name: String = "") {
-        precondition(kernel.shape.count == 4, "kernel must be [kh, kw, in, out], got \(kernel.shape)")
-        settings = ConvolutionSettings(filters: kernel.shape[3], kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides,
-                                       padding: padding, useBias: bias != nil, activation: activation)
+        settings = ConvolutionSettings(kernel: kernel, filterAxis: 3, hasBias: bias != nil, strides: strides, padding: padding,
+                                       activation: activation)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
@@ -51,13 +50,8 @@ public final class Conv2D: ConvolutionLayer {
             imageHeight: height, imageWidth: width, channels: channels, gridHeight: rows.size, gridWidth: columns.size,
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
             padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: filters)
-        if let kernel {
-            try settings.checkKernel(kernel.value, axis: 2, channels: channels, layer: name, typeName: typeName, inputShape: inputShape)
-        } else {
-            kernel = Parameter(name: "kernel", value: try ConvolutionSettings.glorotKernel(
-                shape: [kernelSize.height, kernelSize.width, channels, filters], random: random))
-            if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
-        }
+        (kernel, bias) = try settings.weights(given: kernel, bias, newShape: [kernelSize.height, kernelSize.width, channels, filters], channelAxis: 2, channels: channels,
+                                              layer: name, typeName: typeName, inputShape: inputShape, random: random)
         return [rows.size, columns.size, filters]
     }
 

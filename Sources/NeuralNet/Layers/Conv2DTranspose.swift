@@ -30,9 +30,8 @@ public final class Conv2DTranspose: ConvolutionLayer {
     /// A transposed convolution with the given kernel `[kh, kw, out, in]` and optional bias `[out]`.
     public init(kernel: Tensor, bias: Tensor?, strides: Int = 1, padding: Padding = .valid,
                 activation: Activation = .linear, name: String = "") {
-        precondition(kernel.shape.count == 4, "kernel must be [kh, kw, out, in], got \(kernel.shape)")
-        settings = ConvolutionSettings(filters: kernel.shape[2], kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides,
-                                       padding: padding, useBias: bias != nil, activation: activation)
+        settings = ConvolutionSettings(kernel: kernel, filterAxis: 2, hasBias: bias != nil, strides: strides, padding: padding,
+                                       activation: activation)
         self.name = name
         self.kernel = Parameter(name: "kernel", value: kernel)
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
@@ -55,13 +54,8 @@ public final class Conv2DTranspose: ConvolutionLayer {
             imageHeight: rows.size, imageWidth: columns.size, channels: filters, gridHeight: height, gridWidth: width,
             kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideY: strides.y, strideX: strides.x,
             padTop: rows.padBefore, padLeft: columns.padBefore), gridChannels: channels)
-        if let kernel {
-            try settings.checkKernel(kernel.value, axis: 3, channels: channels, layer: name, typeName: typeName, inputShape: inputShape)
-        } else {
-            kernel = Parameter(name: "kernel", value: try ConvolutionSettings.glorotKernel(
-                shape: [kernelSize.height, kernelSize.width, filters, channels], random: random))
-            if useBias { bias = Parameter(name: "bias", value: Tensor(shape: [filters])) }
-        }
+        (kernel, bias) = try settings.weights(given: kernel, bias, newShape: [kernelSize.height, kernelSize.width, filters, channels], channelAxis: 3, channels: channels,
+                                              layer: name, typeName: typeName, inputShape: inputShape, random: random)
         return [rows.size, columns.size, filters]
     }
 

@@ -36,12 +36,27 @@ public struct ConvolutionSettings: Sendable {
         return (inputShape[0], inputShape[1], inputShape[2])
     }
 
-    /// A kernel check for given weights: its input-channel axis `axis` must match the input.
-    func checkKernel(_ kernel: Tensor, axis: Int, channels: Int, layer: String, typeName: String, inputShape: [Int]) throws {
-        guard kernel.shape[axis] == channels else {
-            throw NeuralNetError(
-                "\(layer) (\(typeName)) has a kernel for \(kernel.shape[axis]) channels but receives \(kerasShape(inputShape))")
+    /// Settings for given weights: a kernel `[kh, kw, …]` whose axis `filterAxis` counts the outputs.
+    init(kernel: Tensor, filterAxis: Int, hasBias: Bool, strides: Int, padding: Padding, activation: Activation) {
+        precondition(kernel.shape.count == 4, "kernel must have four axes [kh, kw, …], got \(kernel.shape)")
+        self.init(filters: kernel.shape[filterAxis], kernelSize: (kernel.shape[0], kernel.shape[1]), strides: strides,
+                  padding: padding, useBias: hasBias, activation: activation)
+    }
+
+    /// The weights when the layer is built: the kernel given at init, whose axis `channelAxis`
+    /// must match the input's channels, with its bias; or a new Glorot kernel of `newShape` and,
+    /// with `useBias`, a zero bias.
+    func weights(given kernel: Parameter?, _ bias: Parameter?, newShape: [Int], channelAxis: Int, channels: Int, layer: String,
+                 typeName: String, inputShape: [Int], random: RandomGenerator) throws -> (kernel: Parameter, bias: Parameter?) {
+        if let kernel {
+            guard kernel.value.shape[channelAxis] == channels else {
+                throw NeuralNetError(
+                    "\(layer) (\(typeName)) has a kernel for \(kernel.value.shape[channelAxis]) channels but receives \(kerasShape(inputShape))")
+            }
+            return (kernel, bias)
         }
+        return (Parameter(name: "kernel", value: try Self.glorotKernel(shape: newShape, random: random)),
+                useBias ? Parameter(name: "bias", value: Tensor(shape: [filters])) : nil)
     }
 
     /// Keras's Glorot-uniform kernel of Keras shape `[kh, kw, a, b]`: fan-in kh·kw·a, fan-out kh·kw·b.
