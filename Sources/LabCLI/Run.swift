@@ -29,10 +29,9 @@ extension LabCommand {
 
         func run() throws {
             Interruption.install()
-            var runner = LabRunner(path: file, overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained,
-                                   log: ProgressLine.log)
-            runner.dataFolder = data
-            runner.force = force
+            let settings = RunSettings(overrides: try overrides(parameters), outputRoot: out, selfContained: selfContained, force: force,
+                                       dataFolder: data)
+            var runner = LabRunner(path: file, settings: settings, log: ProgressLine.log)
             runner.interrupted = { Interruption.requested }
             runner.progress = ProgressLine.report
             let outcome = runner.run()
@@ -57,8 +56,7 @@ extension LabCommand {
         var data: String?
 
         func run() throws {
-            var runner = LabRunner(path: file, overrides: try overrides(parameters))
-            runner.dataFolder = data
+            let runner = LabRunner(path: file, settings: RunSettings(overrides: try overrides(parameters), dataFolder: data))
             let outcome = runner.run(writeReport: false)
             if outcome.error != nil { throw ExitCode(1) }
             print("\(file): ok")

@@ -208,10 +208,9 @@ import Testing
     func evaluate(setup: String, code: String) throws -> (digest: String, outputs: String) {
         let text = "# t\n\n```swift\n\(setup)\n```\n\n```swift\n\(code)\n```\n"
         let file = try LabFile(path: "coverage.md", text: text)
-        let environment = Environment(file: file, overrides: [:])
         // A small MNIST-form folder and a cache of its own, for the evaluator `evaluate` trains.
-        environment.processEnvironment = ["XDG_CACHE_HOME": Self.data + "/cache"]
-        environment.dataFolder = Self.data + "/mnist-eval"
+        let settings = RunSettings(dataFolder: Self.data + "/mnist-eval", dataEnvironment: ["XDG_CACHE_HOME": Self.data + "/cache"])
+        let environment = Environment(file: file, overrides: [:], settings: settings)
         environment.outputFolder = Self.data + "/output"
         for step in file.steps {
             environment.beginStep(step.number, replaying: nil)
@@ -330,8 +329,8 @@ extension CacheCoverageTests {
             ```
             """
         let (outcome, folder, _) = try runLab(lab, name: "eval.md") { runner in
-            runner.dataFolder = Self.data + "/mnist-eval"
-            runner.dataEnvironment = ["XDG_CACHE_HOME": cache]
+            runner.settings.dataFolder = Self.data + "/mnist-eval"
+            runner.settings.dataEnvironment = ["XDG_CACHE_HOME": cache]
         }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(outcome.error == nil, "\(String(describing: outcome.error))")

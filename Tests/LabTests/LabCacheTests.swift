@@ -59,7 +59,7 @@ import Testing
 
     /// Runs `text` as `cache.md` in `folder`; returns the outcome and the console lines.
     func run(_ text: String, in folder: String, overrides: [String: String] = [:], force: Bool = false) throws -> (LabRunner.Outcome, [String]) {
-        let (outcome, _, console) = try runLab(text, in: folder, name: "cache.md", overrides: overrides) { $0.force = force }
+        let (outcome, _, console) = try runLab(text, in: folder, name: "cache.md", overrides: overrides) { $0.settings.force = force }
         return (outcome, console)
     }
 
@@ -210,8 +210,8 @@ extension LabCacheTests {
         #expect(try String(contentsOfFile: try #require(first.reportPath), encoding: .utf8).contains("src=\"\(name)\""))
 
         let (embedded, _, _) = try runLab(lab, in: folder, name: "cache.md") { runner in
-            runner.selfContained = true
-            runner.force = true
+            runner.settings.selfContained = true
+            runner.settings.force = true
         }
         let html = try String(contentsOfFile: try #require(embedded.reportPath), encoding: .utf8)
         #expect(html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"))

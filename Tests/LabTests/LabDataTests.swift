@@ -18,7 +18,7 @@ import Testing
             let digits = MNIST(split: .test)
             print(digits.count)
             ```
-            """) { runner in runner.dataEnvironment = ["HOME": emptyHome] }
+            """) { runner in runner.settings.dataEnvironment = ["HOME": emptyHome] }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(outcome.error == nil)
         #expect(outcome.report.metadata.dataset?.hasPrefix("built-in generated digits (test, 10,000 images; not MNIST)") == true)

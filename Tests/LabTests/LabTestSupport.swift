@@ -11,7 +11,7 @@ func runLab(_ text: String, in given: String? = nil, name: String = "tiny.md", o
     let path = folder + "/" + name
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     nonisolated(unsafe) var console: [String] = []
-    var runner = LabRunner(path: path, overrides: overrides, outputRoot: folder + "/output", log: { console.append($0) })
+    var runner = LabRunner(path: path, settings: RunSettings(overrides: overrides, outputRoot: folder + "/output"), log: { console.append($0) })
     configure(&runner)
     let outcome = runner.run(writeReport: write)
     return (outcome, folder, console)

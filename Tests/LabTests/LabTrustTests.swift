@@ -55,8 +55,8 @@ import Testing
                                       in: folder, name: "ok.md")
         let page = try report(good)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/output/ok").sorted()
-        var runner = LabRunner(path: folder + "/ok", outputRoot: folder + "/output", log: { _ in })
-        runner.force = true
+        var runner = LabRunner(path: folder + "/ok", settings: RunSettings(outputRoot: folder + "/output"), log: { _ in })
+        runner.settings.force = true
         let typo = runner.run()
         #expect(typo.error?.message.contains("cannot read the lab file") == true && typo.reportPath == nil)
         #expect(try report(good) == page)
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func aReportThatCannotBeWrittenIsAFailure() throws {
-        let (outcome, folder, console) = try runLab("# t\n\n```swift\nprint(1)\n```\n") { $0.outputRoot = "/dev/null" }
+        let (outcome, folder, console) = try runLab("# t\n\n```swift\nprint(1)\n```\n") { $0.settings.outputRoot = "/dev/null" }
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(outcome.reportPath == nil)
         #expect(console.contains { $0.contains("cannot write the report") })

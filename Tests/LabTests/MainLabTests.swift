@@ -14,11 +14,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: output) }
         var runner = LabRunner(
             path: Self.root.appendingPathComponent("labs/07-2-simple-gan.md").path,
-            overrides: ["EPOCHS": "1", "TRAIN_IMAGES": "512", "COMPARE_STEPS": "1", "DCGAN_EPOCHS": "1", "EVALUATE_EVERY": "1",
+            settings: RunSettings(overrides: ["EPOCHS": "1", "TRAIN_IMAGES": "512", "COMPARE_STEPS": "1", "DCGAN_EPOCHS": "1", "EVALUATE_EVERY": "1",
                         "EVAL_SAMPLES": "100", "FINAL_SAMPLES": "200"],
-            outputRoot: output, log: { _ in })
+                                  outputRoot: output), log: { _ in })
         runner.evaluatorSetup = try TestEvaluator.setup()
-        runner.dataFolder = Self.root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
+        runner.settings.dataFolder = Self.root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
         let outcome = runner.run()
         #expect(outcome.error == nil, "\(outcome.error?.description ?? "")")
         let path = try #require(outcome.reportPath)

@@ -36,16 +36,17 @@ final class Environment {
     var checkOnly = false
     /// True while replaying: notices are not logged again.
     var isReplaying: Bool { replayTrainings != nil }
-    /// `--data`, for the data search.
-    var dataFolder: String?
-    /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
-    var processEnvironment = ProcessInfo.processInfo.environment
+    /// What the user asked of this run (`--data`, `--out`, …).
+    let settings: RunSettings
+    /// Where MNIST is looked for: `--data`, `LAB_DATA`, the usual folders, the user's cache.
+    func dataSearch(labPath: String? = nil) -> DataSearch {
+        DataSearch(labPath: labPath, option: settings.dataFolder, environment: settings.dataEnvironment)
+    }
     /// The folders a lab may read, by real path: the current directory, the lab's own folder, the
     /// data folder the user named and the MNIST cache.
     var readPolicy: ReadPolicy {
-        let search = DataSearch(option: dataFolder, environment: processEnvironment)
         let labFolder = (file.path as NSString).deletingLastPathComponent
-        return ReadPolicy(allowing: [".", labFolder.isEmpty ? "." : labFolder] + search.userFolders)
+        return ReadPolicy(allowing: [".", labFolder.isEmpty ? "." : labFolder] + dataSearch().userFolders)
     }
     /// The evaluator that judges samples, once loaded (or given by the runner).
     var evaluatorSetup: EvaluatorSetup?
@@ -110,9 +111,10 @@ final class Environment {
     /// because each step's cache key names the values of the parameters it mentions instead.
     let parameterNames: Set<String>
 
-    init(file: LabFile, overrides: [String: Value]) {
+    init(file: LabFile, overrides: [String: Value], settings: RunSettings = RunSettings()) {
         self.file = file
         self.overrides = overrides
+        self.settings = settings
         parameterNames = Set(file.parameters.map(\.name))
     }
 }

@@ -74,8 +74,7 @@ extension Environment {
     /// now when there is none), kept for the rest of the run.
     func preparedEvaluator() throws -> EvaluatorSetup {
         if let evaluatorSetup { return evaluatorSetup }
-        let search = DataSearch(option: dataFolder, environment: processEnvironment)
-        let setup = try EvaluatorSetup.prepare(search: search, policy: readPolicy,
+        let setup = try EvaluatorSetup.prepare(search: dataSearch(), policy: readPolicy,
                                                shouldStop: { [interruption] in interruption?() ?? false }, log: { [log] in log?($0) })
         evaluatorSetup = setup
         return setup

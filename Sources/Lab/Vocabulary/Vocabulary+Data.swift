@@ -13,8 +13,7 @@ extension Vocabulary {
                 let path = try labDataPath(args.string("path"), call, evaluator)
                 let environment = evaluator.environment
                 return try wrap(call, evaluator) {
-                    let search = DataSearch(labPath: path.isEmpty ? nil : path, option: environment.dataFolder,
-                                            environment: environment.processEnvironment)
+                    let search = environment.dataSearch(labPath: path.isEmpty ? nil : path)
                     environment.inputs += search.candidates.flatMap { MNIST.probedPaths(in: $0, split: split) }.map(InputFingerprint.file)
                     let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: split, policy: environment.readPolicy)
                     if let notice { environment.notice(notice) }
