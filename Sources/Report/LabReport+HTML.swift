@@ -103,6 +103,10 @@ extension LabReport {
                 let source = selfContained && figure.data != nil
                     ? "data:image/png;base64," + Data(figure.data!).base64EncodedString() : escapeHTML(figure.fileName)
                 html += "<figure><img src=\"\(source)\" alt=\"\(escapeHTML(figure.caption))\"><figcaption>\(escapeHTML(figure.caption))</figcaption></figure>\n"
+            case .files(let saved):
+                // Linked by name: they are beside the page in both forms of the report.
+                html += "<p class=\"saved-files\">\(escapeHTML(saved.caption)) (\(saved.files.count) files beside this page): "
+                    + saved.files.map { "<a href=\"\(escapeHTML($0.name))\">\(escapeHTML($0.name))</a>" }.joined(separator: " · ") + "</p>\n"
             }
         }
         return html + "</section>\n"

@@ -130,6 +130,9 @@ public enum StepOutput: Sendable, Equatable {
     case table(TableOutput)
     /// A picture beside the report (or embedded, for self-contained reports).
     case figure(FigureOutput)
+    /// Files a step saved beside the report under names of its own (`image_at_epoch_0001.png`),
+    /// linked from the page rather than shown in it.
+    case files(SavedFilesOutput)
 }
 
 /// A table with a caption and footer lines.
@@ -176,6 +179,39 @@ public struct FigureOutput: Sendable, Equatable {
         return fields.dropFirst().allSatisfy { field in
             !field.isEmpty && field.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
         }
+    }
+}
+
+/// Files a step saves beside the report, as a notebook's `savefig` would: linked, not shown.
+public struct SavedFilesOutput: Sendable, Equatable {
+    /// What the files are, e.g. "4×4 samples after each epoch".
+    public var caption: String
+    public var files: [SavedFile]
+
+    /// One file: its name beside `index.html` and its bytes.
+    public struct SavedFile: Sendable, Equatable {
+        public var name: String
+        public var data: [UInt8]
+
+        public init(name: String, data: [UInt8]) {
+            self.name = name
+            self.data = data
+        }
+    }
+
+    public init(caption: String, files: [SavedFile]) {
+        self.caption = caption
+        self.files = files
+    }
+
+    /// Whether `name` may become a file beside the report: letters, digits, `_` and `-`, then
+    /// `.png` or `.gif`, at most 100 bytes, and not a name the report itself uses (`index…`,
+    /// `figure-…`). Nothing else (no `/`, no `..`, no hidden file) whatever a cache entry says.
+    public static func isValidFileName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, ["png", "gif"].contains(parts[1]), !parts[0].isEmpty, name.utf8.count <= 100 else { return false }
+        guard !parts[0].hasPrefix("figure-"), !parts[0].hasPrefix("index") else { return false }
+        return parts[0].unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
     }
 }
 

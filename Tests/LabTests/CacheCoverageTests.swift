@@ -21,7 +21,7 @@ import Testing
     }
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
-    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "compareGANs", "evaluate", "exportSamples",
+    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "saveEpochImages", "compareGANs", "evaluate", "exportSamples",
                                              "qualityChart", "compareTrainedGANs"]
 
     static let data = ".build/cache-coverage-data"
@@ -61,6 +61,10 @@ import Testing
             layer("randomNormal", "#0", "randomNormal([2, 3])", "randomNormal([3, 2])"),
             layer("randomNormal", "mean", "randomNormal([2])", "randomNormal([2], mean: 1)"),
             layer("randomNormal", "standardDeviation", "randomNormal([2])", "randomNormal([2], standardDeviation: 2)"),
+            layer("ones", "#0", "ones([2])", "ones([3])"),
+            layer("zeros", "#0", "zeros([2])", "zeros([2, 1])"),
+            layer("tensor", "#0", "tensor([1.0, 2.0])", "tensor([1.0, 3.0])"),
+            layer("sigmoid", "#0", "sigmoid(tensor([1.0]))", "sigmoid(tensor([2.0]))"),
             layer("Dense", "#0", "Dense(8)", "Dense(9)"),
             layer("Dense", "activation", "Dense(8, activation: .tanh)", "Dense(8, activation: .sigmoid)"),
             layer("Dense", "useBias", "Dense(8)", "Dense(8, useBias: false)"),
@@ -152,6 +156,10 @@ import Testing
             Variant(function: "lossChart", argument: "title", setup: history, first: "lossChart(history)", second: "lossChart(history, title: \"t\")"),
             Variant(function: "animation", argument: "#0", setup: history + "\nlet other = gan.train(x, epochs: 1, batchSize: 32)",
                     first: "animation(history)", second: "animation(other)"),
+            Variant(function: "saveEpochImages", argument: "#0", setup: history + "\nlet other = gan.train(x, epochs: 1, batchSize: 32)",
+                    first: "saveEpochImages(history)", second: "saveEpochImages(other)"),
+            Variant(function: "saveEpochImages", argument: "prefix", setup: history, first: "saveEpochImages(history)",
+                    second: "saveEpochImages(history, prefix: \"epoch-\")"),
             Variant(function: "animation", argument: "title", setup: history, first: "animation(history)", second: "animation(history, title: \"t\")"),
         ]
         let twoGANs = gan + "\nlet gan2 = GAN(generator: Sequential(\"G2\", input: [4]) { Dense(784, activation: .tanh) }, discriminator: d, "

@@ -47,6 +47,37 @@ import Testing
         #expect(second.error == nil && second.reportPath != nil)
     }
 
+    @Test func aDoctoredCacheEntryCannotSaveFilesOutsideTheReportFolderEither() throws {
+        let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = "# 저장\n\n```swift\n\(CacheCoverageTests.history)\nsaveEpochImages(history, prefix: \"epoch_\")\n```\n"
+        let (first, _, _) = try runLab(lab, in: folder, name: "evil.md")
+        #expect(first.error == nil, "\(String(describing: first.error))")
+        let report = folder + "/output/evil"
+        #expect(FileManager.default.fileExists(atPath: report + "/epoch_0001.png") && FileManager.default.fileExists(atPath: report + "/epoch_0002.png"))
+        let cache = StepCache(folder: report + "/.cache")
+        let entryName = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.folder).first { $0.hasSuffix(".step") })
+        var entry = try #require(try cache.load(String(entryName.dropLast(5))))
+        // A replay writes the saved files again (here after they were deleted).
+        try FileManager.default.removeItem(atPath: report + "/epoch_0001.png")
+        let (replayed, _, _) = try runLab(lab, in: folder, name: "evil.md")
+        #expect(replayed.error == nil && FileManager.default.fileExists(atPath: report + "/epoch_0001.png"))
+        for bad in ["../../escaped.png", ".hidden.png", "index.png", "figure-01-1.png", "x.html", "a/b.png"] {
+            entry.outputs = entry.outputs.map { output in
+                guard case .files(var saved) = output else { return output }
+                saved.files[0].name = bad
+                return .files(saved)
+            }
+            try cache.store(entry)
+            #expect(throws: CacheFormatError.self, "\(bad)") { _ = try cache.load(entry.key) }
+        }
+        let (second, _, console) = try runLab(lab, in: folder, name: "evil.md")
+        #expect(console.contains { $0.contains("entry is damaged (bad saved file name)") })
+        #expect(!FileManager.default.fileExists(atPath: folder + "/output/escaped.png") && !FileManager.default.fileExists(atPath: folder + "/escaped.png"))
+        #expect(second.error == nil && second.reportPath != nil)
+    }
+
     @Test func aMissingLabFileLeavesTheGoodReportAlone() throws {
         let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

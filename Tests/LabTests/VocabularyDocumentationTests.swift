@@ -16,7 +16,8 @@ import Testing
         for line in vocabulary.split(separator: "\n") where line.hasPrefix("| `") {
             let firstCell = line.split(separator: "|").first ?? ""
             for span in firstCell.split(separator: "`").enumerated().filter({ $0.offset % 2 == 1 }).map(\.element) {
-                guard let open = span.firstIndex(of: "("), !span.contains("."), !span.hasPrefix("model(") else { continue }
+                // `model(x)` and `loss(targets, predictions)` apply a value bound to a name, not a function.
+                guard let open = span.firstIndex(of: "("), !span.contains("."), !span.hasPrefix("model("), !span.hasPrefix("loss(") else { continue }
                 names.insert(String(span[..<open]))
             }
         }

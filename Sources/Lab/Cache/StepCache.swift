@@ -111,6 +111,14 @@ extension BinaryWriter {
             write(figure.fileName)
             write(figure.caption)
             write(figure.data ?? [])
+        case .files(let saved):
+            write(UInt8(5))
+            write(saved.caption)
+            write(saved.files.count)
+            for file in saved.files {
+                write(file.name)
+                write(file.data)
+            }
         }
     }
 
@@ -197,6 +205,15 @@ extension BinaryReader {
             // The name becomes a file in the report's folder: only names lab itself gives.
             guard FigureOutput.isValidFileName(name) else { throw CacheFormatError("bad figure name") }
             return .figure(FigureOutput(fileName: name, caption: caption, data: try byteArray()))
+        case 5:
+            let caption = try string()
+            let files = try (0..<count()).map { _ in
+                let name = try string()
+                // As for figures: only the plain names `SavedFilesOutput` allows become files.
+                guard SavedFilesOutput.isValidFileName(name) else { throw CacheFormatError("bad saved file name") }
+                return SavedFilesOutput.SavedFile(name: name, data: try byteArray())
+            }
+            return .files(SavedFilesOutput(caption: caption, files: files))
         case let tag:
             throw CacheFormatError("unknown output kind \(tag)")
         }

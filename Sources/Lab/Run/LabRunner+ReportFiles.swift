@@ -20,6 +20,15 @@ extension LabRunner {
                     }
                 }
             }
+            // Files a step saved under names of its own, in both forms of the report.
+            for case .step(let step) in report.blocks {
+                for case .files(let saved) in step.outputs {
+                    for file in saved.files {
+                        guard SavedFilesOutput.isValidFileName(file.name) else { throw CocoaError(.fileWriteInvalidFileName) }
+                        try AtomicFile.write(file.data, to: (folder as NSString).appendingPathComponent(file.name))
+                    }
+                }
+            }
             try AtomicFile.write(Array(report.html(selfContained: settings.selfContained).utf8), to: target)
             removeStaleFigures(in: folder, keeping: settings.selfContained ? [] : Set(report.figureFileNames))
             return target

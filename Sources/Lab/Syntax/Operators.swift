@@ -1,3 +1,4 @@
+import NeuralNet
 import SwiftSyntax
 
 /// Arithmetic, comparison, logic and ranges between DSL values.
@@ -5,6 +6,20 @@ enum Operators {
     static func apply(_ infix: InfixOperatorExprSyntax, _ evaluator: Evaluator) throws -> Value {
         if infix.operator.is(AssignmentExprSyntax.self) {
             try assign(infix, evaluator) { try evaluator.evaluate(infix.rightOperand) }
+            return .void
+        }
+        if let compound = infix.operator.as(BinaryOperatorExprSyntax.self)?.operator.text, compound == "+=",
+           let name = infix.leftOperand.as(DeclReferenceExprSyntax.self)?.baseName.text,
+           case .array(var items)? = evaluator.environment.bindings[name], !evaluator.environment.constants.contains(name) {
+            // `losses += [loss]` in a loop: appended in place, so a long loop stays linear.
+            let right = try evaluator.evaluate(infix.rightOperand)
+            guard case .array(let more) = right else {
+                throw evaluator.error(at: infix.operator, "cannot apply '+=' to Array and \(right.typeName); append an array, as in 'losses += [loss]'")
+            }
+            try checkArrayLength(items.count + more.count, at: infix, evaluator)
+            evaluator.environment.bindings[name] = .void  // the only reference left is `items`
+            items.append(contentsOf: more)
+            evaluator.environment.bindings[name] = .array(items)
             return .void
         }
         if let compound = infix.operator.as(BinaryOperatorExprSyntax.self)?.operator.text,
@@ -15,8 +30,22 @@ enum Operators {
         return try combine(infix, nil, evaluator)
     }
 
-    /// `name = value`: only a `var` declared earlier can change.
+    /// The most values one array may hold (about 40 MB of values).
+    static let maximumArrayLength = 1_000_000
+
+    static func checkArrayLength(_ count: Int, at node: some SyntaxProtocol, _ evaluator: Evaluator) throws {
+        guard count <= maximumArrayLength else {
+            throw evaluator.error(at: node, "an array may hold at most \(groupThousands(maximumArrayLength)) values; this one would hold \(groupThousands(count))")
+        }
+    }
+
+    /// `name = value`: only a `var` declared earlier can change; `model.property = value` sets
+    /// what the value's domain lets a lab set (`discriminator.trainable = false`).
     private static func assign(_ infix: InfixOperatorExprSyntax, _ evaluator: Evaluator, _ value: () throws -> Value) throws {
+        if let member = infix.leftOperand.as(MemberAccessExprSyntax.self), member.base != nil {
+            try evaluator.environment.vocabulary.set(member, to: try value(), evaluator)
+            return
+        }
         guard let name = infix.leftOperand.as(DeclReferenceExprSyntax.self)?.baseName.text else {
             throw evaluator.error(at: infix.leftOperand, "unsupported syntax: only a name can be assigned to, as in 'step = step + 1'")
         }
@@ -77,6 +106,9 @@ enum Operators {
             case "/": return .double(a / b)
             default: return try compare(a, b, op) ?? { throw fail() }()
             }
+        case (.array(let a), .array(let b)) where op == "+":
+            try checkArrayLength(a.count + b.count, at: infix, evaluator)
+            return .array(a + b)
         case (.string(let a), .string(let b)):
             switch op {
             case "+": return .string(a + b)

@@ -21,13 +21,33 @@ extension Vocabulary {
             }),
             "randomNormal": ([.init(nil, .intArray), .init("mean", .number, .double(0)), .init("standardDeviation", .number, .double(1))],
                              { args, call, evaluator in
-                let shape = args.ints("#0")
-                guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
-                    throw evaluator.error(at: call, "randomNormal expects positive sizes, got \(shape)")
-                }
-                try wrap(call, evaluator) { try MemoryBudget.check(elements: MemoryBudget.elementCount(shape), "randomNormal(\(shape))") }
+                let shape = try tensorShape(args.ints("#0"), "randomNormal", call, evaluator)
                 return .tensor(evaluator.environment.random.normalTensor(shape: shape, mean: args.float("mean"),
                                                                          standardDeviation: args.float("standardDeviation")))
+            }),
+            "ones": ([.init(nil, .intArray)], { args, call, evaluator in
+                .tensor(Tensor(shape: try tensorShape(args.ints("#0"), "ones", call, evaluator), repeating: 1))
+            }),
+            "zeros": ([.init(nil, .intArray)], { args, call, evaluator in
+                .tensor(Tensor(shape: try tensorShape(args.ints("#0"), "zeros", call, evaluator)))
+            }),
+            // `tf.constant([…])`: a one-axis tensor of the given numbers.
+            "tensor": ([.init(nil, .any)], { args, call, evaluator in
+                guard case .array(let items) = args[0], !items.isEmpty, items.count <= 1_000_000 else {
+                    throw evaluator.error(at: call, "tensor expects an array of 1 to 1,000,000 numbers, as in tensor([-20.0, 0.0, 20.0])")
+                }
+                let numbers = try items.map { item -> Float in
+                    guard let number = Operators.number(item), Float(number).isFinite else {
+                        throw evaluator.error(at: call, "tensor expects finite numbers, got \(item.printed)")
+                    }
+                    return Float(number)
+                }
+                return .tensor(Tensor(shape: [numbers.count], scalars: numbers))
+            }),
+            // The logistic function element by element, as `tf.sigmoid`.
+            "sigmoid": ([.init(nil, .tensor)], { args, _, _ in
+                guard case .tensor(let logits) = args[0] else { return .void }
+                return .tensor(Tensor(shape: logits.shape, scalars: logits.scalars.map { 1 / (1 + Foundation.exp(-$0)) }))
             }),
             "min": ([.init(nil, .any), .init(nil, .any)], { args, call, evaluator in try extremum(args, call, evaluator, smallest: true) }),
             "max": ([.init(nil, .any), .init(nil, .any)], { args, call, evaluator in try extremum(args, call, evaluator, smallest: false) }),
@@ -61,6 +81,13 @@ extension Vocabulary {
                 },
             ],
         ]) }
+
+    /// A shape of positive sizes within the memory budget.
+    private static func tensorShape(_ shape: [Int], _ name: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> [Int] {
+        guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else { throw evaluator.error(at: call, "\(name) expects positive sizes, got \(shape)") }
+        try wrap(call, evaluator) { try MemoryBudget.check(elements: MemoryBudget.elementCount(shape), "\(name)(\(shape))") }
+        return shape
+    }
 
     /// `min(a, b)` / `max(a, b)`: whole numbers stay whole.
     private static func extremum(_ args: Arguments, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator, smallest: Bool) throws -> Value {

@@ -56,6 +56,32 @@ extension Vocabulary {
             try addFigure(figure, caption: args.string("title"), call, evaluator)
             return .void
         }),
+        // The notebook's `plt.savefig(f'image_at_epoch_{epoch:04d}.png')` after every epoch: one
+        // 4×4 grid file per epoch beside the report, linked from it.
+        "saveEpochImages": ([.init(nil, .any), .init("prefix", .string, .string("image_at_epoch_"))], { args, call, evaluator in
+            guard case .history(let history) = args[0], history.completedEpochs > 0 else {
+                throw evaluator.error(at: call, "saveEpochImages expects the history of a finished training run")
+            }
+            let prefix = args.string("prefix")
+            let names = (1...history.completedEpochs).map { prefix + String(format: "%04d", $0) + ".png" }
+            guard names.allSatisfy(SavedFilesOutput.isValidFileName) else {
+                throw evaluator.error(at: call, "prefix: takes letters, digits, '_' and '-' (not 'figure-' or 'index'), got '\(prefix)'")
+            }
+            var files: [SavedFilesOutput.SavedFile] = []
+            for (name, samples) in zip(names, history.epochSamples) {
+                try evaluator.checkInterruption(at: call)
+                let (images, side, _) = try gridImages(.tensor(samples), call, evaluator)
+                let grid = ImageGrid(images: Array(images.prefix(16)), imageWidth: side, imageHeight: side, rows: 4, columns: 4,
+                                     vmin: -1, vmax: 1, scale: 3, padding: 6).render()
+                do {
+                    files.append(.init(name: name, data: try PNG.encode(grid.pixelImage())))
+                } catch {
+                    throw evaluator.error(at: call, "cannot encode \(name) (\(error))")
+                }
+            }
+            evaluator.environment.outputs.append(.files(SavedFilesOutput(caption: "4×4 samples after each epoch", files: files)))
+            return .void
+        }),
         "animation": ([.init(nil, .any), .init("title", .string, .string(""))], { args, call, evaluator in
             guard case .history(let history) = args[0], history.completedEpochs > 0 else {
                 throw evaluator.error(at: call, "animation expects the history of a finished training run")

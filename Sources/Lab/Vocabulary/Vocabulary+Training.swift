@@ -61,6 +61,21 @@ extension Vocabulary {
             ],
         ]) }
 
+    /// `crossEntropy(targets, predictions)`: a loss applied as Keras's `cross_entropy(y_true, y_pred)`
+    /// is, the mean over all elements, as a number.
+    static func apply(_ loss: NeuralNet.BinaryCrossentropy, name: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
+        let args = try Arguments(call, function: name, specs: [.init(nil, .tensor), .init(nil, .tensor)], evaluator)
+        guard case .tensor(let targets) = args[0], case .tensor(let predictions) = args[1] else { return .void }
+        guard targets.count == predictions.count else {
+            throw evaluator.error(at: call, "\(name) expects as many targets as predictions, got shapes \(targets.shape) and \(predictions.shape)")
+        }
+        guard predictions.scalars.allSatisfy(\.isFinite), targets.scalars.allSatisfy(\.isFinite) else {
+            throw evaluator.error(at: call, "\(name) got a value that is not a finite number")
+        }
+        let matched = Tensor(shape: predictions.shape, scalars: targets.scalars)
+        return .double(Double(loss(predictions: predictions, targets: matched).loss))
+    }
+
     /// `gan.train(data, epochs:, batchSize:, …)`: trains, logs one line per epoch to the step's
     /// output and a progress line to the console, and returns the history.
     private static func train(_ gan: NeuralNet.GAN, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {

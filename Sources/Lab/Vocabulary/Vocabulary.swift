@@ -13,6 +13,7 @@ struct Vocabulary {
     let functions: [String: VocabularyDomain.Function]
     let methods: [String: [String: VocabularyDomain.Method]]
     let properties: [String: [String: VocabularyDomain.Property]]
+    let setters: [String: [String: VocabularyDomain.Setter]]
     let options: [String: Value]
 
     /// Merges the domains; a name two domains define is a programming error that
@@ -25,6 +26,9 @@ struct Vocabulary {
         properties = domains.reduce(into: [:]) { all, domain in
             for (type, table) in domain.properties { all[type, default: [:]].merge(table) { first, _ in first } }
         }
+        setters = domains.reduce(into: [:]) { all, domain in
+            for (type, table) in domain.setters { all[type, default: [:]].merge(table) { first, _ in first } }
+        }
         options = domains.reduce(into: [:]) { $0.merge($1.options) { first, _ in first } }
     }
 
@@ -36,6 +40,7 @@ struct Vocabulary {
             for name in domain.options.keys { seen["option .\(name)", default: 0] += 1 }
             for (type, table) in domain.methods { for name in table.keys { seen["method \(type).\(name)", default: 0] += 1 } }
             for (type, table) in domain.properties { for name in table.keys { seen["property \(type).\(name)", default: 0] += 1 } }
+            for (type, table) in domain.setters { for name in table.keys { seen["setter \(type).\(name)", default: 0] += 1 } }
         }
         return seen.filter { $0.value > 1 }.map(\.key).sorted()
     }
@@ -50,8 +55,10 @@ struct Vocabulary {
         guard let name = call.calledExpression.as(DeclReferenceExprSyntax.self)?.baseName.text else {
             throw evaluator.error(at: call.calledExpression, "unsupported syntax '\(call.calledExpression.trimmedDescription)'")
         }
-        if case .model(let model)? = evaluator.environment.bindings[name] {
-            return try Vocabulary.apply(model, call, evaluator)
+        switch evaluator.environment.bindings[name] {
+        case .model(let model)?: return try Vocabulary.apply(model, call, evaluator)
+        case .loss(let loss)?: return try Vocabulary.apply(loss, name: name, call, evaluator)
+        default: break
         }
         guard let function = functions[name] else {
             throw evaluator.error(at: call.calledExpression, "unknown function '\(name)'" + suggestion(name, in: functionNames))
@@ -84,6 +91,20 @@ struct Vocabulary {
             throw evaluator.error(at: member.declName, "\(value.typeName) has no property '\(name)'" + suggestion(name, in: Array(table.keys)))
         }
         return try property(value, member, evaluator)
+    }
+
+    /// `value.name = newValue`, for the properties a domain lets a lab set.
+    func set(_ member: MemberAccessExprSyntax, to newValue: Value, _ evaluator: Evaluator) throws {
+        guard let base = member.base else { throw evaluator.error(at: member, "unsupported syntax: assign to a name or to value.property") }
+        let name = member.declName.baseName.text
+        let value = try evaluator.evaluate(base)
+        let table = setters[value.typeName] ?? [:]
+        guard let setter = table[name] else {
+            let readable = properties[value.typeName]?[name] != nil
+            throw evaluator.error(at: member.declName, "\(value.typeName)'s '\(name)' " + (readable ? "can be read but not set" : "is not a property that can be set")
+                + suggestion(name, in: Array(table.keys)))
+        }
+        try setter(value, newValue, member, evaluator)
     }
 
     /// Turns a library error into one located at `call`.

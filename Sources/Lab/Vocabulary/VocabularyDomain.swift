@@ -13,6 +13,8 @@ struct VocabularyDomain {
     typealias Method = (Value, FunctionCallExprSyntax, Evaluator) throws -> Value
     /// A property, given the value it is read from (always of the type it was registered for).
     typealias Property = (Value, MemberAccessExprSyntax, Evaluator) throws -> Value
+    /// A settable property, given the receiver and the new value.
+    typealias Setter = (Value, Value, MemberAccessExprSyntax, Evaluator) throws -> Void
 
     /// Functions by name, as in `Dense(…)`.
     var functions: [String: Function] = [:]
@@ -20,6 +22,9 @@ struct VocabularyDomain {
     var methods: [String: [String: Method]] = [:]
     /// Properties by the receiver's type name, then by property name.
     var properties: [String: [String: Property]] = [:]
+    /// Properties a lab may set, by the receiver's type name, then by name
+    /// (`discriminator.trainable = false`); the receiver is an object, changed in place.
+    var setters: [String: [String: Setter]] = [:]
     /// Implicit members by name, as in `activation: .tanh` or `split: .test`.
     var options: [String: Value] = [:]
 }
