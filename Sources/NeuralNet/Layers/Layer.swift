@@ -91,6 +91,8 @@ public protocol Layer: AnyObject {
     func build(inputShape: [Int], random: RandomGenerator) throws -> [Int]
     /// Every weight: trainable ones first, in Keras order.
     var parameters: [Parameter] { get }
+    /// The weights an optimizer updates: the trainable ones, none of a frozen nested model's.
+    var trainableParameters: [Parameter] { get }
     /// Computes the output for a batch and remembers what `backward` needs in `slot`.
     func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor
     /// Given the gradient at the output of the call remembered in `slot`, adds the parameter
@@ -108,6 +110,9 @@ public protocol Layer: AnyObject {
 extension Layer {
     /// No weights.
     public var parameters: [Parameter] { [] }
+
+    /// The weights marked trainable (batch normalisation's moving statistics are not).
+    public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
 
     /// Items are independent.
     public var couplesBatchItems: Bool { false }

@@ -24,6 +24,11 @@ public final class Sequential {
     public let layers: [any Layer]
     /// The shape of one output item of each layer.
     public let outputShapes: [[Int]]
+    /// Keras's `model.trainable`: false freezes every weight of the model, for optimizers that
+    /// look afterwards (a `compile` captures the weights to update when it is called).
+    public var trainable = true
+    /// What `compile(loss:optimizer:)` fixed, for `trainOnBatch`; nil before.
+    public internal(set) var compilation: Compilation?
 
     /// Builds a model from a list of layers.
     public init(_ name: String, inputShape: [Int], random: RandomGenerator, layers: [any Layer]) throws {
@@ -73,8 +78,9 @@ public final class Sequential {
     /// Every weight of every layer.
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
-    /// The weights optimizers update.
-    public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
+    /// The weights optimizers update: none while `trainable` is false, and none of a nested
+    /// model that is frozen.
+    public var trainableParameters: [Parameter] { trainable ? layers.flatMap(\.trainableParameters) : [] }
 
     /// The number of scalars in all weights (Keras `count_params()`).
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
