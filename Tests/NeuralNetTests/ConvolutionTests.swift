@@ -86,6 +86,10 @@ import _TestSupport
         try gradientCheck({ Conv2DTranspose(2, kernelSize: 4, strides: 1, padding: .valid) }, inputShape: [2, 1, 1, 3])
         try gradientCheck({ UpSampling2D(size: 2) }, inputShape: [1, 2, 3, 2])
         try gradientCheck({ MaxPooling2D(poolSize: 2, padding: .same) }, inputShape: [1, 5, 5, 2])
+        // The `002_…` notebook's layers: 3×3 `same` convolutions from one channel, overlapping pools.
+        try gradientCheck({ Conv2D(4, kernelSize: 3, padding: .same) }, inputShape: [2, 6, 6, 1])
+        try gradientCheck({ Conv2D(3, kernelSize: 3, padding: .same) }, inputShape: [2, 5, 5, 4])
+        try gradientCheck({ MaxPooling2D(poolSize: 3, strides: 2) }, inputShape: [1, 7, 7, 2])
     }
 
     @Test func chaptersDCGANMatchesKerasCountsAndShapes() throws {

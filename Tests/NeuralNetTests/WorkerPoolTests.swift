@@ -169,7 +169,7 @@ import Darwin
         }
     }
 
-    @Test func columnSumsAddInTheSameOrderAsOnePass() {
+    @Test func columnSumsAddInBlocksInTheSameOrderWhateverTheSplit() {
         // Enough rows and channels to be split over the pool (channels by 8s, a ragged tail).
         let rows = 3_001, channels = 45
         let x = RandomGenerator(seed: 4).uniformTensor(shape: [rows, channels], low: -3, high: 5).scalars
@@ -178,14 +178,40 @@ import Darwin
             ChannelLoops.columnMeanAndVariance(xp.baseAddress!, rows: rows, channels: channels,
                                                mean: &mean, variance: &variance)
         }
-        // The same arithmetic, one column at a time, row after row.
+        // The same arithmetic, one column at a time: rows added in blocks of 64, each block's sum
+        // then added to the total.
+        func blockedSum(_ term: (Int) -> Float) -> Float {
+            var total: Float = 0
+            for start in stride(from: 0, to: rows, by: ChannelLoops.summationBlock) {
+                var partial: Float = 0
+                for r in start..<min(start + ChannelLoops.summationBlock, rows) { partial += term(r) }
+                total += partial
+            }
+            return total
+        }
         for c in 0..<channels {
-            var sum: Float = 0
-            for r in 0..<rows { sum += x[r * channels + c] }
-            let m = sum * (1 / Float(rows))
-            var squares: Float = 0
-            for r in 0..<rows { let d = x[r * channels + c] - m; squares += d * d }
+            let m = blockedSum { x[$0 * channels + c] } * (1 / Float(rows))
+            let squares = blockedSum { let d = x[$0 * channels + c] - m; return d * d }
             #expect(mean[c] == m && variance[c] == squares * (1 / Float(rows)), "channel \(c)")
+        }
+    }
+
+    @Test func blockedColumnSumsStayAccurateOverManyRows() {
+        // 200,000 rows of 0.1 and a little noise: a one-pass float sum drifts by about 1.5e-5 of
+        // the mean here; in blocks about a tenth of that (measured 1.6e-6 against 1.5e-5).
+        let rows = 200_000, channels = 3
+        let x = RandomGenerator(seed: 9).uniformTensor(shape: [rows, channels], low: 0.09, high: 0.11).scalars
+        var mean = [Float](repeating: 0, count: channels), variance = mean
+        x.withUnsafeBufferPointer { xp in
+            ChannelLoops.columnMeanAndVariance(xp.baseAddress!, rows: rows, channels: channels, mean: &mean, variance: &variance)
+        }
+        for c in 0..<channels {
+            let exact = (0..<rows).reduce(0.0) { $0 + Double(x[$1 * channels + c]) } / Double(rows)
+            var onePass: Float = 0
+            for r in 0..<rows { onePass += x[r * channels + c] }
+            let onePassError = abs(Double(onePass / Float(rows)) - exact) / exact
+            let blockedError = abs(Double(mean[c]) - exact) / exact
+            #expect(blockedError < 5e-6 && blockedError < onePassError / 5, "channel \(c): blocked \(blockedError), one pass \(onePassError)")
         }
     }
 }

@@ -55,9 +55,11 @@ public final class Parameter {
             rowGradient.withUnsafeBufferPointer { dz in
                 let rows = dz.count / columns
                 ParallelSplit.forEachColumnRange(rows: rows, columns: columns) { range in
-                    for r in 0..<rows {
-                        VectorMath.add(dz.baseAddress! + r * columns + range.lowerBound, into: db + range.lowerBound,
-                                       count: range.count)
+                    ChannelLoops.blockedColumnSums(rows: rows, columns: range, into: [db]) { rowBlock, partials in
+                        for r in rowBlock {
+                            VectorMath.add(dz.baseAddress! + r * columns + range.lowerBound, into: partials[0] + range.lowerBound,
+                                           count: range.count)
+                        }
                     }
                 }
             }
