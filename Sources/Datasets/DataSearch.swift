@@ -27,7 +27,7 @@ public struct DataSearch: Sendable {
     }
 
     /// The first candidate that holds the split's files, if any.
-    func firstFolder(holding split: MNIST.Split) -> String? {
+    public func firstFolder(holding split: MNIST.Split) -> String? {
         candidates.first { MNIST.files(in: $0, split: split) != nil }
     }
 

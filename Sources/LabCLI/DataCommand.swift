@@ -1,13 +1,14 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import NeuralNet
 
 extension LabCommand {
     /// `lab data …`: getting and finding data sets.
     struct DataCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "data", abstract: "Downloads data sets and shows where labs find them.",
-            subcommands: [Fetch.self, Where.self])
+            subcommands: [Fetch.self, Where.self, CSV.self])
     }
 }
 
@@ -61,6 +62,49 @@ extension LabCommand.DataCommand {
             }
             if !found {
                 print("MNIST was not found: labs use the built-in generated digits. Run `lab data fetch mnist` to download it.")
+            }
+        }
+    }
+}
+
+extension LabCommand.DataCommand {
+    /// `lab data csv`: MNIST as the common CSV file (`mnist_test.csv`), from the IDX files, so a
+    /// student can make the `002_…` notebook's own file.
+    struct CSV: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csv", abstract: "Writes MNIST from its IDX files as CSV (label,1x1,…,28x28), the form of mnist_test.csv.")
+
+        @Option(help: "Which split: test (10,000 images, the notebook's mnist_test.csv) or train (60,000).")
+        var split = "test"
+
+        @Option(help: "The file to write (default: data/mnist_test.csv or data/mnist_train.csv, where the lab looks).")
+        var out: String?
+
+        @Option(help: "The folder holding MNIST, as for lab run.")
+        var data: String?
+
+        func validate() throws {
+            guard MNIST.Split(rawValue: split) != nil else { throw ValidationError("--split takes test or train, got '\(split)'") }
+        }
+
+        func run() throws {
+            let chosen = MNIST.Split(rawValue: split)!
+            let search = DataSearch(option: data)
+            guard let folder = search.firstFolder(holding: chosen) else {
+                FileHandle.standardError.write(Data(("error: MNIST was not found (looked in \(search.candidates.joined(separator: ", "))); "
+                    + "run `lab data fetch mnist` or pass --data FOLDER\n").utf8))
+                throw ExitCode(1)
+            }
+            let target = out ?? "data/mnist_\(split).csv"
+            do {
+                let dataset = try MNIST.load(from: folder, split: chosen)
+                let directory = (target as NSString).deletingLastPathComponent
+                if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+                try CSVDigits.write(dataset, to: target)
+                print("\(target): \(groupThousands(dataset.count)) images of MNIST's \(split) split from \(folder), as CSV (label,1x1,…,28x28)")
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
             }
         }
     }

@@ -21,6 +21,22 @@ import Testing
         #expect(csv.labels == mnist.labels && csv.images.scalars == mnist.images.scalars)
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: MNISTTests.mnistFolder)))
+    func mnistWrittenAsCSVHasKagglesFormAndReadsBackExactly() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let mnist = try MNIST.load(from: MNISTTests.mnistFolder, split: .test).prefix(30)
+        let path = folder.file("mnist_test.csv")
+        try CSVDigits.write(mnist, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 31)
+        #expect(lines[0].hasPrefix("label,1x1,1x2,") && lines[0].hasSuffix(",28x27,28x28") && lines[0].split(separator: ",").count == 785)
+        #expect(lines[1].hasPrefix("\(mnist.labels[0]),0,0,"))
+        let back = try CSVDigits.load(path)
+        #expect(back.labels == mnist.labels && back.images.scalars == mnist.images.scalars && back.images.shape == [30, 28, 28, 1])
+    }
+
     @Test func csvMistakesNameTheLineAndColumn() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -21,7 +21,7 @@ import Testing
     }
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
-    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "animation", "saveEpochImages", "compareGANs", "evaluate", "exportSamples",
+    static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "lineChart", "animation", "saveEpochImages", "compareGANs", "evaluate", "exportSamples",
                                              "qualityChart", "compareTrainedGANs"]
 
     static let data = ".build/cache-coverage-data"
@@ -61,6 +61,16 @@ import Testing
             layer("randomNormal", "#0", "randomNormal([2, 3])", "randomNormal([3, 2])"),
             layer("randomNormal", "mean", "randomNormal([2])", "randomNormal([2], mean: 1)"),
             layer("randomNormal", "standardDeviation", "randomNormal([2])", "randomNormal([2], standardDeviation: 2)"),
+            layer("randomUniform", "#0", "randomUniform([2])", "randomUniform([3])"),
+            layer("randomUniform", "low", "randomUniform([2])", "randomUniform([2], low: -1)"),
+            layer("randomUniform", "high", "randomUniform([2])", "randomUniform([2], high: 2)"),
+            layer("concatenate", "#0", "concatenate([ones([1]), zeros([1])])", "concatenate([zeros([1]), ones([1])])"),
+            Variant(function: "lineChart", argument: "#0", first: "lineChart([[1.0, 2.0]])", second: "lineChart([[2.0, 1.0]])"),
+            Variant(function: "lineChart", argument: "names", first: "lineChart([[1.0, 2.0]])", second: "lineChart([[1.0, 2.0]], names: [\"a\"])"),
+            Variant(function: "lineChart", argument: "title", first: "lineChart([[1.0, 2.0]])", second: "lineChart([[1.0, 2.0]], title: \"t\")"),
+            Variant(function: "lineChart", argument: "xLabel", first: "lineChart([[1.0, 2.0]])", second: "lineChart([[1.0, 2.0]], xLabel: \"step\")"),
+            Variant(function: "lineChart", argument: "yLabel", first: "lineChart([[1.0, 2.0]])", second: "lineChart([[1.0, 2.0]], yLabel: \"loss\")"),
+            Variant(function: "lineChart", argument: "smoothing", first: "lineChart([[1.0, 2.0, 4.0]])", second: "lineChart([[1.0, 2.0, 4.0]], smoothing: 2)"),
             layer("ones", "#0", "ones([2])", "ones([3])"),
             layer("zeros", "#0", "zeros([2])", "zeros([2, 1])"),
             layer("tensor", "#0", "tensor([1.0, 2.0])", "tensor([1.0, 3.0])"),
@@ -106,6 +116,9 @@ import Testing
             layer("HandwrittenDigits", "split", "HandwrittenDigits(split: .train, count: 8)", "HandwrittenDigits(split: .test, count: 8)"),
             layer("HandwrittenDigits", "count", "HandwrittenDigits(split: .test, count: 8)", "HandwrittenDigits(split: .test, count: 9)"),
             layer("CSVDigits", "#0", "CSVDigits(\"\(data)/a.csv\")", "CSVDigits(\"\(data)/b.csv\")"),
+            // `fallback:` acts only on a missing file, where `false` is an error: the data set it
+            // falls back to against a file's.
+            layer("CSVDigits", "fallback", "CSVDigits(\"\(data)/missing.csv\", fallback: true)", "CSVDigits(\"\(data)/a.csv\", fallback: true)"),
             layer("ImageFolder", "#0", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-b\", size: [4, 4])"),
             layer("ImageFolder", "size", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-a\", size: [4, 5])"),
             layer("ImageFolder", "color", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-a\", size: [4, 4], color: .rgb)"),

@@ -34,6 +34,8 @@ final class Environment {
     var inputs: [InputFingerprint] = []
     /// `lab check`: trainings run one batch, only to check that the shapes fit.
     var checkOnly = false
+    /// The models `lab check` has taken one real `trainOnBatch` step with.
+    var checkedModels: Set<ObjectIdentifier> = []
     /// True while replaying: notices are not logged again.
     var isReplaying: Bool { replayTrainings != nil }
     /// What the user asked of this run (`--data`, `--out`, …).

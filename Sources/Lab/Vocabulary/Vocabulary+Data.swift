@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import NeuralNet
 import SwiftSyntax
@@ -30,10 +31,24 @@ extension Vocabulary {
                 }
                 return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count == -1 ? nil : count))
             }),
-            "CSVDigits": ([.init(nil, .string)], { args, call, evaluator in
+            "CSVDigits": ([.init(nil, .string), .init("fallback", .bool, .bool(false))], { args, call, evaluator in
                 let path = try labDataPath(args.string("#0"), call, evaluator)
-                evaluator.environment.inputs.append(.file(path))
-                return try wrap(call, evaluator) { evaluator.environment.using(try Datasets.CSVDigits.load(path)) }
+                let environment = evaluator.environment
+                environment.inputs.append(.file(path))
+                // `fallback: true`: a missing file is replaced by MNIST's test split (or the
+                // built-in digits), and the run says so and how to make the file.
+                if args.bool("fallback"), !FileManager.default.fileExists(atPath: path) {
+                    return try wrap(call, evaluator) {
+                        let search = environment.dataSearch()
+                        environment.inputs += search.candidates.flatMap { MNIST.probedPaths(in: $0, split: .test) }.map(InputFingerprint.file)
+                        let (dataset, notice) = try search.loadMNISTOrBuiltIn(split: .test, policy: environment.readPolicy)
+                        environment.notice("\(path) was not found, so this run reads \(dataset.name) instead; "
+                            + "to make the notebook's own file from the MNIST IDX files, run `lab data csv` (it writes data/mnist_test.csv)")
+                        if let notice { environment.notice(notice) }
+                        return environment.using(dataset)
+                    }
+                }
+                return try wrap(call, evaluator) { environment.using(try Datasets.CSVDigits.load(path)) }
             }),
             "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray))], { args, call, evaluator in
                 let path = try labDataPath(args.string("#0"), call, evaluator)
@@ -61,6 +76,17 @@ extension Vocabulary {
                 "prefix": { value, call, evaluator in
                     let args = try Arguments(call, function: "prefix", specs: [.init(nil, .int)], evaluator)
                     return try wrap(call, evaluator) { .dataset(try dataset(value).prefix(args.int("#0"))) }
+                },
+                // The notebook's `np.random.shuffle(idx); y_train[idx[:n]]`: n different images,
+                // chosen by the run's generator, as a tensor.
+                "randomBatch": { value, call, evaluator in
+                    let args = try Arguments(call, function: "randomBatch", specs: [.init(nil, .int)], evaluator)
+                    let data = dataset(value), count = args.int("#0")
+                    guard (1...data.count).contains(count) else {
+                        throw evaluator.error(at: call, "randomBatch takes 1 to \(groupThousands(data.count)) images (the data set's size), got \(count)")
+                    }
+                    let chosen = evaluator.environment.random.permutation(data.count).prefix(count)
+                    return .tensor(Tensor.concatenatingRows(chosen.map { data.images.rows($0..<($0 + 1)) }))
                 },
                 "examples": { value, call, evaluator in
                     let args = try Arguments(call, function: "examples", specs: [.init("of", .intArray), .init("occurrence", .intArray)], evaluator)

@@ -45,6 +45,41 @@ extension Vocabulary {
             try addFigure(figure, caption: args.string("title"), call, evaluator)
             return .void
         }),
+        // Numbers per iteration (a loop's losses): each series faint as measured and bold as the
+        // mean of the last `smoothing` values.
+        "lineChart": ([.init(nil, .any), .init("names", .any, .array([])), .init("title", .string, .string("")), .init("xLabel", .string, .string("iteration")),
+                       .init("yLabel", .string, .string("")), .init("smoothing", .int, .int(1))], { args, call, evaluator in
+            guard case .array(let items) = args[0], !items.isEmpty, items.count <= 10 else {
+                throw evaluator.error(at: call, "lineChart expects one to ten arrays of numbers, as in lineChart([d_losses, g_losses])")
+            }
+            let series = try items.map { item -> [Float] in
+                guard case .array(let values) = item, !values.isEmpty else { throw evaluator.error(at: call, "lineChart expects arrays of numbers, got \(item.typeName)") }
+                return try values.map { v in
+                    guard let number = Operators.number(v), Float(number).isFinite else { throw evaluator.error(at: call, "lineChart expects finite numbers, got \(v.printed)") }
+                    return Float(number)
+                }
+            }
+            guard case .array(let labels) = args["names"], labels.isEmpty || labels.count == series.count else {
+                throw evaluator.error(at: call, "names: takes one name per series")
+            }
+            let window = args.int("smoothing")
+            guard (1...100_000).contains(window) else { throw evaluator.error(at: call, "smoothing: takes 1 (none) to 100,000 values, got \(window)") }
+            var lines: [LineSeries] = []
+            for (index, values) in series.enumerated() {
+                let x = (1...values.count).map(Float.init), color = Color.tab10[index % 10]
+                let name = labels.isEmpty ? "series \(index + 1)" : labels[index].printed
+                if window > 1 {
+                    lines.append(LineSeries(x: x, y: values, color: color.withAlpha(0.25), lineWidth: 1))
+                    lines.append(LineSeries(x: x, y: trailingMeans(values, window: window), label: "\(name) (mean of \(window))", color: color))
+                } else {
+                    lines.append(LineSeries(x: x, y: values, label: name, color: color))
+                }
+            }
+            let title = args.string("title")
+            let chart = LineChart(title: title.isEmpty ? nil : title, xLabel: args.string("xLabel"), yLabel: args.string("yLabel"), series: lines)
+            try addFigure(Figure(title: nil, panels: [chart]).render().canvas, caption: title.isEmpty ? "chart" : title, call, evaluator)
+            return .void
+        }),
         "qualityChart": ([.init(nil, .any), .init("names", .any, .array([])), .init("title", .string, .string("Quality during training"))], { args, call, evaluator in
             let histories = try evaluatedHistories(args[0], call, evaluator)
             guard case .array(let labels) = args["names"], labels.isEmpty || labels.count == histories.count else {
@@ -100,6 +135,19 @@ extension Vocabulary {
             return .void
         }),
     ]) }
+
+    /// The mean of each value and the `window − 1` before it (fewer at the start).
+    static func trailingMeans(_ values: [Float], window: Int) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(values.count)
+        var sum: Double = 0
+        for (index, value) in values.enumerated() {
+            sum += Double(value)
+            if index >= window { sum -= Double(values[index - window]) }
+            result.append(Float(sum / Double(min(index + 1, window))))
+        }
+        return result
+    }
 
     /// One history or an array of them, each with evaluations (`train(…, evaluateEvery:)`).
     static func evaluatedHistories(_ value: Value, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> [GANHistory] {

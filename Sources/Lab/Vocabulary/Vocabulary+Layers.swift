@@ -98,10 +98,12 @@ extension Vocabulary {
         var layerNodes: [Syntax] = []
         for item in block.statements {
             let value = try evaluator.evaluate(item.item)
-            guard case .layer(let layer) = value else {
-                throw evaluator.error(at: item, "a Sequential block holds layers, one per line; this is \(value.typeName)")
+            switch value {
+            case .layer(let layer): layers.append(layer)
+            // A model by name, as in Keras's `Sequential([generator, discriminator])`: the same weights.
+            case .model(let model): layers.append(NestedModel(model))
+            default: throw evaluator.error(at: item, "a Sequential block holds layers or models, one per line; this is \(value.typeName)")
             }
-            layers.append(layer)
             layerNodes.append(Syntax(item))
         }
         do {

@@ -28,6 +28,22 @@ extension Sequential {
     /// loss and optimizer, in training mode; returns the batch's loss before the step. `y` holds
     /// one target per output value (for a one-unit output, one per item).
     public func trainOnBatch(_ x: Tensor, _ y: Tensor) throws -> Float {
+        let compilation = try checkTrainingBatch(x, y)
+        let output = forward(x, training: true, slot: 0)
+        let (loss, gradient) = compilation.loss(predictions: output, targets: Tensor(shape: output.shape, scalars: y.scalars))
+        guard loss.isFinite else { throw NeuralNetError("\(name).trainOnBatch: the loss is \(loss) (not a finite number); the weights were not changed") }
+        // Every weight's gradient starts at zero (a frozen part's too, so nothing is left over
+        // for the next model that shares it); only the compiled weights change.
+        for parameter in parameters { parameter.zeroGradient() }
+        backward(gradient, slot: 0)
+        compilation.optimizer.update(compilation.parameters)
+        return loss
+    }
+
+    /// Checks what `trainOnBatch(x, y)` needs (a compiled model, the input shape, one target per
+    /// output value, memory for the batch) without training; returns the compilation.
+    @discardableResult
+    public func checkTrainingBatch(_ x: Tensor, _ y: Tensor) throws -> Compilation {
         guard let compilation else {
             throw NeuralNetError("\(name) was never compiled: call \(name).compile(loss:optimizer:) before trainOnBatch")
         }
@@ -40,14 +56,6 @@ extension Sequential {
                 + "(one per output value)")
         }
         try checkBatchFits(x.batchSize)
-        let output = forward(x, training: true, slot: 0)
-        let (loss, gradient) = compilation.loss(predictions: output, targets: Tensor(shape: output.shape, scalars: y.scalars))
-        guard loss.isFinite else { throw NeuralNetError("\(name).trainOnBatch: the loss is \(loss) (not a finite number); the weights were not changed") }
-        // Every weight's gradient starts at zero (a frozen part's too, so nothing is left over
-        // for the next model that shares it); only the compiled weights change.
-        for parameter in parameters { parameter.zeroGradient() }
-        backward(gradient, slot: 0)
-        compilation.optimizer.update(compilation.parameters)
-        return loss
+        return compilation
     }
 }
