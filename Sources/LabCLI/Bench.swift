@@ -36,7 +36,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "builtin-digits", "evaluate-10k"]
+        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "classic-iteration", "builtin-digits", "evaluate-10k"]
 
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
@@ -55,6 +55,7 @@ extension LabCommand {
             }
             if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }
+            if wanted("classic-iteration") { try timeClassicIteration() }
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
             if wanted("builtin-digits") { timeBuiltInDigits() }
             if wanted("evaluate-10k") { try timeEvaluation() }

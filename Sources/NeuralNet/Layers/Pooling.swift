@@ -105,28 +105,37 @@ public final class MaxPooling2D: Layer {
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         guard let g = geometry else { preconditionFailure("\(name): forward before build") }
         let batch = input.batchSize, channels = g.channels
-        var argmax = [Int32](repeating: 0, count: batch * g.gridHeight * g.gridWidth * channels)
+        let (pool, stride) = (poolSize, strides)
+        var argmax = [Int32](repeating: -1, count: batch * g.gridHeight * g.gridWidth * channels)
+        // Window by window, all channels of a pixel at once (they are adjacent in NHWC); taps in
+        // the same order as before, so the first of equal values wins as it did. Output rows
+        // (one image row of windows) are split over the worker pool.
         let output = Tensor(shape: [batch, g.gridHeight, g.gridWidth, channels]) { y in
-            input.withUnsafeBufferPointer { x in
-                var o = 0
-                for n in 0..<batch {
-                    for i in 0..<g.gridHeight {
-                        for j in 0..<g.gridWidth {
-                            for c in 0..<channels {
-                                var best = -Float.infinity, bestIndex = -1
-                                for ky in 0..<poolSize {
-                                    let row = i * strides - g.padTop + ky
+            input.withUnsafeBufferPointer { xb in
+                argmax.withUnsafeMutableBufferPointer { ab in
+                    let (x, a, out) = (xb.baseAddress!, ab.baseAddress!, y.baseAddress!)
+                    ParallelSplit.forEachRowRange(rows: batch * g.gridHeight, width: g.gridWidth * channels * pool * pool) { rows in
+                        for outputRow in rows {
+                            let (n, i) = (outputRow / g.gridHeight, outputRow % g.gridHeight)
+                            for j in 0..<g.gridWidth {
+                                let o = ((n * g.gridHeight + i) * g.gridWidth + j) * channels
+                                for c in 0..<channels { out[o + c] = -.infinity }
+                                for ky in 0..<pool {
+                                    let row = i * stride - g.padTop + ky
                                     guard row >= 0 && row < g.imageHeight else { continue }
-                                    for kx in 0..<poolSize {
-                                        let column = j * strides - g.padLeft + kx
+                                    for kx in 0..<pool {
+                                        let column = j * stride - g.padLeft + kx
                                         guard column >= 0 && column < g.imageWidth else { continue }
-                                        let index = ((n * g.imageHeight + row) * g.imageWidth + column) * channels + c
-                                        if x[index] > best || bestIndex < 0 { best = x[index]; bestIndex = index }
+                                        let base = ((n * g.imageHeight + row) * g.imageWidth + column) * channels
+                                        for c in 0..<channels {
+                                            let value = x[base + c]
+                                            if value > out[o + c] || a[o + c] < 0 {
+                                                out[o + c] = value
+                                                a[o + c] = Int32(base + c)
+                                            }
+                                        }
                                     }
                                 }
-                                y[o] = best
-                                argmax[o] = Int32(bestIndex)
-                                o += 1
                             }
                         }
                     }
