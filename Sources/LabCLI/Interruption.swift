@@ -16,8 +16,8 @@ enum Interruption {
     }
 }
 
-/// The live training line on a terminal (rewritten in place), or one plain line per epoch when
-/// the output is a file or a pipe.
+/// The live training line on a terminal (rewritten in place, between the chapter's epoch lines),
+/// nothing more when the output is a file or a pipe (the epoch lines are logged as they end).
 enum ProgressLine {
     nonisolated(unsafe) private static var started = ContinuousClock.now
     private static let isTerminal = isatty(STDOUT_FILENO) != 0
@@ -44,13 +44,11 @@ enum ProgressLine {
         let eta = seconds / done * (total - done)
         let line = String(format: "  epoch %d/%d · batch %d/%d · G %.4f · D %.4f · ETA %.0f s",
                           p.epoch, p.epochs, p.batch, p.batches, p.losses.generator, p.losses.discriminator, eta)
-        if isTerminal {
-            let finished = p.epoch == p.epochs && p.batch == p.batches
-            FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K" + (finished ? "\n" : "")).utf8))
-            lineIsOpen = !finished
-        } else if p.batch == p.batches {
-            print(line)
-            fflush(nil)
-        }
+        // On a terminal the live line; a file or a pipe gets only the epoch lines, which the
+        // training logs when each epoch ends.
+        // The next log line (the epoch's, or the step's) replaces it.
+        guard isTerminal else { return }
+        FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        lineIsOpen = true
     }
 }

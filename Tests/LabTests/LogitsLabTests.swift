@@ -25,7 +25,7 @@ import Testing
         #expect(html.contains("Total params: 1,493,520") && html.contains("Total params: 533,505"))
         // The loss on logits against the loss on clipped probabilities, as the prose explains.
         #expect(html.contains("-20.0 | 20.000000 | 16.118095") && html.contains("-5.0 | 5.006715 | 5.006715"))
-        #expect(html.contains("Time for epoch 3 is ") && html.contains("전체 학습 시간: "))
+        #expect(html.contains("Time for epoch 3 is ") && html.contains("총 학습 시간: ") && html.contains("(에포크 3개)"))
         #expect(html.contains("진짜 이미지 512장의 로짓: [") && html.contains("BCE(1, 가짜) (생성자 손실)  로짓에서: "))
         // One PNG per epoch beside the report, linked from it; the GIF, the last grid, the loss chart.
         let folder = (path as NSString).deletingLastPathComponent

@@ -61,6 +61,13 @@ extension Vocabulary {
             ],
         ]) }
 
+    /// The chapter's line for one epoch: its mean losses and the seconds of training so far
+    /// ("에포크  3/30 | G: 1.2345 | D: 0.6789 | 31.8초").
+    static func epochLine(_ epoch: Int, of epochs: Int, _ history: GANHistory) -> String {
+        String(format: "에포크 %2d/%d | G: %.4f | D: %.4f | %.1f초", epoch, epochs, history.generatorLosses[epoch - 1],
+               history.discriminatorLosses[epoch - 1], history.trainingSeconds(through: epoch))
+    }
+
     /// `crossEntropy(targets, predictions)`: a loss applied as Keras's `cross_entropy(y_true, y_pred)`
     /// is, the mean over all elements, as a number.
     static func apply(_ loss: NeuralNet.BinaryCrossentropy, name: String, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
@@ -111,7 +118,8 @@ extension Vocabulary {
                     on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
                     batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
                     shouldStop: { environment.interruption?() ?? false },
-                    progress: { environment.progress?($0) })
+                    progress: { environment.progress?($0) },
+                    epochEnded: { epoch, sofar in environment.log?(epochLine(epoch, of: epochs, sofar)) })
                 // `lab check` measures nothing but keeps the setting, for what reads it later.
                 if checking { result.evaluationInterval = args.int("evaluateEvery") }
                 return .history(result)
@@ -121,15 +129,16 @@ extension Vocabulary {
             }
         }
         guard case .history(let result) = history else { return history }
-        var total = 0.0
         for epoch in 0..<result.completedEpochs {
-            total += result.epochSeconds[epoch]
-            environment.print(String(
-                format: "에포크 %2d/%d | G: %.4f | D: %.4f | %.1f초", epoch + 1, epochs,
-                result.generatorLosses[epoch], result.discriminatorLosses[epoch], total))
+            environment.print(epochLine(epoch + 1, of: epochs, result))
             if let quality = result.evaluations.first(where: { $0.epoch == epoch + 1 }) {
                 environment.print("    " + describe(quality))
             }
+        }
+        if result.completedEpochs > 0 {
+            let total = String(format: "총 학습 시간: %.1f초 (에포크 %d개)", result.trainingSeconds(through: result.completedEpochs), result.completedEpochs)
+            environment.print(total)
+            if !environment.isReplaying { environment.log?(total) }
         }
         if let first = result.evaluations.first, let setup = environment.evaluatorSetup {
             environment.print("    (quality: \(groupThousands(first.samples)) samples per evaluation against \(groupThousands(setup.reference.count)) "

@@ -23,14 +23,17 @@ extension GAN {
     /// `shouldStop` answers true (checked after every batch) the run ends early; the history then
     /// holds the finished epochs and says it was interrupted. With an `evaluation` schedule, the
     /// epochs it names end with a measurement of quality, kept in the history; its time is not
-    /// counted in the epoch's seconds.
+    /// counted in the epoch's seconds. `epochEnded` is told the epoch and the history so far when
+    /// an epoch's losses, samples and seconds are in (before its quality measurement), for a log
+    /// line per epoch.
     public func train(
         on data: Tensor, epochs: Int, batchSize: Int,
         options: GANTrainingOptions = .init(),
         monitorNoise: Tensor? = nil,
         evaluation: EpochEvaluationSchedule? = nil,
         shouldStop: () -> Bool = { false },
-        progress: (GANProgress) -> Void = { _ in }
+        progress: (GANProgress) -> Void = { _ in },
+        epochEnded: (Int, GANHistory) -> Void = { _, _ in }
     ) throws -> GANHistory {
         guard epochs > 0 else { throw NeuralNetError("the number of epochs must be positive, got \(epochs)") }
         try options.validate()
@@ -79,6 +82,7 @@ extension GAN {
             history.discriminatorLosses.append(Float(dSum / Double(dCount)))
             history.epochSamples.append(generator.forward(monitor, training: false, slot: 0))
             history.epochSeconds.append((clock.now - start).inSeconds)
+            epochEnded(epoch, history)
             if let evaluation, evaluation.isDue(after: epoch, of: epochs) {
                 history.evaluations.append(try evaluation.measure(epoch))
             }
