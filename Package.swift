@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CFreeType", pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
         .systemLibrary(name: "CMalloc"),
 
         .target(
@@ -40,7 +43,7 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         .target(name: "FileOutput"),
-        .target(name: "Raster", dependencies: ["CPNG", "FileOutput"]),
+        .target(name: "Raster", dependencies: ["CPNG", "CFreeType", "FileOutput"]),
         .target(name: "Quality", dependencies: ["NeuralNet", "FileOutput", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Datasets",

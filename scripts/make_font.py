@@ -56,7 +56,8 @@ def main():
         data = base64.b64encode(b"".join(g[5] for g in glyphs)).decode()
         out.append(f"    /// DejaVu {'Sans Bold' if 'Bold' in file else 'Sans'} at {size} px.")
         out.append(f"    public static let {name} = BitmapFont(")
-        out.append(f"        ascent: {ascent}, descent: {descent},")
+        bold = ", isBold: true" if "Bold" in file else ""
+        out.append(f"        ascent: {ascent}, descent: {descent}, pixelSize: {size}{bold},")
         out.append(f"        metrics: [{metrics}],")
         lines = [data[i:i + 96] for i in range(0, len(data), 96)]
         out.append("        coverage: \"\"\"")

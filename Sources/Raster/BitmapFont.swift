@@ -1,8 +1,9 @@
 import Foundation
 
 /// A built-in font of printable ASCII glyphs with 8-bit coverage, drawn pixel for pixel so text is
-/// crisp at 100 % zoom. Characters outside ASCII 32…126 draw as `?`; Korean belongs in the HTML
-/// around a figure.
+/// crisp at 100 % zoom. Other characters (Hangul for the course's Korean titles, `×`, `≈`) come
+/// from a system font through FreeType at the same pixel size (`SystemFontGlyphs`); a character
+/// no font has draws as `?`.
 public struct BitmapFont: Sendable {
     /// One glyph: how far the pen moves, and where its coverage box sits relative to the pen on
     /// the baseline (`top` is negative above the baseline).
@@ -15,11 +16,15 @@ public struct BitmapFont: Sendable {
     public let ascent: Int
     /// Pixels from the baseline to the bottom of descenders.
     public let descent: Int
+    /// The pixel size the glyphs were rendered at, for the system font's glyphs.
+    public let pixelSize: Int
+    /// Whether this is a bold font (the system font's bold face then).
+    public let isBold: Bool
     private let glyphs: [Glyph]
 
     /// A font from per-glyph metrics `[advance, left, top, width, height]` for ASCII 32…126 and
     /// their coverage bytes, concatenated and base64-encoded.
-    init(ascent: Int, descent: Int, metrics: [[Int]], coverage: String) {
+    init(ascent: Int, descent: Int, pixelSize: Int, isBold: Bool = false, metrics: [[Int]], coverage: String) {
         precondition(metrics.count == 95, "one metric per printable ASCII character")
         let bytes = [UInt8](Data(base64Encoded: coverage.filter { !$0.isWhitespace }) ?? Data())
         var offset = 0
@@ -32,14 +37,16 @@ public struct BitmapFont: Sendable {
         precondition(offset == bytes.count, "glyph coverage does not match the metrics")
         self.ascent = ascent
         self.descent = descent
+        self.pixelSize = pixelSize
+        self.isBold = isBold
     }
 
     /// The height of a line of text.
     public var lineHeight: Int { ascent + descent }
 
     func glyph(_ character: Character) -> Glyph {
-        guard let ascii = character.asciiValue, (32...126).contains(ascii) else { return glyphs[Int(("?" as Character).asciiValue!) - 32] }
-        return glyphs[Int(ascii) - 32]
+        if let ascii = character.asciiValue, (32...126).contains(ascii) { return glyphs[Int(ascii) - 32] }
+        return SystemFontGlyphs.shared.glyph(character, pixelSize: pixelSize, bold: isBold) ?? glyphs[Int(("?" as Character).asciiValue!) - 32]
     }
 
     /// The width in pixels of `text` set in this font.

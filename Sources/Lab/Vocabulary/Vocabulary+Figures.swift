@@ -26,21 +26,22 @@ extension Vocabulary {
             try addFigure(grid.render(), caption: args.string("title"), call, evaluator)
             return .void
         }),
-        "lossChart": ([.init(nil, .any), .init("title", .string, .string("Simple GAN training"))], { args, call, evaluator in
+        "lossChart": ([.init(nil, .any), .init("title", .string, .string("Simple GAN 학습 분석"))], { args, call, evaluator in
             guard case .history(let history) = args[0], history.completedEpochs > 0 else {
                 throw evaluator.error(at: call, "lossChart expects the history of a finished training run")
             }
             let epochs = (1...history.completedEpochs).map(Float.init)
             let g = history.generatorLosses, d = history.discriminatorLosses
+            // The chapter's two panels, labelled as it labels them.
             let loss = LineChart(
-                title: "GAN training loss", xLabel: "epoch", yLabel: "loss",
-                series: [LineSeries(x: epochs, y: g, label: "Generator", color: Color.tab10[0], marker: .circle, markerSize: 5),
-                         LineSeries(x: epochs, y: d, label: "Discriminator", color: Color.tab10[3], marker: .square, markerSize: 5)],
-                referenceLines: [ReferenceLine(y: Float(Foundation.log(2.0)), label: "ln 2 = 0.693")])
+                title: "GAN 학습 손실 곡선", xLabel: "에포크", yLabel: "손실",
+                series: [LineSeries(x: epochs, y: g, label: "Generator 손실", color: Color.tab10[0], marker: .circle, markerSize: 5),
+                         LineSeries(x: epochs, y: d, label: "Discriminator 손실", color: Color.tab10[3], marker: .square, markerSize: 5)],
+                referenceLines: [ReferenceLine(y: Float(Foundation.log(2.0)), label: "균형점 (ln2≈0.693)")])
             let ratio = LineChart(
-                title: "G/D loss ratio", xLabel: "epoch", yLabel: "G loss / D loss",
+                title: "G/D 손실 비율 (균형 모니터링)", xLabel: "에포크", yLabel: "G 손실 / D 손실",
                 series: [LineSeries(x: epochs, y: zip(g, d).map { $1 > 0 ? $0 / $1 : 0 }, color: Color.tab10[2], marker: .triangleUp, markerSize: 6)],
-                referenceLines: [ReferenceLine(y: 1, label: "G/D = 1.0")])
+                referenceLines: [ReferenceLine(y: 1, label: "G/D = 1.0 (이상적 균형)")])
             let figure = Figure(title: args.string("title"), panels: [loss, ratio]).render().canvas
             try addFigure(figure, caption: args.string("title"), call, evaluator)
             return .void
