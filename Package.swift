@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -59,10 +60,11 @@ let package = Package(
                 .product(name: "SwiftOperators", package: "swift-syntax"),
                 .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
             ]),
+        .target(name: "LabWatch", dependencies: ["Lab", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(
             name: "LabCLI",
             dependencies: [
-                "Lab", "NeuralNet", "Datasets", "Quality",
+                "Lab", "LabWatch", "NeuralNet", "Datasets", "Quality",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster", "Datasets", "NeuralNet", "Quality"]),
+        .testTarget(name: "LabWatchTests", dependencies: ["LabWatch", "Lab"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "NeuralNet", "Datasets"]),

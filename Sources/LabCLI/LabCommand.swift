@@ -6,7 +6,7 @@ struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Runs GAN course labs on the CPU and writes HTML reports.",
-        subcommands: [Run.self, Check.self, Params.self, List.self, DataCommand.self, EvaluatorCommand.self, Evaluate.self, Bench.self])
+        subcommands: [Run.self, Check.self, Watch.self, Params.self, List.self, DataCommand.self, EvaluatorCommand.self, Evaluate.self, Bench.self])
 
     static func main() {
         BLASKernelSelection.preferAVX512Kernels()

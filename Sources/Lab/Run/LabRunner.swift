@@ -31,6 +31,15 @@ public struct LabRunner {
         public var reportPath: String?
         /// The first error, if the run failed.
         public var error: LabError?
+        /// The lab file and every file or folder its steps read or looked for, as they were.
+        var watched: [InputFingerprint] = []
+
+        /// True once the lab file or a file its steps read has changed (or appeared, or gone)
+        /// since this run: what `lab watch` checks to run the lab again.
+        public var inputsChanged: Bool { watched.contains { !$0.isCurrent } }
+
+        /// The paths `inputsChanged` looks at.
+        public var watchedPaths: [String] { watched.map(\.path) }
     }
 
     /// Evaluates the steps in order. A failing step still yields a report, with a banner linking to
@@ -39,11 +48,15 @@ public struct LabRunner {
     public func run(writeReport: Bool = true) -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
+        // Taken before reading, so that a save during the run counts as a change.
+        let labFile = InputFingerprint.file(path)
         let file: LabFile
         do {
             file = try LabFile(path: path, text: try LabFile.readText(path))
         } catch {
-            return unreadable(error, writeReport: writeReport)
+            var outcome = unreadable(error, writeReport: writeReport)
+            outcome.watched = [labFile]
+            return outcome
         }
         let cache = writeReport ? StepCache(folder: (settings.reportFolder(file.name) as NSString).appendingPathComponent(".cache")) : nil
         // A cached step that does not replay as recorded is discarded and the run starts over;
@@ -51,7 +64,10 @@ public struct LabRunner {
         var storedNow: Set<String> = []
         while true {
             var pass = RunPass(runner: self, file: file, cache: cache, checkOnly: !writeReport, clock: clock, storedNow: storedNow)
-            if let outcome = pass.run(totalSince: start) { return outcome }
+            if var outcome = pass.run(totalSince: start) {
+                outcome.watched = [labFile] + pass.inputs
+                return outcome
+            }
             storedNow = pass.storedNow
             log("cache: starting again without the discarded entry")
         }

@@ -48,6 +48,7 @@ extension RunPass {
         }
         environment.replayTrainings = nil
         usedKeys.insert(key)
+        inputs += cached.inputs
         let ranNow = storedNow.contains(key)
         let seconds = String(format: "%.1f s", cached.seconds)
         runner.log("Step \(step.number)/\(file.steps.count) · \(heading) · " + (ranNow ? seconds : "from cache (ran \(seconds))"))

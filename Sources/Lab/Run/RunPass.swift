@@ -25,6 +25,8 @@ struct RunPass {
     var digest: String
     /// The cache entries this pass used or wrote; the others are pruned after a clean run.
     var usedKeys: Set<String> = []
+    /// What the steps read or looked for, replayed or run, for `lab watch`.
+    var inputs: [InputFingerprint] = []
     private var blocks: [ReportBlock] = []
     /// The nearest heading above the current step, for the console.
     var heading: String
@@ -105,6 +107,7 @@ struct RunPass {
         let elapsed = (clock.now - stepStart).inSeconds
         runner.log("Step \(step.number)/\(file.steps.count) · \(heading) · \(String(format: "%.1f s", elapsed))")
         if case .failed = status, let firstError { runner.log(firstError.description) }
+        inputs += environment.inputs
         if firstError == nil { store(step, key: key, seconds: elapsed) }
         return StepReport(number: step.number, code: code, status: status, outputs: environment.outputs, line: step.firstLine)
     }

@@ -28,5 +28,5 @@ public struct RunSettings: Sendable {
     }
 
     /// The report folder of the lab named `labName`.
-    func reportFolder(_ labName: String) -> String { (outputRoot as NSString).appendingPathComponent(labName) }
+    public func reportFolder(_ labName: String) -> String { (outputRoot as NSString).appendingPathComponent(labName) }
 }
