@@ -1,9 +1,44 @@
-/// How values become gray levels.
-public enum ColorMap: Sendable {
-    /// matplotlib's `gray`: low values black, high values white.
+/// How values become colours, as matplotlib's colour maps do after `vmin`/`vmax` scale them to 0…1.
+public enum ColorMap: Sendable, CaseIterable {
+    /// matplotlib's `gray`: low values black, high values white (continuous).
     case gray
-    /// matplotlib's `Greys`: low values white, high values black (ink on paper).
+    /// matplotlib's `Greys`: low values white, high values black (ink on paper); its table.
     case greys
+    /// matplotlib's `viridis`, `imshow`'s default: dark blue through green to yellow; its table.
+    case viridis
+    /// matplotlib's `magma`: black through purple and orange to pale yellow; its table.
+    case magma
+
+    /// The name matplotlib gives the map (`cmap='Greys'`).
+    public var matplotlibName: String {
+        switch self {
+        case .gray: "gray"
+        case .greys: "Greys"
+        case .viridis: "viridis"
+        case .magma: "magma"
+        }
+    }
+
+    /// The map matplotlib calls `name`, if we have it.
+    public init?(matplotlibName name: String) {
+        guard let map = Self.allCases.first(where: { $0.matplotlibName == name }) else { return nil }
+        self = map
+    }
+
+    /// The colour of `t` in 0…1 (clamped): a table entry as matplotlib picks it (`⌊t · 256⌋`,
+    /// the last entry for 1) with matplotlib's bytes, or the continuous gray level.
+    public func color(_ t: Float) -> Color {
+        let t = min(max(t, 0), 1)
+        let table: [UInt8]
+        switch self {
+        case .gray: return Color(gray: t)
+        case .greys: table = Self.greysTable
+        case .viridis: table = Self.viridisTable
+        case .magma: table = Self.magmaTable
+        }
+        let index = min(Int(t * 256), 255) * 3
+        return Color(red: Float(table[index]) / 255, green: Float(table[index + 1]) / 255, blue: Float(table[index + 2]) / 255)
+    }
 }
 
 /// Equal images in rows and columns, as matplotlib's `imshow` in a grid of subplots with axes off:
@@ -16,9 +51,9 @@ public struct ImageGrid: Sendable {
     public var imageHeight: Int
     public var rows: Int
     public var columns: Int
-    /// The value shown black (white with `greys`).
+    /// The value at the colour map's low end (black with `gray`, white with `greys`).
     public var vmin: Float
-    /// The value shown white (black with `greys`).
+    /// The value at the colour map's high end.
     public var vmax: Float
     public var colorMap: ColorMap
     /// Screen pixels per image pixel.
@@ -69,10 +104,9 @@ public struct ImageGrid: Sendable {
         return nil
     }
 
-    /// The gray level 0…1 of a value.
-    func level(_ value: Float) -> Float {
-        let t = value.isFinite ? min(max((value - vmin) / (vmax - vmin), 0), 1) : 0
-        return colorMap == .gray ? t : 1 - t
+    /// The colour of a value (a value that is not a number is shown as `vmin`).
+    func color(of value: Float) -> Color {
+        colorMap.color(value.isFinite ? (value - vmin) / (vmax - vmin) : 0)
     }
 
     /// Renders the grid on a white canvas.
@@ -94,7 +128,7 @@ public struct ImageGrid: Sendable {
             let y0 = titleHeight + padding + row * (cellHeight + padding)
             for y in 0..<imageHeight {
                 for x in 0..<imageWidth {
-                    let color = Color(gray: level(image[y * imageWidth + x]))
+                    let color = color(of: image[y * imageWidth + x])
                     for dy in 0..<scale { for dx in 0..<scale { canvas.set(x0 + x * scale + dx, y0 + y * scale + dy, color) } }
                 }
             }

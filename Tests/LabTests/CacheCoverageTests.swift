@@ -167,6 +167,8 @@ import Testing
             Variant(function: "lossChart", argument: "#0", setup: history + "\nlet other = gan.train(x, epochs: 1, batchSize: 32)",
                     first: "lossChart(history)", second: "lossChart(other)"),
             Variant(function: "lossChart", argument: "title", setup: history, first: "lossChart(history)", second: "lossChart(history, title: \"t\")"),
+            Variant(function: "imageGrid", argument: "cmap", setup: "let x = randomNormal([4, 16])",
+                    first: "imageGrid(x, rows: 2, columns: 2)", second: "imageGrid(x, rows: 2, columns: 2, cmap: \"viridis\")"),
             Variant(function: "animation", argument: "#0", setup: history + "\nlet other = gan.train(x, epochs: 1, batchSize: 32)",
                     first: "animation(history)", second: "animation(other)"),
             Variant(function: "saveEpochImages", argument: "#0", setup: history + "\nlet other = gan.train(x, epochs: 1, batchSize: 32)",

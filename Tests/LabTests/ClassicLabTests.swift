@@ -44,7 +44,7 @@ import Testing
         let text = Self.printed(outcome)
         #expect(text.contains("반복 1/4 | D: ") && text.contains("반복 2/4 | D: ") && text.contains("반복 4/4 | D: "))
         let files = try FileManager.default.contentsOfDirectory(atPath: (try #require(outcome.reportPath) as NSString).deletingLastPathComponent)
-        #expect(files.filter { $0.hasSuffix(".png") }.count == 3, "the data grid, the loss chart and the 8×8 grid")
+        #expect(files.filter { $0.hasSuffix(".png") }.count == 4, "the data grid, the loss chart and the 8×8 grid twice (viridis, gray)")
     }
 
     /// What the prose claims: the generator's own compiled optimizer is never used, so its

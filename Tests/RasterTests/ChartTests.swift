@@ -85,6 +85,16 @@ import _TestSupport
         var greys = grid
         greys.colorMap = .greys
         #expect(greys.render().rgba(x0, y0) == [255, 255, 255, 255], "Greys maps low values to white")
+        // matplotlib's tables, as imshow draws them (`cmap(t, bytes=True)`): the ends and the middle.
+        var viridis = grid
+        viridis.colorMap = .viridis
+        #expect(viridis.render().rgba(x0, y0) == [68, 1, 84, 255], "viridis's first entry")
+        #expect(ColorMap.viridis.color(0.5) == ColorMap.viridis.color(128.0 / 256))
+        func bytes(_ c: Color) -> [UInt8] { [c.red, c.green, c.blue].map { UInt8(($0 * 255).rounded()) } }
+        #expect(bytes(ColorMap.viridis.color(0.5)) == [32, 144, 140] && bytes(ColorMap.viridis.color(1)) == [253, 231, 36])
+        #expect(bytes(ColorMap.greys.color(0.5)) == [149, 149, 149] && bytes(ColorMap.greys.color(1)) == [0, 0, 0])
+        #expect(bytes(ColorMap.magma.color(0)) == [0, 0, 3] && bytes(ColorMap.magma.color(1)) == [251, 252, 191])
+        #expect(ColorMap(matplotlibName: "Greys") == .greys && ColorMap(matplotlibName: "greys") == nil)
         var wrong = grid
         wrong.captions = ["1"]
         #expect(wrong.validate() == "1 captions for 16 images")

@@ -10,8 +10,14 @@ extension Vocabulary {
     static var figures: VocabularyDomain { VocabularyDomain(functions: [
         "imageGrid": ([.init(nil, .any), .init("rows", .int), .init("columns", .int), .init("captions", .any, .array([])),
                        .init("title", .string, .string("")), .init("vmin", .number, .double(-1)), .init("vmax", .number, .double(1)),
-                       .init("scale", .int, .int(3))], { args, call, evaluator in
+                       .init("scale", .int, .int(3)), .init("cmap", .string, .string("gray"))], { args, call, evaluator in
             let (images, side, labels) = try gridImages(args[0], call, evaluator)
+            // matplotlib's name, as in `imshow(x, cmap='Greys')`.
+            guard let colorMap = ColorMap(matplotlibName: args.string("cmap")) else {
+                throw evaluator.error(at: call, "imageGrid has no colour map '\(args.string("cmap"))'; cmap: takes "
+                    + ColorMap.allCases.map { "\"\($0.matplotlibName)\"" }.joined(separator: ", ")
+                    + suggestion(args.string("cmap"), in: ColorMap.allCases.map(\.matplotlibName)))
+            }
             // Captions: the given strings, or a data set's labels when `captions: true`.
             var captions: [String]? = nil
             switch args["captions"] {
@@ -20,7 +26,7 @@ extension Vocabulary {
             default: break
             }
             let grid = ImageGrid(images: images, imageWidth: side, imageHeight: side, rows: args.int("rows"), columns: args.int("columns"),
-                                 vmin: args.float("vmin"), vmax: args.float("vmax"), scale: args.int("scale"), padding: 6,
+                                 vmin: args.float("vmin"), vmax: args.float("vmax"), colorMap: colorMap, scale: args.int("scale"), padding: 6,
                                  captions: captions, title: args.string("title").isEmpty ? nil : args.string("title"))
             if let problem = grid.validate() { throw evaluator.error(at: call, "imageGrid: \(problem)") }
             try addFigure(grid.render(), caption: args.string("title"), call, evaluator)
@@ -71,7 +77,7 @@ extension Vocabulary {
                 let name = labels.isEmpty ? "series \(index + 1)" : labels[index].printed
                 if window > 1 {
                     lines.append(LineSeries(x: x, y: values, color: color.withAlpha(0.25), lineWidth: 1))
-                    lines.append(LineSeries(x: x, y: trailingMeans(values, window: window), label: "\(name) (mean of \(window))", color: color))
+                    lines.append(LineSeries(x: x, y: trailingMeans(values, window: window), label: "\(name) (\(window)개 평균)", color: color))
                 } else {
                     lines.append(LineSeries(x: x, y: values, label: name, color: color))
                 }
