@@ -92,6 +92,12 @@ import Testing
         ("let d = HandwrittenDigits(count: 10)\nlet b = d.randomBatch(11)", "randomBatch takes 1 to 10 images (the data set's size), got 11"),
         ("let x = randomUniform([2], low: 1, high: 1)", "randomUniform needs low < high, got 1.0 and 1.0"),
         ("lineChart([[1.0, 2.0]], smoothing: 0)", "smoothing: takes 1 (none) to 100,000 values, got 0"),
+        (CacheCoverageTests.gan + "\nlet h = gan.train(x, epochs: 1, batchSize: 32, labelFormula: \"wrong\")",
+         "labelFormula: takes \"standard\" or \"notebook\" (the 004 notebook's targets 1.1 + u and −0.1·u), got \"wrong\""),
+        (CacheCoverageTests.gan + "\nlet h = gan.train(x, epochs: 1, batchSize: 32, realLabel: 0.9, labelFormula: \"notebook\")",
+         "the notebook's label formula makes its own targets; leave realLabel and labelNoise at 1 and 0"),
+        ("let x = imageGrid(randomNormal([1, 4, 4, 1]), rows: 1, columns: 1, cmap: \"virdis\")",
+         "imageGrid has no colour map 'virdis'; cmap: takes \"gray\", \"Greys\", \"viridis\", \"magma\"; did you mean 'viridis'?"),
     ])
     func classicMistakesAreLocatedErrors(code: String, message: String) throws {
         let (outcome, folder, _) = try runLab("# 실수\n\n```swift\n\(code)\n```\n")

@@ -109,4 +109,38 @@ import Testing
             on: data, epochs: 1, batchSize: 16, options: .init(realLabel: 0.9, labelNoise: 0.1, discriminatorSteps: 2))
         #expect(history.completedEpochs == 1 && history.discriminatorLosses[0].isFinite)
     }
+
+    @Test func targetsOutsideZeroToOneComeOnlyWithTheNotebooksFormula() throws {
+        let gan = try smallGAN(seed: 1)
+        let data = mixture(count: 64, seed: 1)
+        for options in [GANTrainingOptions(realLabel: 0.3, labelNoise: 0.5), GANTrainingOptions(realLabel: 0.9, labelFormula: .notebook)] {
+            #expect(throws: NeuralNetError.self) { try gan.train(on: data, epochs: 1, batchSize: 16, options: options) }
+        }
+    }
+
+    /// `.mean` is `(d_real + d_fake) / 2`: from the same start, half the loss and half of every
+    /// discriminator gradient of `.sum`, exactly (halving is exact in floating point).
+    @Test func theMeanOfTheDiscriminatorLossesHalvesLossAndGradients() throws {
+        let real = mixture(count: 16, seed: 3)
+        let noise = RandomGenerator(seed: 4).normalTensor(shape: [16, 4])
+        let (summed, averaged) = (try smallGAN(seed: 2), try smallGAN(seed: 2))
+        let a = summed.trainStep(real: real, noise: noise, options: .init(discriminatorLoss: .sum))
+        let b = averaged.trainStep(real: real, noise: noise, options: .init(discriminatorLoss: .mean))
+        #expect(b.discriminator == a.discriminator / 2 && b.generator == a.generator)
+        for (x, y) in zip(summed.discriminator.trainableParameters, averaged.discriminator.trainableParameters) {
+            #expect(y.gradient.scalars == x.gradient.scalars.map { $0 / 2 }, "\(x.name)")
+        }
+    }
+
+    /// The `004_…` notebook's targets (1.1 + u for real images) let the D loss go below zero once
+    /// D is confident, as that notebook's log shows; targets within [0, 1] never do.
+    @Test func theNotebooksLabelFormulaMakesTheDiscriminatorLossNegative() throws {
+        let data = mixture(count: 256, seed: 5)
+        let notebook = try smallGAN(seed: 5).train(on: data, epochs: 20, batchSize: 32,
+                                                      options: .init(labelFormula: .notebook, discriminatorLoss: .mean))
+        #expect(notebook.discriminatorLosses.contains { $0 < 0 }, "\(notebook.discriminatorLosses)")
+        let standard = try smallGAN(seed: 5).train(on: data, epochs: 20, batchSize: 32,
+                                                      options: .init(realLabel: 0.9, labelNoise: 0.1, discriminatorLoss: .mean))
+        #expect(standard.discriminatorLosses.allSatisfy { $0 > 0 }, "\(standard.discriminatorLosses)")
+    }
 }

@@ -90,10 +90,18 @@ extension Vocabulary {
             .init(nil, .tensor), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
             .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
             .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
+            .init("labelFormula", .string, .string("standard")), .init("discriminatorLoss", .string, .string("sum")),
         ], evaluator)
         guard case .tensor(let data) = args[0] else { return .void }
+        guard let formula = GANLabelFormula(rawValue: args.string("labelFormula")) else {
+            throw evaluator.error(at: call, "labelFormula: takes \"standard\" or \"notebook\" (the 004 notebook's targets 1.1 + u and −0.1·u), "
+                + "got \"\(args.string("labelFormula"))\"")
+        }
+        guard let reduction = GANDiscriminatorLoss(rawValue: args.string("discriminatorLoss")) else {
+            throw evaluator.error(at: call, "discriminatorLoss: takes \"sum\" (the chapter) or \"mean\" (the 004 notebook), got \"\(args.string("discriminatorLoss"))\"")
+        }
         let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
-                                         discriminatorSteps: args.int("discriminatorSteps"))
+                                         discriminatorSteps: args.int("discriminatorSteps"), labelFormula: formula, discriminatorLoss: reduction)
         let environment = evaluator.environment
         let epochs = args.int("epochs")
         let monitor = gan.noise(count: 16)

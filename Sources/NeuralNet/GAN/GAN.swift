@@ -1,3 +1,22 @@
+/// How the discriminator's targets are made.
+public enum GANLabelFormula: String, Sendable {
+    /// `realLabel − labelNoise·u` for real images, `labelNoise·u` for generated ones (u ~ U[0, 1)):
+    /// one-sided smoothing and noisy labels, always within [0, 1].
+    case standard
+    /// The `004_…` notebook's code as written: `1 + 0.1 + u` for real images (in [1.1, 2.1)) and
+    /// `−0.1·u` for generated ones. Targets outside [0, 1] make the BCE negative where D is right,
+    /// which is why that notebook's D loss goes below zero; only this explicit choice allows them.
+    case notebook
+}
+
+/// How the discriminator's two losses are combined.
+public enum GANDiscriminatorLoss: String, Sendable {
+    /// BCE on real plus BCE on generated, as the chapter's `train_step`.
+    case sum
+    /// Their mean, `(d_real + d_fake) / 2`, as the `004_…` notebook (gradients halved too).
+    case mean
+}
+
 /// Options of GAN training that the course uses.
 public struct GANTrainingOptions: Sendable {
     /// The target for real images in the discriminator loss; 0.9 is one-sided label smoothing.
@@ -6,17 +25,31 @@ public struct GANTrainingOptions: Sendable {
     public var labelNoise: Float = 0
     /// Discriminator updates per generator update; the extra ones use batches of their own.
     public var discriminatorSteps: Int = 1
+    /// `.notebook` replaces the targets above by the `004_…` notebook's formula.
+    public var labelFormula: GANLabelFormula = .standard
+    /// Sum (the chapter) or mean (the `004_…` notebook) of the two discriminator losses.
+    public var discriminatorLoss: GANDiscriminatorLoss = .sum
 
     /// The chapter's plain settings.
-    public init(realLabel: Float = 1, labelNoise: Float = 0, discriminatorSteps: Int = 1) {
+    public init(realLabel: Float = 1, labelNoise: Float = 0, discriminatorSteps: Int = 1,
+                labelFormula: GANLabelFormula = .standard, discriminatorLoss: GANDiscriminatorLoss = .sum) {
         self.realLabel = realLabel
         self.labelNoise = labelNoise
         self.discriminatorSteps = discriminatorSteps
+        self.labelFormula = labelFormula
+        self.discriminatorLoss = discriminatorLoss
     }
 
     func validate() throws {
         guard (0...1).contains(realLabel) else { throw NeuralNetError("the real label must be in [0, 1], got \(realLabel)") }
         guard (0..<1).contains(labelNoise) else { throw NeuralNetError("label noise must be in [0, 1), got \(labelNoise)") }
+        guard realLabel - labelNoise >= 0 else {
+            throw NeuralNetError("real label \(realLabel) minus label noise \(labelNoise) would make targets below 0; "
+                + "targets outside [0, 1] come only with the notebook's label formula")
+        }
+        guard labelFormula == .standard || (realLabel == 1 && labelNoise == 0) else {
+            throw NeuralNetError("the notebook's label formula makes its own targets; leave realLabel and labelNoise at 1 and 0")
+        }
         guard discriminatorSteps >= 1 else {
             throw NeuralNetError("discriminator steps per generator step must be at least 1, got \(discriminatorSteps)")
         }
@@ -143,10 +176,22 @@ public final class GAN {
     ) -> DiscriminatorPass {
         let realOutput = discriminator.forward(real, training: true, slot: 0)
         let fakeOutput = discriminator.forward(fake, training: true, slot: 1)
-        let (realLoss, realGradient) = loss(predictions: realOutput, targets: targets(
-            like: realOutput, value: options.realLabel, noise: -options.labelNoise))
-        let (fakeLoss, fakeGradient) = loss(predictions: fakeOutput, targets: targets(
-            like: fakeOutput, value: 0, noise: options.labelNoise))
+        let (realTargets, fakeTargets): (Tensor, Tensor)
+        switch options.labelFormula {
+        case .standard:
+            realTargets = targets(like: realOutput, value: options.realLabel, noise: -options.labelNoise)
+            fakeTargets = targets(like: fakeOutput, value: 0, noise: options.labelNoise)
+        case .notebook:
+            realTargets = targets(like: realOutput, value: 1.1, noise: 1)
+            fakeTargets = targets(like: fakeOutput, value: 0, noise: -0.1)
+        }
+        var (realLoss, realGradient) = loss(predictions: realOutput, targets: realTargets)
+        var (fakeLoss, fakeGradient) = loss(predictions: fakeOutput, targets: fakeTargets)
+        if options.discriminatorLoss == .mean {
+            (realLoss, fakeLoss) = (realLoss / 2, fakeLoss / 2)
+            realGradient = Tensor(shape: realGradient.shape, scalars: realGradient.scalars.map { $0 / 2 })
+            fakeGradient = Tensor(shape: fakeGradient.shape, scalars: fakeGradient.scalars.map { $0 / 2 })
+        }
         discriminator.zeroGradients()
         discriminator.backward(realGradient, slot: 0)
         let fakeInputGradient = discriminator.backward(fakeGradient, slot: 1, needsInputGradient: keepFakeInputGradient)
