@@ -3,7 +3,8 @@ import NeuralNet
 extension LabCommand.Bench {
     /// Prints how long each layer of `model` takes forward (training mode) and backward on a
     /// random batch: the median over `steps` passes after `warmup` ones.
-    func profileLayers(of model: Sequential) {
+    func profileLayers(of model: Sequential, batch: Int? = nil) {
+        let batchSize = batch ?? self.batchSize
         let input = RandomGenerator(seed: 1).uniformTensor(shape: [batchSize] + model.inputShape, low: -1, high: 1)
         var forwardTimes = [[Double]](repeating: [], count: model.layers.count)
         var backwardTimes = forwardTimes

@@ -36,7 +36,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "classic-iteration", "builtin-digits", "evaluate-10k"]
+        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "evaluate-10k"]
 
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
@@ -55,6 +55,8 @@ extension LabCommand {
             }
             if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }
+            // The 004 notebook's 64×64 models at its batch of 128 (`--batch-size` does not apply).
+            if wanted("dcgan64-step") { try time("dcgan64-step", ChapterModels.dcgan64(seed: 2024), itemShape: [64, 64, 1], batch: 128) }
             if wanted("classic-iteration") { try timeClassicIteration() }
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
             if wanted("builtin-digits") { timeBuiltInDigits() }
@@ -88,15 +90,16 @@ extension LabCommand {
         }
 
         /// Times full training steps of `gan` on a fixed random batch and prints one line.
-        func time(_ label: String, _ gan: GAN, itemShape: [Int]) throws {
+        func time(_ label: String, _ gan: GAN, itemShape: [Int], batch: Int? = nil) throws {
+            let batchSize = batch ?? self.batchSize
             let real = gan.random.uniformTensor(shape: [batchSize] + itemShape, low: -1, high: 1)
             for _ in 0..<warmup { _ = gan.trainStep(real: real) }
             let (perStep, best) = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
             print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
             if layers {
-                profileLayers(of: gan.generator)
-                profileLayers(of: gan.discriminator)
+                profileLayers(of: gan.generator, batch: batchSize)
+                profileLayers(of: gan.discriminator, batch: batchSize)
             }
         }
 

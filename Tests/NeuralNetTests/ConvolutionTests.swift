@@ -92,6 +92,18 @@ import _TestSupport
         try gradientCheck({ MaxPooling2D(poolSize: 3, strides: 2) }, inputShape: [1, 7, 7, 2])
     }
 
+    /// The `004_…` notebook's 64×64 models: Keras 3.15.1 counts G 3,576,576 (1,920 non-trainable)
+    /// and D 2,765,312 (1,792), output shapes (None, 64, 64, 1) and (None, 1).
+    @Test func theBrickNotebooksModelsMatchKerasCountsAndShapes() throws {
+        let random = RandomGenerator(seed: 2024)
+        let g = try ChapterModels.dcgan64Generator(random: random).summary()
+        let d = try ChapterModels.dcgan64Discriminator(random: random).summary()
+        #expect(g.totalParameters == 3_576_576 && g.nonTrainableParameters == 1_920)
+        #expect(d.totalParameters == 2_765_312 && d.nonTrainableParameters == 1_792)
+        #expect(g.rows.last?.outputShape == [64, 64, 1] && d.rows.last?.outputShape == [1])
+        #expect(g.rows.map(\.outputShape).prefix(2) == [[1, 1, 100], [4, 4, 512]])
+    }
+
     @Test func chaptersDCGANMatchesKerasCountsAndShapes() throws {
         let counts = try Golden.object("parameter_counts")
         let random = RandomGenerator(seed: 2024)
