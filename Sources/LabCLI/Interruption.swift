@@ -13,6 +13,12 @@ enum Interruption {
             Interruption.count += 1
             if Interruption.count > 1 { _exit(130) }
         }
+        // A program that started lab from a thread blocking SIGINT passes that mask on (a test
+        // runner does); Ctrl-C must still reach this handler.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
 

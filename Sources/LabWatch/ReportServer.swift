@@ -11,8 +11,6 @@ public final class ReportServer: Sendable {
     public let folder: String
     private let server: HTTPServer
     private let versionNumber = Mutex(0)
-    /// The thread the server's tasks run on.
-    public static let executor = DedicatedThreadExecutor(name: "lab watch server")
 
     /// A server for `folder` on 127.0.0.1:`port` (0 picks a free port; `start` says which).
     public init(folder: String, port: UInt16) throws {
@@ -34,7 +32,7 @@ public final class ReportServer: Sendable {
         await server.appendRoute("GET *") { [weak self, folder] request in
             Self.file(request.path, in: folder, version: self?.version ?? 0)
         }
-        Task(executorPreference: Self.executor) { [server] in try? await server.run() }
+        Task { [server] in try? await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else { throw URLError(.cannotConnectToHost) }
         return port

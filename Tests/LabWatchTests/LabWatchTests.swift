@@ -7,17 +7,26 @@ import Lab
 import Synchronization
 import Testing
 
-/// `lab watch` for real: a lab file in a temporary folder, the watch loop on a thread of its own,
-/// the report served on loopback and read with an HTTP client; the file is edited on disk and the
-/// served page must follow, with the error of a broken step shown in it.
+/// `lab watch` for real: the `lab` executable this package builds watches a lab file in a
+/// temporary folder and serves its report on loopback; the test edits the file on disk, reads
+/// the page with an HTTP client, and stops the watcher with Ctrl-C (SIGINT). A process of its
+/// own, so that the server answers whatever the test run's other suites are doing.
 @Suite struct LabWatchTests {
+    /// The `lab` executable beside the test bundle (`swift test` builds it).
+    static var executable: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/lab").path
+    }
+
     static func get(_ url: String) async throws -> (status: Int, body: String) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
     /// Polls `url` until `condition` holds (at most `seconds`).
-    static func waitFor(_ url: String, seconds: Double = 60, _ condition: (String) -> Bool) async throws -> String {
+    static func waitFor(_ url: String, seconds: Double = 120, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let body = try? await get(url).body, condition(body) { return body }
@@ -27,13 +36,8 @@ import Testing
         return ""
     }
 
-    /// On the server's own thread, like the server: a test run's other suites keep Swift's
-    /// shared threads busy with training.
-    @Test func editsOfTheLabFileReachTheServedPage() async throws {
-        try await withTaskExecutorPreference(ReportServer.executor) { try await editAndRead() }
-    }
-
-    func editAndRead() async throws {
+    @Test func editsOfTheLabFileReachTheServedPageAndCtrlCStopsIt() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "\(Self.executable) is built by swift test")
         let folder = NSTemporaryDirectory() + "lab-watch-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -42,25 +46,29 @@ import Testing
             try Data("# 지켜보기\n\n```swift\nprint(\"first step\")\n```\n\n```swift\n\(code)\n```\n".utf8).write(to: URL(fileURLWithPath: lab))
         }
         try write("print(\"answer:\", 6 * 7)")
-        let output = folder + "/output"
-        let server = try ReportServer(folder: output + "/w", port: 0)
-        let port = try await server.start()
-        let base = "http://127.0.0.1:\(port)"
-        let state = WatchState()
-        let loop = Thread {
-            var watcher = LabWatcher(runner: LabRunner(path: lab, settings: RunSettings(outputRoot: output), log: { _ in }))
-            watcher.interval = .milliseconds(100)
-            watcher.watch(shouldStop: { state.stop.withLock { $0 } }) { _ in
-                state.runs.withLock { $0 += 1 }
-                server.reportChanged()
-            }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["watch", lab, "--out", folder + "/output", "--port", "0"]
+        let log = folder + "/watch.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = process.standardOutput  // not the test run's pipe, which must close when the run ends
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        func console() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+        // The port it chose, from its first line.
+        var base = ""
+        let deadline = Date().addingTimeInterval(120)
+        while base.isEmpty, Date() < deadline {
+            if let range = console().range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { base = String(console()[range]) }
+            try await Task.sleep(for: .milliseconds(100))
         }
-        loop.start()
+        try #require(!base.isEmpty, "lab watch said where it serves: \(console())")
 
         let first = try await Self.waitFor(base + "/") { $0.contains("answer: 42") }
         #expect(first.contains("/__lab/version") && first.contains("<script>"), "the served page reloads itself")
         let version = try await Self.get(base + "/__lab/version").body
-        #expect(Int(version) ?? 0 >= 1)
 
         // An edit: the step runs again (the first comes from the cache) and the page follows.
         try await Task.sleep(for: .milliseconds(1100))  // a new modification time, whatever the file system's resolution
@@ -82,12 +90,41 @@ import Testing
         for path in ["/../w.md", "/.cache", "/%2e%2e/w.md", "/nothing.png"] {
             #expect(try await Self.get(base + path).status == 404, "\(path)")
         }
-        state.stop.withLock { $0 = true }
-        let deadline = Date().addingTimeInterval(10)
-        while !loop.isFinished, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(loop.isFinished, "the loop ends when asked to stop")
-        #expect(state.runs.withLock { $0 } == 4, "one run per change, none while nothing changed")
-        await server.stop()
+        // Ctrl-C: a clean stop.
+        kill(process.processIdentifier, SIGINT)
+        let stopBy = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < stopBy { try await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning {
+            Issue.record("lab watch did not stop within 30 s of Ctrl-C: \(console())")
+            return
+        }
+        #expect(process.terminationStatus == 0)
+        #expect(console().contains("stopped watching"))
+        #expect(console().components(separatedBy: "waiting for changes").count - 1 == 4, "one run per change: \(console())")
+    }
+
+    /// The loop itself: one run at the start and one per change, none while nothing changes.
+    @Test func theWatchLoopRunsOncePerChange() throws {
+        let folder = NSTemporaryDirectory() + "lab-watch-loop-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = folder + "/w.md"
+        try Data("# w\n\n```swift\nprint(1)\n```\n".utf8).write(to: URL(fileURLWithPath: lab))
+        var watcher = LabWatcher(runner: LabRunner(path: lab, settings: RunSettings(outputRoot: folder + "/output"), log: { _ in }))
+        watcher.interval = .milliseconds(50)
+        var runs = 0, checks = 0
+        watcher.watch(shouldStop: {
+            checks += 1
+            if checks == 10 {
+                Thread.sleep(forTimeInterval: 1.1)
+                try? Data("# w\n\n```swift\nprint(2)\n```\n".utf8).write(to: URL(fileURLWithPath: lab))
+            }
+            return checks > 40
+        }) { outcome in
+            runs += 1
+            #expect(outcome.error == nil)
+        }
+        #expect(runs == 2)
     }
 
     @Test func beforeTheFirstReportThePageWaitsForIt() throws {
@@ -96,10 +133,4 @@ import Testing
         let other = ReportServer.file("/a/b.png", in: NSTemporaryDirectory(), version: 0)
         #expect(other.statusCode == .notFound)
     }
-}
-
-/// What the test and the watch loop's thread share.
-final class WatchState: Sendable {
-    let stop = Mutex(false)
-    let runs = Mutex(0)
 }
