@@ -86,7 +86,11 @@ extension Vocabulary {
                         throw evaluator.error(at: call, "randomBatch takes 1 to \(groupThousands(data.count)) images (the data set's size), got \(count)")
                     }
                     let chosen = evaluator.environment.random.permutation(data.count).prefix(count)
-                    return .tensor(Tensor.concatenatingRows(chosen.map { data.images.rows($0..<($0 + 1)) }))
+                    let images = data.images, item = images.itemSize
+                    var scalars: [Float] = []
+                    scalars.reserveCapacity(count * item)
+                    for index in chosen { scalars += images.scalars[(index * item)..<((index + 1) * item)] }
+                    return .tensor(Tensor(shape: [count] + Array(images.shape.dropFirst()), scalars: scalars))
                 },
                 "examples": { value, call, evaluator in
                     let args = try Arguments(call, function: "examples", specs: [.init("of", .intArray), .init("occurrence", .intArray)], evaluator)
