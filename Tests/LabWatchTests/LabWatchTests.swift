@@ -27,8 +27,11 @@ import Testing
 
     /// Polls `url` until `condition` holds (at most `seconds`).
     static func waitFor(_ url: String, seconds: Double = 120, _ condition: (String) -> Bool) async throws -> String {
+        // Checked once more after the deadline: in a busy test run this task may wake up late.
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        var last = false
+        while !last {
+            last = Date() >= deadline
             if let body = try? await get(url).body, condition(body) { return body }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -60,9 +63,11 @@ import Testing
         // The port it chose, from its first line.
         var base = ""
         let deadline = Date().addingTimeInterval(120)
-        while base.isEmpty, Date() < deadline {
+        var last = false
+        while base.isEmpty, !last {
+            last = Date() >= deadline  // checked once more after it: this task may wake up late
             if let range = console().range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) { base = String(console()[range]) }
-            try await Task.sleep(for: .milliseconds(100))
+            if base.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         }
         try #require(!base.isEmpty, "lab watch said where it serves: \(console())")
 
