@@ -139,6 +139,7 @@ extension LabReport {
         main { max-width: 920px; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
         h1 { font-size: 1.9rem; margin: 0 0 .5rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid var(--line); }
         pre { overflow-x: auto; max-width: 100%; }
+        math[display="block"] { margin: .9rem 0; overflow-x: auto; font-size: 1.08em; } merror { color: var(--bad); }
         code, pre { font-family: "SF Mono", Menlo, Consolas, "D2Coding", monospace; font-size: .88rem; }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; color: var(--muted); margin: .5rem 0 1rem; }
         .facts dt { font-weight: 600; } .facts dd { margin: 0; }

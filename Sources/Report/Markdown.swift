@@ -37,6 +37,8 @@ struct MarkdownBlocks {
                 index += 1
             } else if let fence = Self.fence(body) {
                 index = renderFence(lines, from: index, fence: fence, into: &out)
+            } else if body.hasPrefix("$$") {
+                index = renderDisplayMath(lines, from: index, into: &out)
             } else if let (level, title) = Self.heading(body) {
                 out += "<h\(level)>" + MarkdownInline(depth: depth).render(title) + "</h\(level)>\n"
                 index += 1
@@ -75,8 +77,36 @@ struct MarkdownBlocks {
     /// Whether `line` starts a block that ends a paragraph.
     private func interrupts(_ line: String) -> Bool {
         let body = Self.unindented(line)
-        return Self.fence(body) != nil || Self.heading(body) != nil || Self.isRule(body) || body.hasPrefix(">")
+        return Self.fence(body) != nil || body.hasPrefix("$$") || Self.heading(body) != nil || Self.isRule(body) || body.hasPrefix(">")
             || Self.listMarker(line) != nil
+    }
+
+    // MARK: Display math
+
+    /// `$$ … $$` on one line, or from a line starting `$$` to the next line ending `$$` (or the
+    /// end of the text): one displayed equation (`TeXMath`).
+    private func renderDisplayMath(_ lines: ArraySlice<String>, from start: Int, into out: inout String) -> Int {
+        var first = Substring(Self.unindented(lines[start]).dropFirst(2))
+        var source: [String] = []
+        var index = start + 1
+        if first.trimmingSpaces.hasSuffix("$$") {
+            first = first.trimmingSpaces.dropLast(2)
+            source.append(String(first))
+        } else {
+            source.append(String(first))
+            while index < lines.endIndex {
+                let line = lines[index].trimmingSpaces
+                index += 1
+                if line.hasSuffix("$$") {
+                    source.append(String(line.dropLast(2)))
+                    break
+                }
+                source.append(line)
+            }
+        }
+        let trimmed = source.map(\.trimmingSpaces).filter { !$0.isEmpty }
+        out += TeXMath.mathML(trimmed.joined(separator: "\n"), display: true) + "\n"
+        return index
     }
 
     // MARK: Fenced code

@@ -54,6 +54,7 @@ struct MarkdownInline {
         var closeBracket = [Int](repeating: -1, count: n)
         var nextParen = [Int](repeating: -1, count: n + 1)
         var nextAngle = [Int](repeating: -1, count: n + 1)
+        var nextDollar = [Int](repeating: -1, count: n + 1)
         do {
             var stack: [Int] = []
             var i = 0
@@ -67,6 +68,7 @@ struct MarkdownInline {
             for i in stride(from: n - 1, through: 0, by: -1) {
                 nextParen[i] = chars[i] == ")" ? i : nextParen[i + 1]
                 nextAngle[i] = chars[i] == ">" ? i : nextAngle[i + 1]
+                nextDollar[i] = chars[i] == "$" ? i : nextDollar[i + 1]
             }
         }
 
@@ -141,6 +143,9 @@ struct MarkdownInline {
                 }
                 pieces.append(Piece(html: "", delimiter: c, count: j - i, canOpen: canOpen, canClose: canClose))
                 i = j
+            } else if c == "$", let end = Self.inlineMathEnd(chars, i, nextDollar) {
+                text += TeXMath.mathML(String(chars[(i + 1)..<end]), display: false)
+                i = end + 1
             } else if c == "\n", text.hasSuffix("  ") {
                 while text.hasSuffix(" ") { text.removeLast() }
                 text += "<br>\n"
@@ -179,6 +184,17 @@ struct MarkdownInline {
     }
 
     /// The text of a label without its markup characters, for `alt`.
+    /// Where the inline equation opened by the `$` at `open` closes: the next `$`, when the
+    /// opening one is followed by neither a space nor `$`, the closing one follows no space and
+    /// no digit follows it (so "$5 and $10" stays text), as pandoc decides.
+    static func inlineMathEnd(_ chars: [Character], _ open: Int, _ nextDollar: [Int]) -> Int? {
+        guard open + 1 < chars.count, !chars[open + 1].isWhitespace, chars[open + 1] != "$" else { return nil }
+        let end = nextDollar[open + 1]
+        guard end > open + 1, !chars[end - 1].isWhitespace, chars[end - 1] != "\\" else { return nil }
+        if end + 1 < chars.count, chars[end + 1].isNumber { return nil }
+        return end
+    }
+
     static func plain(_ label: String) -> String {
         String(label.filter { !"*_`[]".contains($0) })
     }
