@@ -23,7 +23,7 @@ struct CachedStep {
 struct StepCache {
     let folder: String
 
-    static let magic = Array("LABSTEP4".utf8)
+    static let magic = Array("LABSTEP5".utf8)
 
     func path(_ key: String) -> String { (folder as NSString).appendingPathComponent(key + ".step") }
 
@@ -130,6 +130,8 @@ extension BinaryWriter {
     mutating func write(_ history: GANHistory) {
         write(history.generatorLosses)
         write(history.discriminatorLosses)
+        write(history.stepGeneratorLosses)
+        write(history.stepDiscriminatorLosses)
         write(history.epochSeconds.count)
         for seconds in history.epochSeconds { write(seconds) }
         write(history.epochSamples.count)
@@ -230,6 +232,8 @@ extension BinaryReader {
         var history = GANHistory()
         history.generatorLosses = try floats()
         history.discriminatorLosses = try floats()
+        history.stepGeneratorLosses = try floats()
+        history.stepDiscriminatorLosses = try floats()
         history.epochSeconds = try (0..<count()).map { _ in try double() }
         history.epochSamples = try (0..<count()).map { _ in try tensor() }
         history.evaluations = try (0..<count()).map { _ in

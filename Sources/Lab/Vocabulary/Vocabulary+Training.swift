@@ -56,6 +56,8 @@ extension Vocabulary {
             "History": [
                 "generatorLosses": { value, _, _ in .array(history(value).generatorLosses.map { .double(Double($0)) }) },
                 "discriminatorLosses": { value, _, _ in .array(history(value).discriminatorLosses.map { .double(Double($0)) }) },
+                "stepGeneratorLosses": { value, _, _ in .array(history(value).stepGeneratorLosses.map { .double(Double($0)) }) },
+                "stepDiscriminatorLosses": { value, _, _ in .array(history(value).stepDiscriminatorLosses.map { .double(Double($0)) }) },
                 "epochSeconds": { value, _, _ in .array(history(value).epochSeconds.map(Value.double)) },
                 "completedEpochs": { value, _, _ in .int(history(value).completedEpochs) },
             ],

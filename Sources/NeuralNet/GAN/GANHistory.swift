@@ -4,6 +4,11 @@ public struct GANHistory: Sendable {
     public var generatorLosses: [Float] = []
     /// Mean discriminator loss of each finished epoch.
     public var discriminatorLosses: [Float] = []
+    /// The generator loss of every training step (one per generator update), in order: the
+    /// per-batch curve Keras's progress bar averages.
+    public var stepGeneratorLosses: [Float] = []
+    /// The discriminator loss of every training step (that step's last D update).
+    public var stepDiscriminatorLosses: [Float] = []
     /// Wall-clock seconds of each finished epoch (training only; evaluations are not counted).
     public var epochSeconds: [Double] = []
     /// The generator's output for the fixed monitor noise after each epoch (inference mode).
