@@ -30,6 +30,17 @@ public enum Golden {
         return cases
     }
 
+    /// The `cases` object of a golden file of our own, committed in the repository's `Tests/Golden/`
+    /// (made once by a script in `scripts/` that runs Keras).
+    public static func repositoryCases(_ fileName: String) throws -> [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Tests/Golden/\(fileName)")
+        guard let root = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as? [String: Any],
+              let cases = root["cases"] as? [String: Any]
+        else { throw GoldenError("\(url.path) has no 'cases' object") }
+        return cases
+    }
+
     /// One layer case by name, e.g. `dense_4_to_3`.
     public static func layer(_ name: String) throws -> LayerCase {
         guard let object = try cases()[name] as? [String: Any] else { throw GoldenError("no golden case \(name)") }
@@ -62,6 +73,11 @@ public enum Golden {
 public struct LayerCase {
     public let name: String
     public let object: [String: Any]
+
+    public init(name: String, object: [String: Any]) {
+        self.name = name
+        self.object = object
+    }
 
     public var config: [String: Any] { object["config"] as? [String: Any] ?? [:] }
     public var training: Bool { object["training"] as? Bool ?? true }
