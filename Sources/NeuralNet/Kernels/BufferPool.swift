@@ -18,6 +18,9 @@ final class BufferPool {
         free[buffer.count, default: []].append(buffer)
     }
 
+    /// Drops every kept buffer.
+    func removeAll() { free = [:] }
+
     /// Runs `body` on a pooled buffer of `count` floats that is given back afterwards.
     func with<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         var buffer = take(count: count)

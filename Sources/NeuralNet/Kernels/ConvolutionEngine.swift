@@ -35,6 +35,9 @@ final class ConvolutionEngine {
     private let pool = BufferPool()
     private var cachedPlan: TapPlan?
 
+    /// Drops the kept work buffers (they are allocated again on the next call).
+    func releaseBuffers() { pool.removeAll() }
+
     init(geometry: ConvolutionGeometry, gridChannels: Int) {
         self.geometry = geometry
         self.gridChannels = gridChannels

@@ -21,6 +21,8 @@ public final class BatchNormalization: Layer {
     private struct Memory { var normalized: Tensor; var inverseStd: [Float]; var training: Bool }
     private var memory = SlotStore<Memory>()
 
+    public func releaseWorkingMemory() { memory = SlotStore() }
+
     /// A layer whose statistics are created when the model is built (γ = 1, β = 0, mean 0, variance 1).
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String = "") {
         self.momentum = momentum

@@ -37,6 +37,11 @@ public final class Conv2DTranspose: ConvolutionLayer {
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
     }
 
+    public func releaseWorkingMemory() {
+        memory = SlotStore()
+        engine?.releaseBuffers()
+    }
+
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     /// Output size and padding before, for one axis.

@@ -107,6 +107,10 @@ public protocol Layer: AnyObject {
     /// Whether an item's output in training depends on the other items of the batch (batch
     /// normalisation). Most layers treat every item on its own.
     var couplesBatchItems: Bool { get }
+    /// Lets go of what calls remembered for `backward` and of reusable work buffers, so that a
+    /// model whose training has ended holds little more than its weights (a lab that trains two
+    /// GANs one after the other then needs the memory of one). The next call allocates again.
+    func releaseWorkingMemory()
 }
 
 extension Layer {
@@ -118,6 +122,9 @@ extension Layer {
 
     /// Items are independent.
     public var couplesBatchItems: Bool { false }
+
+    /// Nothing is kept between calls.
+    public func releaseWorkingMemory() {}
 
     /// The number of scalars in all weights, as Keras's `count_params()`.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }

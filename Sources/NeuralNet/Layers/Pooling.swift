@@ -75,6 +75,8 @@ public final class MaxPooling2D: Layer {
     /// Per slot: the input shape and, for each output element, the flat input index of its maximum.
     private var winners = SlotStore<([Int], [Int32])>()
 
+    public func releaseWorkingMemory() { winners = SlotStore() }
+
     /// Max pooling over `poolSize` × `poolSize` windows.
     public init(poolSize: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "") {
         self.poolSize = poolSize

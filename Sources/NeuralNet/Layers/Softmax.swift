@@ -8,6 +8,8 @@ public final class Softmax: Layer {
     public let typeName = "Softmax"
     private var outputs = SlotStore<Tensor>()
 
+    public func releaseWorkingMemory() { outputs = SlotStore() }
+
     /// A softmax over the last axis.
     public init(name: String = "") { self.name = name }
 

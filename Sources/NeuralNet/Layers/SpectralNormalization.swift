@@ -40,6 +40,8 @@ public final class SpectralNormalization: Layer {
         return output
     }
 
+    public func releaseWorkingMemory() { layer.releaseWorkingMemory() }
+
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         if training { normalizeKernel() }
         return layer.forward(input, training: training, slot: slot)

@@ -24,6 +24,8 @@ public final class NestedModel: Layer {
         return model.outputShape
     }
 
+    public func releaseWorkingMemory() { model.releaseWorkingMemory() }
+
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         model.forward(input, training: training, slot: slot)
     }

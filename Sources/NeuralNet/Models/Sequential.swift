@@ -118,6 +118,12 @@ public final class Sequential {
     }
 
     /// Sets every trainable gradient to zero.
+    /// Every layer's `releaseWorkingMemory()`: after training, the model keeps its weights and
+    /// little else.
+    public func releaseWorkingMemory() {
+        for layer in layers { layer.releaseWorkingMemory() }
+    }
+
     public func zeroGradients() {
         for parameter in trainableParameters { parameter.zeroGradient() }
     }
