@@ -15,19 +15,31 @@ public enum ImageFolder {
 
     /// Loads the images as `[count, height, width, channels]` values 0…255. Files that cannot be
     /// read are all listed in one `DatasetError`; so is a folder without PNG files.
-    /// With a `policy`, a file whose link leads outside its folders counts as unreadable.
-    public static func load(_ folder: String, height: Int, width: Int, color: ColorMode = .gray,
-                            policy: ReadPolicy? = nil) throws -> ImageDataset {
+    /// With a `policy`, a file whose link leads outside its folders counts as unreadable. With a
+    /// `count` smaller than the number of files, only that many are read, chosen at random by
+    /// `random` (the notebook shuffles the 40,000 renders; reading a subset keeps memory to what
+    /// is trained on) and kept in path order; labels still come from all sub-folders.
+    public static func load(_ folder: String, height: Int, width: Int, color: ColorMode = .gray, count: Int? = nil,
+                            random: RandomGenerator? = nil, policy: ReadPolicy? = nil) throws -> ImageDataset {
+        if let count, count < 1 { throw DatasetError(path: folder, "count must be at least 1, got \(count)") }
         guard height > 0, width > 0 else { throw DatasetError(path: folder, "image size \(height)×\(width) must be positive") }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw DatasetError(path: folder, "no such folder")
         }
-        let files = (FileManager.default.subpaths(atPath: folder) ?? [])
+        let allFiles = (FileManager.default.subpaths(atPath: folder) ?? [])
             .filter { $0.lowercased().hasSuffix(".png") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
             .sorted()
-        guard !files.isEmpty else { throw DatasetError(path: folder, "no .png files in this folder or below it") }
-        let classes = Array(Set(files.compactMap { $0.contains("/") ? String($0.split(separator: "/")[0]) : nil })).sorted()
+        guard !allFiles.isEmpty else { throw DatasetError(path: folder, "no .png files in this folder or below it") }
+        let classes = Array(Set(allFiles.compactMap { $0.contains("/") ? String($0.split(separator: "/")[0]) : nil })).sorted()
+        var files = allFiles
+        if let count, count < allFiles.count {
+            // The first `count` of a Fisher–Yates shuffle, back in path order.
+            let random = random ?? RandomGenerator(seed: 2024)
+            var order = Array(allFiles.indices)
+            for i in 0..<count { order.swapAt(i, i + Int(random.next() % UInt64(order.count - i))) }
+            files = order.prefix(count).sorted().map { allFiles[$0] }
+        }
         let channels = color.channels
         guard let total = MemoryBudget.elementCount([files.count, height, width, channels]) else {
             throw DatasetError(path: folder, "\(files.count) images of \(height)×\(width) are too many to count")
@@ -60,7 +72,8 @@ public enum ImageFolder {
             throw DatasetError(path: folder, "\(unreadable.count) of \(files.count) images cannot be read:\n  "
                 + unreadable.joined(separator: "\n  "))
         }
-        let classNote = classes.isEmpty ? "" : ", classes " + classes.joined(separator: ", ")
+        let classNote = (classes.isEmpty ? "" : ", classes " + classes.joined(separator: ", "))
+            + (files.count < allFiles.count ? ", a random \(groupThousands(files.count)) of \(groupThousands(allFiles.count))" : "")
         return ImageDataset(images: Tensor(shape: [labels.count, height, width, channels], scalars: pixels), labels: labels,
                             name: "images from \(folder) (\(groupThousands(labels.count)) images, \(height)×\(width) \(color.rawValue)\(classNote))",
                             source: folder)

@@ -36,7 +36,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "evaluate-10k"]
+        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
 
         func validate() throws {
             guard steps > 0, warmup >= 0, batchSize > 0 else {
@@ -60,6 +60,7 @@ extension LabCommand {
             if wanted("classic-iteration") { try timeClassicIteration() }
             if let mnist { try trainOneEpoch(onMNISTIn: mnist) }
             if wanted("builtin-digits") { timeBuiltInDigits() }
+            if wanted("builtin-bricks") { try timeBuiltInBricks() }
             if wanted("evaluate-10k") { try timeEvaluation() }
         }
 
@@ -87,6 +88,17 @@ extension LabCommand {
             }
             let seconds = elapsed.inSeconds
             print("builtin-digits  \(fixed(seconds, 2)) s for 70,000 images")
+        }
+
+        /// Generates as many built-in bricks as the Kaggle set has (40,000 at 64×64) and prints the time.
+        func timeBuiltInBricks() throws {
+            let clock = ContinuousClock()
+            var failure: (any Error)?
+            let elapsed = clock.measure {
+                do { _ = try BrickRenders.generate(count: 40_000) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            print("builtin-bricks  \(fixed(elapsed.inSeconds, 2)) s for 40,000 images of 64×64")
         }
 
         /// Times full training steps of `gan` on a fixed random batch and prints one line.

@@ -1,4 +1,5 @@
 import Datasets
+import NeuralNet
 import Foundation
 import Raster
 import Testing
@@ -79,6 +80,30 @@ import Testing
         // Doubling a red-blue pair: edges clamp, inner samples blend a quarter and three quarters.
         let reds = stride(from: 12, to: 24, by: 3).map { color.images.scalars[$0] }
         #expect(reds == [255, 191.25, 63.75, 0])
+    }
+
+    /// `count:` reads a random few (seeded, in path order) and labels them from all sub-folders.
+    @Test func aCountReadsARandomSubsetOfTheFiles() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for (index, name) in ["b/1", "b/2", "b/3", "c/1", "c/2", "c/3", "c/4", "c/5", "c/6", "c/7"].enumerated() {
+            try FileManager.default.createDirectory(atPath: folder.file(String(name.prefix(1))), withIntermediateDirectories: true)
+            try PNG.write(PixelImage(width: 2, height: 2, channels: 1, bytes: [UInt8](repeating: UInt8(index * 20), count: 4)),
+                          to: folder.file(name + ".png"))
+        }
+        let all = try ImageFolder.load(folder.path, height: 2, width: 2)
+        let four = try ImageFolder.load(folder.path, height: 2, width: 2, count: 4, random: RandomGenerator(seed: 1))
+        let again = try ImageFolder.load(folder.path, height: 2, width: 2, count: 4, random: RandomGenerator(seed: 1))
+        let other = try ImageFolder.load(folder.path, height: 2, width: 2, count: 4, random: RandomGenerator(seed: 2))
+        #expect(all.count == 10 && four.count == 4 && four.images.shape == [4, 2, 2, 1])
+        #expect(four.images.scalars == again.images.scalars && four.images.scalars != other.images.scalars)
+        // Path order kept, each image's label its folder's (b → 0, c → 1): brightness = 20 × index.
+        let firsts = (0..<4).map { Int(four.images.scalars[$0 * 4]) / 20 }
+        #expect(firsts == firsts.sorted() && Set(firsts).count == 4)
+        #expect(four.labels == firsts.map { $0 < 3 ? 0 : 1 })
+        #expect(four.name.contains("a random 4 of 10"))
+        #expect(try ImageFolder.load(folder.path, height: 2, width: 2, count: 50).count == 10)
+        #expect(throws: DatasetError.self) { try ImageFolder.load(folder.path, height: 2, width: 2, count: 0) }
     }
 
     @Test func unreadableImagesAreAllListed() throws {

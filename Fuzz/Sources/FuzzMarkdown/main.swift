@@ -26,6 +26,8 @@ public func fuzzMarkdown(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
                                        "strong", "/strong", "code", "/code", "pre", "/pre", "a", "/a", "img", "ul", "/ul", "ol", "/ol",
                                        "li", "/li", "blockquote", "/blockquote", "table", "/table", "thead", "/thead", "tbody", "/tbody",
                                        "tr", "/tr", "th", "/th", "td", "/td", "hr", "br"]
+            .union(["math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace", "msub", "msup", "msubsup",
+                    "mfrac", "msqrt", "munder", "mover", "mtable", "mtr", "mtd", "merror"].flatMap { [Substring($0), Substring("/" + $0)] })
         precondition(allowed.contains(name), "tag <\(name) in \(html)")
         rest = rest[rest.index(after: open)...]
     }

@@ -50,14 +50,30 @@ extension Vocabulary {
                 }
                 return try wrap(call, evaluator) { environment.using(try Datasets.CSVDigits.load(path)) }
             }),
-            "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray))], { args, call, evaluator in
+            "ImageFolder": ([.init(nil, .string), .init("size", .intArray), .init("color", .any, .colorMode(.gray)),
+                             .init("count", .int, .int(0)), .init("standInBricks", .int, .int(0))], { args, call, evaluator in
                 let path = try labDataPath(args.string("#0"), call, evaluator)
                 let size = args.ints("size")
                 guard size.count == 2 else { throw evaluator.error(at: call, "size: takes [height, width], got \(size)") }
                 guard case .colorMode(let color) = args["color"] else { throw evaluator.error(at: call, "color: takes .gray or .rgb") }
                 evaluator.environment.inputs.append(.folder(path))
+                let standIn = args.int("standInBricks"), count = args.int("count")
+                guard count >= 0 else { throw evaluator.error(at: call, "count: takes a positive number of images (0 reads them all), got \(count)") }
+                if standIn > 0, !FileManager.default.fileExists(atPath: path) {
+                    guard size[0] == size[1], color == .gray else {
+                        throw evaluator.error(at: call, "the built-in bricks are square and gray: standInBricks: needs size: [n, n] and color: .gray")
+                    }
+                    return try wrap(call, evaluator) {
+                        let bricks = try BrickRenders.generate(count: standIn, size: size[0])
+                        evaluator.environment.notice("\(args.string("#0")) was not found, so this run trains on \(bricks.name), "
+                            + "drawn by lab's own code. To use the real set, download Kaggle's \"LEGO brick images\" "
+                            + "(joosthazelzet/lego-brick-images) and put its PNG files in \(args.string("#0")) (relative to the folder you run lab in)")
+                        return evaluator.environment.using(bricks)
+                    }
+                }
                 return try wrap(call, evaluator) {
                     evaluator.environment.using(try Datasets.ImageFolder.load(path, height: size[0], width: size[1], color: color,
+                                                                              count: count > 0 ? count : nil, random: evaluator.environment.random,
                                                                               policy: evaluator.environment.readPolicy))
                 }
             }),
