@@ -122,8 +122,14 @@ import Testing
             layer("ImageFolder", "#0", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-b\", size: [4, 4])"),
             layer("ImageFolder", "size", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-a\", size: [4, 5])"),
             layer("ImageFolder", "color", "ImageFolder(\"\(data)/faces-a\", size: [4, 4])", "ImageFolder(\"\(data)/faces-a\", size: [4, 4], color: .rgb)"),
+            layer("ImageFolder", "count", "ImageFolder(\"\(data)/faces-b\", size: [4, 4], count: 1)", "ImageFolder(\"\(data)/faces-b\", size: [4, 4])"),
+            layer("ImageFolder", "standInBricks", "ImageFolder(\"\(data)/no-bricks\", size: [8, 8], standInBricks: 4)",
+                  "ImageFolder(\"\(data)/no-bricks\", size: [8, 8], standInBricks: 5)"),
             layer("BinaryCrossentropy", "fromLogits", "BinaryCrossentropy()", "BinaryCrossentropy(fromLogits: true)"),
             layer("BinaryCrossentropy", "labelSmoothing", "BinaryCrossentropy()", "BinaryCrossentropy(labelSmoothing: 0.1)"),
+            layer("MinimaxLoss", "fromLogits", "MinimaxLoss()", "MinimaxLoss(fromLogits: true)"),
+            layer("WassersteinLoss", "clip", "WassersteinLoss()", "WassersteinLoss(clip: 0.02)"),
+            layer("WassersteinGPLoss", "lambda", "WassersteinGPLoss()", "WassersteinGPLoss(lambda: 5)"),
             layer("Adam", "learningRate", "Adam()", "Adam(learningRate: 0.01)"),
             layer("Adam", "beta1", "Adam(learningRate: 0.01, beta1: 0.5)", "Adam(learningRate: 0.01, beta1: 0.9)"),
             layer("Adam", "beta2", "Adam()", "Adam(beta2: 0.99)"),
@@ -142,6 +148,7 @@ import Testing
             ("generatorOptimizer", "generatorOptimizer: Adam()", "generatorOptimizer: SGD()"),
             ("discriminatorOptimizer", "discriminatorOptimizer: Adam()", "discriminatorOptimizer: RMSprop()"),
             ("loss", "loss: BinaryCrossentropy()", "loss: BinaryCrossentropy(labelSmoothing: 0.2)"),
+            ("loss", "loss: BinaryCrossentropy()", "loss: HingeLoss()"),
         ] {
             let setup = models + """
 
@@ -272,6 +279,7 @@ import Testing
         let pixels = (0..<16).map { UInt8($0 * 16) }
         try PNG.write(PixelImage(width: 4, height: 4, channels: 1, bytes: pixels), to: data + "/faces-a/x/1.png")
         try PNG.write(PixelImage(width: 4, height: 4, channels: 1, bytes: pixels.reversed()), to: data + "/faces-b/x/1.png")
+        try PNG.write(PixelImage(width: 4, height: 4, channels: 1, bytes: pixels.reversed()), to: data + "/faces-b/x/2.png")
     }
 
     @Test func everyArgumentOfEveryFunctionReachesTheFingerprint() throws {

@@ -18,6 +18,9 @@ enum Value {
     case colorMode(ImageFolder.ColorMode)
     case pixelRange(PixelRange)
     case loss(BinaryCrossentropy)
+    /// A GAN objective other than the non-saturating cross-entropy (`HingeLoss()`, …), with the
+    /// cross-entropy the minimax objective computes with.
+    case ganLoss(GANObjective, BinaryCrossentropy)
     case optimizer(any Optimizer)
     case gan(GAN)
     case history(GANHistory)
@@ -41,6 +44,7 @@ enum Value {
         case .colorMode: "ColorMode"
         case .pixelRange: "PixelRange"
         case .loss: "BinaryCrossentropy"
+        case .ganLoss: "GANLoss"
         case .optimizer(let o): String(describing: type(of: o))
         case .gan: "GAN"
         case .history: "History"
@@ -66,6 +70,7 @@ enum Value {
         case .colorMode(let c): "." + c.rawValue
         case .pixelRange(let r): r == .minusOneToOne ? ".minusOneToOne" : ".zeroToOne"
         case .loss: "BinaryCrossentropy()"
+        case .ganLoss(let objective, _): "GANLoss(.\(objective.name))"
         case .optimizer(let o): "\(type(of: o))(learningRate: \(o.learningRate))"
         case .gan: "GAN"
         case .history(let h): "History(\(h.completedEpochs) epochs)"

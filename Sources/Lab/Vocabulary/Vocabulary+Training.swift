@@ -31,10 +31,10 @@ extension Vocabulary {
                 guard case .optimizer(let go) = args["generatorOptimizer"], case .optimizer(let dopt) = args["discriminatorOptimizer"] else {
                     throw evaluator.error(at: call, "GAN expects optimizers such as Adam(…) for generatorOptimizer: and discriminatorOptimizer:")
                 }
-                guard case .loss(let loss) = args["loss"] else { throw evaluator.error(at: call, "GAN expects loss: BinaryCrossentropy()") }
+                let (objective, loss) = try ganObjective(args["loss"], call, evaluator)
                 return try wrap(call, evaluator) {
                     .gan(try NeuralNet.GAN(generator: g, discriminator: d, generatorOptimizer: go, discriminatorOptimizer: dopt,
-                                           loss: loss, random: evaluator.environment.random))
+                                           loss: loss, objective: objective, random: evaluator.environment.random))
                 }
             }),
         ],
@@ -83,6 +83,18 @@ extension Vocabulary {
         }
         let matched = Tensor(shape: predictions.shape, scalars: targets.scalars)
         return .double(Double(loss(predictions: predictions, targets: matched).loss))
+    }
+
+    /// The objective and cross-entropy of `GAN(…, loss:)`: `BinaryCrossentropy()` is the
+    /// non-saturating game, the `objectives` domain's values the others.
+    private static func ganObjective(_ value: Value?, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> (GANObjective, BinaryCrossentropy) {
+        switch value {
+        case .loss(let crossEntropy)?: return (.nonSaturating, crossEntropy)
+        case .ganLoss(let objective, let crossEntropy)?: return (objective, crossEntropy)
+        default:
+            throw evaluator.error(at: call, "GAN expects loss: BinaryCrossentropy() (the non-saturating game) or one of "
+                + "MinimaxLoss(), LeastSquaresLoss(), HingeLoss(), WassersteinLoss(clip:), WassersteinGPLoss(lambda:)")
+        }
     }
 
     /// `gan.train(data, epochs:, batchSize:, …)`: trains, logs one line per epoch to the step's

@@ -36,11 +36,17 @@ extension GAN {
         epochEnded: (Int, GANHistory) -> Void = { _, _ in }
     ) throws -> GANHistory {
         guard epochs > 0 else { throw NeuralNetError("the number of epochs must be positive, got \(epochs)") }
-        try options.validate()
+        try options.validate(for: objective)
         guard Array(data.shape.dropFirst()) == discriminator.inputShape else {
             throw NeuralNetError(
                 "the data items are \(data.shape.dropFirst().map(String.init).joined(separator: "×")) but "
                     + "\(discriminator.name) takes \(kerasShape(discriminator.inputShape))")
+        }
+        // A finished (or stopped) run keeps the weights, not the last step's activations and
+        // work buffers: the next model trained in the same lab reuses that memory.
+        defer {
+            generator.releaseWorkingMemory()
+            discriminator.releaseWorkingMemory()
         }
         let monitor = monitorNoise ?? noise(count: 16)
         var history = GANHistory()
@@ -69,6 +75,8 @@ extension GAN {
                 try check(losses.generator, "generator", epoch, step)
                 gSum += Double(losses.generator)
                 dSum += Double(losses.discriminator)
+                history.stepGeneratorLosses.append(losses.generator)
+                history.stepDiscriminatorLosses.append(losses.discriminator)
                 dCount += 1
                 progress(GANProgress(
                     epoch: epoch, epochs: epochs, batch: step, batches: steps, losses: losses,

@@ -40,7 +40,13 @@ public struct GANTrainingOptions: Sendable {
         self.discriminatorLoss = discriminatorLoss
     }
 
-    func validate() throws {
+    /// Checks the options, and that the cross-entropy's targets are left alone under an
+    /// objective without them.
+    func validate(for objective: GANObjective = .nonSaturating) throws {
+        if !objective.usesCrossEntropy, realLabel != 1 || labelNoise != 0 || labelFormula != .standard || discriminatorLoss != .sum {
+            throw NeuralNetError("realLabel, labelNoise, labelFormula and discriminatorLoss shape the cross-entropy's targets; "
+                + "the \(objective.name) objective has none, so leave them at their defaults")
+        }
         guard (0...1).contains(realLabel) else { throw NeuralNetError("the real label must be in [0, 1], got \(realLabel)") }
         guard (0..<1).contains(labelNoise) else { throw NeuralNetError("label noise must be in [0, 1), got \(labelNoise)") }
         guard realLabel - labelNoise >= 0 else {
@@ -80,8 +86,10 @@ public final class GAN {
     public let generatorOptimizer: any Optimizer
     /// Updates the discriminator.
     public let discriminatorOptimizer: any Optimizer
-    /// The loss of both players.
+    /// The cross-entropy of both players under the `.minimax` and `.nonSaturating` objectives.
     public let loss: BinaryCrossentropy
+    /// What D and G minimise (`GANObjective`); the chapter's non-saturating BCE by default.
+    public let objective: GANObjective
     /// The source of noise and label noise.
     public let random: RandomGenerator
 
@@ -92,8 +100,23 @@ public final class GAN {
     public init(
         generator: Sequential, discriminator: Sequential,
         generatorOptimizer: any Optimizer, discriminatorOptimizer: any Optimizer,
-        loss: BinaryCrossentropy, random: RandomGenerator
+        loss: BinaryCrossentropy, objective: GANObjective = .nonSaturating, random: RandomGenerator
     ) throws {
+        try objective.validate()
+        if case .wassersteinGP = objective {
+            for layer in discriminator.layers {
+                guard let secondOrder = layer as? any SecondOrderLayer else {
+                    throw NeuralNetError("WGAN-GP differentiates ‖∇ₓD(x̂)‖ with respect to \(discriminator.name)'s weights, and "
+                        + "\(layer.name) (\(layer.typeName)) has no second-order path; the critic may use Dense, Conv2D, ReLU, "
+                        + "LeakyReLU, Dropout, Flatten and Reshape, with linear, ReLU or LeakyReLU activations (no batch normalisation, "
+                        + "as the paper)")
+                }
+                if let problem = secondOrder.secondOrderProblem {
+                    throw NeuralNetError("WGAN-GP differentiates ‖∇ₓD(x̂)‖ with respect to \(discriminator.name)'s weights, and \(problem); "
+                        + "use a linear, ReLU or LeakyReLU activation (a WGAN critic ends without a sigmoid)")
+                }
+            }
+        }
         guard generator.inputShape.count == 1 else {
             throw NeuralNetError("the generator must take flat noise vectors, not \(kerasShape(generator.inputShape))")
         }
@@ -113,6 +136,7 @@ public final class GAN {
         self.generatorOptimizer = generatorOptimizer
         self.discriminatorOptimizer = discriminatorOptimizer
         self.loss = loss
+        self.objective = objective
         self.random = random
         reusesDiscriminatorBackward = !discriminator.layers.contains { $0.couplesBatchItems }
     }
@@ -142,13 +166,13 @@ public final class GAN {
         let fake = generator.forward(given ?? noise(count: batch), training: true, slot: 0)
         let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: reusesDiscriminatorBackward)
         // G loss through D's current weights, from the same forward pass.
-        let (gLoss, gGradient) = loss(predictions: pass.fakeOutput, target: 1)
+        let (gLoss, gGradient) = objective.generator(pass.fakeOutput, crossEntropy: loss)
         let fakeGradient = pass.fakeInputGradient.flatMap {
             Self.rescaled($0, from: pass.fakeOutputGradient, to: gGradient)
         } ?? discriminator.backward(gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
         generator.zeroGradients()
         generator.backward(fakeGradient, slot: 0)
-        discriminatorOptimizer.update(discriminator.trainableParameters)
+        updateDiscriminator()
         generatorOptimizer.update(generator.trainableParameters)
         return GANStepLosses(generator: gLoss, discriminator: pass.loss)
     }
@@ -157,7 +181,7 @@ public final class GAN {
     public func discriminatorStep(real: Tensor, options: GANTrainingOptions = .init()) -> Float {
         let fake = generator.forward(noise(count: real.batchSize), training: true, slot: 0)
         let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: false)
-        discriminatorOptimizer.update(discriminator.trainableParameters)
+        updateDiscriminator()
         return pass.loss
     }
 
@@ -176,6 +200,16 @@ public final class GAN {
     ) -> DiscriminatorPass {
         let realOutput = discriminator.forward(real, training: true, slot: 0)
         let fakeOutput = discriminator.forward(fake, training: true, slot: 1)
+        if let (realLoss, realGradient) = objective.criticReal(realOutput), let (fakeLoss, fakeGradient) = objective.criticFake(fakeOutput) {
+            discriminator.zeroGradients()
+            discriminator.backward(realGradient, slot: 0)
+            let fakeInputGradient = discriminator.backward(fakeGradient, slot: 1, needsInputGradient: keepFakeInputGradient)
+            var loss = realLoss + fakeLoss
+            if case .wassersteinGP(let lambda) = objective, lambda > 0 {
+                loss += addGradientPenalty(real: real, fake: fake, lambda: lambda)
+            }
+            return DiscriminatorPass(loss: loss, fakeOutput: fakeOutput, fakeOutputGradient: fakeGradient, fakeInputGradient: fakeInputGradient)
+        }
         let (realTargets, fakeTargets): (Tensor, Tensor)
         switch options.labelFormula {
         case .standard:
@@ -210,6 +244,18 @@ public final class GAN {
             for (n, scale) in scales.enumerated() { VectorMath.scale(g.baseAddress! + n * itemSize, by: scale, count: itemSize) }
         }
         return result
+    }
+
+    /// D's optimizer step, then WGAN's weight clipping when the objective asks for it.
+    private func updateDiscriminator() {
+        discriminatorOptimizer.update(discriminator.trainableParameters)
+        if case .wasserstein(let clip) = objective {
+            for parameter in discriminator.trainableParameters {
+                parameter.value.withUnsafeMutableBufferPointer { w in
+                    for i in w.indices { w[i] = min(max(w[i], -clip), clip) }
+                }
+            }
+        }
     }
 
     private func targets(like output: Tensor, value: Float, noise: Float) -> Tensor {

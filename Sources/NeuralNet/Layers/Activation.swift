@@ -115,6 +115,14 @@ public final class ActivationLayer: Layer {
     public let typeName: String
     private var outputs = SlotStore<Tensor>()
 
+    public func releaseWorkingMemory() { outputs = SlotStore() }
+
+    /// The output of the call in `slot`.
+    func rememberedOutput(_ slot: Int) -> Tensor {
+        guard let output = outputs[slot] else { preconditionFailure("\(name): no call remembered in slot \(slot)") }
+        return output
+    }
+
     /// A layer applying `activation`, shown in summaries as `typeName`.
     public init(_ activation: Activation, typeName: String, name: String = "") {
         self.activation = activation

@@ -35,6 +35,11 @@ public final class Conv2D: ConvolutionLayer {
         self.bias = bias.map { Parameter(name: "bias", value: $0) }
     }
 
+    public func releaseWorkingMemory() {
+        memory = SlotStore()
+        engine?.releaseBuffers()
+    }
+
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
     public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
@@ -81,5 +86,11 @@ public final class Conv2D: ConvolutionLayer {
         }
         guard needsInputGradient else { return nil }
         return engine.image(from: grid, kernel: kernel.value, bias: nil)
+    }
+
+    /// The engine, the kernel and the output of the call in `slot`.
+    func rememberedCall(_ slot: Int) -> (ConvolutionEngine, Parameter, Tensor) {
+        guard let engine, let kernel, let saved = memory[slot] else { preconditionFailure("\(name): no call remembered in slot \(slot)") }
+        return (engine, kernel, saved.output)
     }
 }

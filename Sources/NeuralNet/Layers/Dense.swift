@@ -21,6 +21,8 @@ public final class Dense: Layer {
     private struct Memory { var input: Tensor; var output: Tensor }
     private var memory = SlotStore<Memory>()
 
+    public func releaseWorkingMemory() { memory = SlotStore() }
+
     /// A layer of `units` outputs whose weights are created when the model is built.
     public init(_ units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
         self.units = units
@@ -97,14 +99,7 @@ public final class Dense: Layer {
         let rows = saved.input.batchSize, inputs = kernel.value.shape[0]
         let preActivation = activation.gradient(outputGradient, output: saved.output)
         if accumulateParameterGradients {
-            preActivation.withUnsafeBufferPointer { dz in
-                saved.input.withUnsafeBufferPointer { x in
-                    kernel.accumulateGradient { dw, overwrite in
-                        BLAS.gemm(transposeA: true, m: inputs, n: units, k: rows, a: x.baseAddress!, lda: inputs,
-                                  b: dz.baseAddress!, ldb: units, beta: overwrite ? 0 : 1, c: dw, ldc: units)
-                    }
-                }
-            }
+            accumulateKernelGradient(input: saved.input, preActivationGradient: preActivation)
             bias?.accumulateColumnSums(of: preActivation)
         }
         guard needsInputGradient else { return nil }
@@ -113,6 +108,40 @@ public final class Dense: Layer {
                 kernel.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeB: true, m: rows, n: inputs, k: units, a: dz.baseAddress!, lda: units,
                               b: w.baseAddress!, ldb: units, beta: 0, c: dx.baseAddress!, ldc: inputs)
+                }
+            }
+        }
+    }
+
+    /// The input and output the call in `slot` remembered.
+    func rememberedCall(_ slot: Int) -> (input: Tensor, output: Tensor) {
+        guard let saved = memory[slot] else { preconditionFailure("\(name): no call remembered in slot \(slot)") }
+        return (saved.input, saved.output)
+    }
+
+    /// `x · W` for a batch `x` of rows (no bias, no activation).
+    func linearPart(_ x: Tensor) -> Tensor {
+        guard let w = kernel?.value else { preconditionFailure("\(name): used before build") }
+        let rows = x.batchSize, inputs = w.shape[0]
+        return Tensor(shape: [rows, units]) { y in
+            x.withUnsafeBufferPointer { xs in
+                w.withUnsafeBufferPointer { ws in
+                    BLAS.gemm(m: rows, n: units, k: inputs, a: xs.baseAddress!, lda: inputs, b: ws.baseAddress!, ldb: units,
+                              beta: 0, c: y.baseAddress!, ldc: units)
+                }
+            }
+        }
+    }
+
+    /// Adds `inputᵀ · preActivationGradient` to the kernel's gradient.
+    func accumulateKernelGradient(input: Tensor, preActivationGradient: Tensor) {
+        guard let kernel else { preconditionFailure("\(name): used before build") }
+        let rows = input.batchSize, inputs = kernel.value.shape[0]
+        preActivationGradient.withUnsafeBufferPointer { dz in
+            input.withUnsafeBufferPointer { x in
+                kernel.accumulateGradient { dw, overwrite in
+                    BLAS.gemm(transposeA: true, m: inputs, n: units, k: rows, a: x.baseAddress!, lda: inputs,
+                              b: dz.baseAddress!, ldb: units, beta: overwrite ? 0 : 1, c: dw, ldc: units)
                 }
             }
         }
