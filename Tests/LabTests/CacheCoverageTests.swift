@@ -94,6 +94,7 @@ import Testing
             layer("Reshape", "#0", "Reshape([7, 7, 16])", "Reshape([7, 16, 7])"),
             layer("Reshape", "name", "Reshape([4])", "Reshape([4], name: \"r\")"),
             layer("Flatten", "name", "Flatten()", "Flatten(name: \"f\")"),
+            layer("MinibatchStdDev", "name", "MinibatchStdDev()", "MinibatchStdDev(name: \"s\")"),
             layer("UpSampling2D", "size", "UpSampling2D()", "UpSampling2D(size: 3)"),
             layer("UpSampling2D", "name", "UpSampling2D()", "UpSampling2D(name: \"u\")"),
             layer("MaxPooling2D", "poolSize", "MaxPooling2D()", "MaxPooling2D(poolSize: 3)"),
@@ -201,6 +202,8 @@ import Testing
         let twoMeasured = measured + "\nlet other = gan.train(x, epochs: 1, batchSize: 32, evaluateEvery: 1, evaluationSamples: 100)"
         let trained = "compareTrainedGANs([gan], histories: [history], names: [\"a\"], samples: 100)"
         list += [
+            Variant(function: "train", argument: "generatorAverage", setup: gan, first: "let h = gan.train(x, epochs: 2, batchSize: 32)",
+                    second: "let h = gan.train(x, epochs: 2, batchSize: 32, generatorAverage: 0.9)"),
             Variant(function: "train", argument: "evaluateEvery", setup: gan, first: "let h = gan.train(x, epochs: 2, batchSize: 32)",
                     second: "let h = gan.train(x, epochs: 2, batchSize: 32, evaluateEvery: 2, evaluationSamples: 100)"),
             Variant(function: "train", argument: "evaluationSamples", setup: gan,

@@ -23,7 +23,7 @@ struct CachedStep {
 struct StepCache {
     let folder: String
 
-    static let magic = Array("LABSTEP5".utf8)
+    static let magic = Array("LABSTEP6".utf8)
 
     func path(_ key: String) -> String { (folder as NSString).appendingPathComponent(key + ".step") }
 
@@ -149,7 +149,7 @@ extension BinaryWriter {
     }
 
     mutating func write(_ checkpoint: GANCheckpoint) {
-        for weights in [checkpoint.generatorWeights, checkpoint.discriminatorWeights] {
+        for weights in [checkpoint.generatorWeights, checkpoint.discriminatorWeights, checkpoint.averagedGeneratorWeights] {
             write(weights.count)
             for tensor in weights { write(tensor) }
         }
@@ -250,6 +250,7 @@ extension BinaryReader {
     mutating func checkpoint() throws -> GANCheckpoint {
         let generatorWeights = try (0..<count()).map { _ in try tensor() }
         let discriminatorWeights = try (0..<count()).map { _ in try tensor() }
+        let averagedGeneratorWeights = try (0..<count()).map { _ in try tensor() }
         let optimizers = try (0..<2).map { _ in
             OptimizerSnapshot(iterations: try int(), arrays: try (0..<count()).map { _ in try floats() })
         }
@@ -259,6 +260,7 @@ extension BinaryReader {
         let spare = try uint64()
         return GANCheckpoint(generatorWeights: generatorWeights, discriminatorWeights: discriminatorWeights,
                              generatorOptimizer: optimizers[0], discriminatorOptimizer: optimizers[1],
-                             random: .init(words: words, spareNormal: hasSpare ? UInt32(truncatingIfNeeded: spare) : nil))
+                             random: .init(words: words, spareNormal: hasSpare ? UInt32(truncatingIfNeeded: spare) : nil),
+                             averagedGeneratorWeights: averagedGeneratorWeights)
     }
 }

@@ -28,6 +28,7 @@ extension Vocabulary {
             "Dropout": ([.init(nil, .number), named], { args, _, _ in .layer(Dropout(args.float("#0"), name: args.string("name"))) }),
             "Reshape": ([.init(nil, .intArray), named], { args, _, _ in .layer(Reshape(args.ints("#0"), name: args.string("name"))) }),
             "Flatten": ([named], { args, _, _ in .layer(Flatten(name: args.string("name"))) }),
+            "MinibatchStdDev": ([named], { args, _, _ in .layer(MinibatchStdDev(name: args.string("name"))) }),
             "Conv2D": (convolutionSpecs, { args, _, _ in
                 .layer(Conv2D(args.int("#0"), kernelSize: args.int("kernelSize"), strides: args.int("strides"), padding: args.padding("padding"),
                               useBias: args.bool("useBias"), activation: args.activation("activation"), name: args.string("name")))

@@ -105,6 +105,7 @@ extension Vocabulary {
             .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
             .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
             .init("labelFormula", .string, .string("standard")), .init("discriminatorLoss", .string, .string("sum")),
+            .init("generatorAverage", .number, .double(0)),
         ], evaluator)
         guard case .tensor(let data) = args[0] else { return .void }
         guard let formula = GANLabelFormula(rawValue: args.string("labelFormula")) else {
@@ -115,7 +116,8 @@ extension Vocabulary {
             throw evaluator.error(at: call, "discriminatorLoss: takes \"sum\" (the chapter) or \"mean\" (the 004 notebook), got \"\(args.string("discriminatorLoss"))\"")
         }
         let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
-                                         discriminatorSteps: args.int("discriminatorSteps"), labelFormula: formula, discriminatorLoss: reduction)
+                                         discriminatorSteps: args.int("discriminatorSteps"), labelFormula: formula, discriminatorLoss: reduction,
+                                         generatorAverage: args.float("generatorAverage"))
         let environment = evaluator.environment
         let epochs = args.int("epochs")
         let monitor = gan.noise(count: 16)

@@ -9,9 +9,12 @@ public struct GANCheckpoint: Sendable, Equatable {
     public var generatorOptimizer: OptimizerSnapshot
     public var discriminatorOptimizer: OptimizerSnapshot
     public var random: RandomGenerator.SavedState
+    /// The moving average of G's weights (`GANTrainingOptions.generatorAverage`), empty when none.
+    public var averagedGeneratorWeights: [Tensor]
 
     public init(generatorWeights: [Tensor], discriminatorWeights: [Tensor], generatorOptimizer: OptimizerSnapshot,
-                discriminatorOptimizer: OptimizerSnapshot, random: RandomGenerator.SavedState) {
+                discriminatorOptimizer: OptimizerSnapshot, random: RandomGenerator.SavedState, averagedGeneratorWeights: [Tensor] = []) {
+        self.averagedGeneratorWeights = averagedGeneratorWeights
         self.generatorWeights = generatorWeights
         self.discriminatorWeights = discriminatorWeights
         self.generatorOptimizer = generatorOptimizer
@@ -28,7 +31,7 @@ extension GAN {
             discriminatorWeights: discriminator.parameters.map(\.value),
             generatorOptimizer: generatorOptimizer.saveState(for: generator.trainableParameters),
             discriminatorOptimizer: discriminatorOptimizer.saveState(for: discriminator.trainableParameters),
-            random: random.savedState)
+            random: random.savedState, averagedGeneratorWeights: averagedGeneratorWeights ?? [])
     }
 
     /// Puts a checkpoint back. Weights whose count or shapes differ from the models' are a thrown
@@ -40,6 +43,12 @@ extension GAN {
                 throw NeuralNetError("the checkpoint's weights do not fit \(model.name)")
             }
         }
+        let averaged = checkpoint.averagedGeneratorWeights
+        guard averaged.isEmpty || (averaged.count == generator.parameters.count
+                                   && zip(averaged, generator.parameters).allSatisfy { $0.shape == $1.value.shape }) else {
+            throw NeuralNetError("the checkpoint's averaged weights do not fit \(generator.name)")
+        }
+        averagedGeneratorWeights = averaged.isEmpty ? nil : averaged
         try generatorOptimizer.restoreState(checkpoint.generatorOptimizer, for: generator.trainableParameters)
         try discriminatorOptimizer.restoreState(checkpoint.discriminatorOptimizer, for: discriminator.trainableParameters)
         for (parameter, value) in zip(generator.parameters + discriminator.parameters,

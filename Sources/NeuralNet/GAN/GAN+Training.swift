@@ -73,6 +73,7 @@ extension GAN {
                 let losses = trainStep(real: batches.batch(first + options.discriminatorSteps - 1), options: options)
                 try check(losses.discriminator, "discriminator", epoch, step)
                 try check(losses.generator, "generator", epoch, step)
+                if options.generatorAverage > 0 { updateGeneratorAverage(beta: options.generatorAverage) }
                 gSum += Double(losses.generator)
                 dSum += Double(losses.discriminator)
                 history.stepGeneratorLosses.append(losses.generator)
@@ -88,11 +89,15 @@ extension GAN {
             }
             history.generatorLosses.append(Float(gSum / Double(steps)))
             history.discriminatorLosses.append(Float(dSum / Double(dCount)))
-            history.epochSamples.append(generator.forward(monitor, training: false, slot: 0))
+            // With a moving average of G, samples and measurements come from the averaged weights.
+            let sampling: (() throws -> Void) throws -> Void = { body in
+                if options.generatorAverage > 0 { try self.withAveragedGenerator(body) } else { try body() }
+            }
+            try sampling { history.epochSamples.append(self.generator.forward(monitor, training: false, slot: 0)) }
             history.epochSeconds.append((clock.now - start).inSeconds)
             epochEnded(epoch, history)
             if let evaluation, evaluation.isDue(after: epoch, of: epochs) {
-                history.evaluations.append(try evaluation.measure(epoch))
+                try sampling { history.evaluations.append(try evaluation.measure(epoch)) }
             }
         }
         return history

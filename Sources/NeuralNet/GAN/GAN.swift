@@ -29,10 +29,16 @@ public struct GANTrainingOptions: Sendable {
     public var labelFormula: GANLabelFormula = .standard
     /// Sum (the chapter) or mean (the `004_…` notebook) of the two discriminator losses.
     public var discriminatorLoss: GANDiscriminatorLoss = .sum
+    /// β of an exponential moving average of G's weights kept for sampling (Karras et al. 2018;
+    /// Yazıcı et al. 2019): after every G update avg ← β·avg + (1 − β)·w; 0 keeps none. With it,
+    /// the monitor samples and the quality measured during training come from the averaged G.
+    public var generatorAverage: Float = 0
 
     /// The chapter's plain settings.
     public init(realLabel: Float = 1, labelNoise: Float = 0, discriminatorSteps: Int = 1,
-                labelFormula: GANLabelFormula = .standard, discriminatorLoss: GANDiscriminatorLoss = .sum) {
+                labelFormula: GANLabelFormula = .standard, discriminatorLoss: GANDiscriminatorLoss = .sum,
+                generatorAverage: Float = 0) {
+        self.generatorAverage = generatorAverage
         self.realLabel = realLabel
         self.labelNoise = labelNoise
         self.discriminatorSteps = discriminatorSteps
@@ -55,6 +61,9 @@ public struct GANTrainingOptions: Sendable {
         }
         guard labelFormula == .standard || (realLabel == 1 && labelNoise == 0) else {
             throw NeuralNetError("the notebook's label formula makes its own targets; leave realLabel and labelNoise at 1 and 0")
+        }
+        guard (0..<1).contains(generatorAverage) else {
+            throw NeuralNetError("the generator average's β must be in [0, 1) (0.999 is usual), got \(generatorAverage)")
         }
         guard discriminatorSteps >= 1 else {
             throw NeuralNetError("discriminator steps per generator step must be at least 1, got \(discriminatorSteps)")
@@ -86,6 +95,9 @@ public final class GAN {
     public let generatorOptimizer: any Optimizer
     /// Updates the discriminator.
     public let discriminatorOptimizer: any Optimizer
+    /// The moving average of G's weights (every parameter, in `generator.parameters` order) when
+    /// training keeps one (`GANTrainingOptions.generatorAverage`).
+    public internal(set) var averagedGeneratorWeights: [Tensor]?
     /// The cross-entropy of both players under the `.minimax` and `.nonSaturating` objectives.
     public let loss: BinaryCrossentropy
     /// What D and G minimise (`GANObjective`); the chapter's non-saturating BCE by default.
