@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import NeuralNet
 
@@ -46,24 +45,10 @@ public enum BrickRenders {
         } catch let failure as NeuralNetError {
             throw DatasetError(path: "built-in bricks", failure.message)
         }
-        let pixelsPerImage = size * size
-        var pixels = [Float](repeating: 0, count: count * pixelsPerImage)
-        var labels = [Int](repeating: 0, count: count)
-        let chunk = 64
-        pixels.withUnsafeMutableBufferPointer { pixelBuffer in
-            labels.withUnsafeMutableBufferPointer { labelBuffer in
-                nonisolated(unsafe) let pixelOut = pixelBuffer
-                nonisolated(unsafe) let labelOut = labelBuffer
-                DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
-                    for index in (part * chunk)..<min(count, (part + 1) * chunk) {
-                        let random = RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03 &+ 3)
-                        let shape = Int(random.next() % UInt64(shapes.count))
-                        labelOut[index] = shape
-                        let image = render(shapes[shape], size: size, random: random)
-                        for offset in 0..<pixelsPerImage { pixelOut[index * pixelsPerImage + offset] = image[offset] }
-                    }
-                }
-            }
+        let (pixels, labels) = GeneratedImages.make(count: count, pixelsPerImage: size * size, chunk: 64) { index in
+            let random = RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03 &+ 3)
+            let shape = Int(random.next() % UInt64(shapes.count))
+            return (shape, render(shapes[shape], size: size, random: random))
         }
         return ImageDataset(images: Tensor(shape: [count, size, size, 1], scalars: pixels), labels: labels,
                             name: "built-in brick renders (\(groupThousands(count)) images, \(size)×\(size) gray; a stand-in, not the Kaggle LEGO set)",

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import NeuralNet
 
@@ -26,25 +25,10 @@ public enum HandwrittenDigits {
         let total = count ?? Self.count(of: split)
         // The test split draws from its own stream so it never repeats a training image.
         let streamSeed = seed &* 0x9E37_79B9_7F4A_7C15 &+ (split == .train ? 1 : 2)
-        var pixels = [Float](repeating: 0, count: total * side * side)
-        var labels = [Int](repeating: 0, count: total)
-        let chunk = 512
-        pixels.withUnsafeMutableBufferPointer { pixelBuffer in
-            labels.withUnsafeMutableBufferPointer { labelBuffer in
-                nonisolated(unsafe) let pixelOut = pixelBuffer
-                nonisolated(unsafe) let labelOut = labelBuffer
-                DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { part in
-                    for index in (part * chunk)..<min(total, (part + 1) * chunk) {
-                        let random = RandomGenerator(seed: streamSeed &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
-                        let digit = Int(random.next() % 10)
-                        labelOut[index] = digit
-                        let image = draw(digit: digit, random: random)
-                        for (offset, value) in image.enumerated() {
-                            pixelOut[index * side * side + offset] = value
-                        }
-                    }
-                }
-            }
+        let (pixels, labels) = GeneratedImages.make(count: total, pixelsPerImage: side * side, chunk: 512) { index in
+            let random = RandomGenerator(seed: streamSeed &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
+            let digit = Int(random.next() % 10)
+            return (digit, draw(digit: digit, random: random))
         }
         let name = "built-in generated digits (\(split.rawValue), \(groupThousands(total)) images; not MNIST)"
         return ImageDataset(images: Tensor(shape: [total, side, side, 1], scalars: pixels), labels: labels,
