@@ -22,7 +22,7 @@ import Testing
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
     static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "lineChart", "animation", "saveEpochImages", "compareGANs", "evaluate", "exportSamples",
-                                             "qualityChart", "compareTrainedGANs"]
+                                             "qualityChart", "compareTrainedGANs", "studyTable"]
 
     static let data = ".build/cache-coverage-data"
 
@@ -214,17 +214,23 @@ import Testing
                     second: "qualityChart([history, other], names: [\"a\", \"b\"])"),
             Variant(function: "qualityChart", argument: "title", setup: measured, first: "qualityChart(history)",
                     second: "qualityChart(history, title: \"t\")"),
-            Variant(function: "compareTrainedGANs", argument: "#0", setup: twoMeasured + "\nlet gan2 = GAN(generator: Sequential(\"G2\", input: [4]) "
-                        + "{ Dense(784, activation: .tanh) }, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), "
-                        + "loss: BinaryCrossentropy())",
-                    first: trained, second: trained.replacingOccurrences(of: "([gan]", with: "([gan2]")),
-            Variant(function: "compareTrainedGANs", argument: "histories", setup: twoMeasured, first: trained,
-                    second: trained.replacingOccurrences(of: "[history]", with: "[other]")),
-            Variant(function: "compareTrainedGANs", argument: "names", setup: measured, first: trained,
-                    second: trained.replacingOccurrences(of: "[\"a\"]", with: "[\"b\"]")),
-            Variant(function: "compareTrainedGANs", argument: "samples", setup: measured, first: trained,
-                    second: trained.replacingOccurrences(of: "samples: 100", with: "samples: 120")),
         ]
+        // The two tables of trained GANs take the same arguments.
+        for function in ["compareTrainedGANs", "studyTable"] {
+            let table = trained.replacingOccurrences(of: "compareTrainedGANs", with: function)
+            list += [
+                Variant(function: function, argument: "#0", setup: twoMeasured + "\nlet gan2 = GAN(generator: Sequential(\"G2\", input: [4]) "
+                            + "{ Dense(784, activation: .tanh) }, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), "
+                            + "loss: BinaryCrossentropy())",
+                        first: table, second: table.replacingOccurrences(of: "([gan]", with: "([gan2]")),
+                Variant(function: function, argument: "histories", setup: twoMeasured, first: table,
+                        second: table.replacingOccurrences(of: "[history]", with: "[other]")),
+                Variant(function: function, argument: "names", setup: measured, first: table,
+                        second: table.replacingOccurrences(of: "[\"a\"]", with: "[\"b\"]")),
+                Variant(function: function, argument: "samples", setup: measured, first: table,
+                        second: table.replacingOccurrences(of: "samples: 100", with: "samples: 120")),
+            ]
+        }
         let compare = "compareGANs([gan], names: [\"a\"], batchSize: 8, steps: 1, images: 64)"
         for (argument, replaced, by) in [("#0", "[gan]", "[gan, gan]"), ("names", "[\"a\"]", "[\"b\"]"), ("batchSize", "batchSize: 8", "batchSize: 4"),
                                          ("steps", "steps: 1", "steps: 2"), ("images", "images: 64", "images: 32")] {
