@@ -22,7 +22,8 @@ import Testing
 
     /// Functions whose effect is their output (text, a figure or a table): no state to carry.
     static let outputOnly: Set<String> = ["print", "imageGrid", "lossChart", "lineChart", "animation", "saveEpochImages", "compareGANs", "evaluate", "exportSamples",
-                                             "qualityChart", "compareTrainedGANs", "studyTable"]
+                                             "qualityChart", "compareTrainedGANs", "studyTable",
+                                             "conditionalGrid", "conditionalAccuracy"]
 
     static let data = ".build/cache-coverage-data"
 
@@ -42,6 +43,22 @@ import Testing
         let x = HandwrittenDigits(split: .test, count: 64).scaled(to: .minusOneToOne).flattened()
         """
     static let history = gan + "\nlet history = gan.train(x, epochs: 2, batchSize: 32)"
+    /// A conditional GAN (ten classes) trained on the same 64 digits with their labels.
+    static let conditional = """
+        let cg = Sequential("CG", input: [14]) {
+            Dense(8)
+            Dense(784, activation: .tanh)
+        }
+        let cd = Sequential("CD", input: [794]) {
+            Dense(8)
+            Dense(1, activation: .sigmoid)
+        }
+        let digits = HandwrittenDigits(split: .test, count: 64).scaled(to: .minusOneToOne)
+        let cx = digits.flattened()
+        let cgan = GAN(generator: cg, discriminator: cd, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(),
+                       loss: BinaryCrossentropy(), classes: 10)
+        let ch = cgan.train(cx, labels: digits.labels, epochs: 1, batchSize: 32)
+        """
 
     static var variants: [Variant] {
         func layer(_ name: String, _ argument: String, _ a: String, _ b: String) -> Variant {
@@ -214,6 +231,27 @@ import Testing
                     second: "qualityChart([history, other], names: [\"a\", \"b\"])"),
             Variant(function: "qualityChart", argument: "title", setup: measured, first: "qualityChart(history)",
                     second: "qualityChart(history, title: \"t\")"),
+        ]
+        let twoConditional = conditional + """
+
+            let cgan2 = GAN(generator: Sequential("CG2", input: [14]) { Dense(784, activation: .tanh) }, discriminator: cd,
+                            generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy(), classes: 10)
+            """
+        list += [
+            Variant(function: "GAN", argument: "classes", setup: conditional, first: "let v = GAN(generator: cg, discriminator: cd, "
+                        + "generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy(), classes: 10)",
+                    second: "let cd5 = Sequential(\"CD\", input: [789]) { Dense(8); Dense(1, activation: .sigmoid) }\n"
+                        + "let v = GAN(generator: cg, discriminator: cd5, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), "
+                        + "loss: BinaryCrossentropy(), classes: 5)"),
+            Variant(function: "train", argument: "labels", setup: conditional, first: "let h = cgan.train(cx, labels: digits.labels, epochs: 1, batchSize: 32)",
+                    second: "let h = cgan.train(cx, labels: HandwrittenDigits(split: .train, count: 64).labels, epochs: 1, batchSize: 32)"),
+            Variant(function: "conditionalGrid", argument: "#0", setup: twoConditional, first: "conditionalGrid(cgan)", second: "conditionalGrid(cgan2)"),
+            Variant(function: "conditionalGrid", argument: "perClass", setup: conditional, first: "conditionalGrid(cgan)", second: "conditionalGrid(cgan, perClass: 3)"),
+            Variant(function: "conditionalGrid", argument: "title", setup: conditional, first: "conditionalGrid(cgan)", second: "conditionalGrid(cgan, title: \"t\")"),
+            Variant(function: "conditionalAccuracy", argument: "#0", setup: twoConditional, first: "conditionalAccuracy(cgan, samples: 20)",
+                    second: "conditionalAccuracy(cgan2, samples: 20)"),
+            Variant(function: "conditionalAccuracy", argument: "samples", setup: conditional, first: "conditionalAccuracy(cgan, samples: 20)",
+                    second: "conditionalAccuracy(cgan, samples: 30)"),
         ]
         // The two tables of trained GANs take the same arguments.
         for function in ["compareTrainedGANs", "studyTable"] {

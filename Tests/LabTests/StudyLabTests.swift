@@ -27,7 +27,11 @@ import Testing
         #expect(study.rows.map { $0[0] } == ["real digits (training images)"] + Self.names)
         // Every run has its one evaluation counted and a time per epoch.
         #expect(study.rows.dropFirst().allSatisfy { $0[7].hasSuffix(" / 1") && Double($0[8]) != nil })
+        // The conditional GAN: its accuracy per digit asked for, and its grid.
+        let accuracy = try #require(tables.first { $0.caption == "Generated digit = digit asked for, over 100 samples" })
+        #expect(accuracy.headers == ["asked for", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "all"] && accuracy.rows.count == 1)
         let html = try String(contentsOfFile: try #require(outcome.reportPath), encoding: .utf8)
+        #expect(html.contains("조건부 GAN: 줄마다 요청한 숫자 0–9"))
         #expect(!html.contains("<merror>"), "an equation uses notation the report does not know")
         #expect(html.contains("Last epoch&#39;s monitor samples, one row per run") || html.contains("Last epoch's monitor samples, one row per run"))
     }

@@ -63,7 +63,9 @@ extension Vocabulary {
         let environment = evaluator.environment
         if environment.checkOnly { return nil }
         let setup = try wrap(call, evaluator) { try environment.preparedEvaluator() }
-        let noise = RandomGenerator(seed: 0x5EED_E7A1).normalTensor(shape: [samples, gan.latentDimension])
+        // A conditional GAN is asked for every class equally often.
+        let latent = RandomGenerator(seed: 0x5EED_E7A1).normalTensor(shape: [samples, gan.latentDimension])
+        let noise = gan.generatorInput(latent: latent, classes: (0..<samples).map { $0 % max(gan.conditionClasses, 1) })
         return EpochEvaluationSchedule(every: every) { epoch in
             let images = try digits(gan, from: noise)
             let m = try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference, manifoldSamples: samples)

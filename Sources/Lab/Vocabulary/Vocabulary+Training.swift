@@ -24,7 +24,7 @@ extension Vocabulary {
                 try wrap(call, evaluator) { .optimizer(try NeuralNet.SGD(learningRate: args.float("learningRate"), momentum: args.float("momentum"))) }
             }),
             "GAN": ([.init("generator", .any), .init("discriminator", .any), .init("generatorOptimizer", .any),
-                     .init("discriminatorOptimizer", .any), .init("loss", .any)], { args, call, evaluator in
+                     .init("discriminatorOptimizer", .any), .init("loss", .any), .init("classes", .int, .int(0))], { args, call, evaluator in
                 guard case .model(let g) = args["generator"], case .model(let d) = args["discriminator"] else {
                     throw evaluator.error(at: call, "GAN expects Sequential models for generator: and discriminator:")
                 }
@@ -34,7 +34,7 @@ extension Vocabulary {
                 let (objective, loss) = try ganObjective(args["loss"], call, evaluator)
                 return try wrap(call, evaluator) {
                     .gan(try NeuralNet.GAN(generator: g, discriminator: d, generatorOptimizer: go, discriminatorOptimizer: dopt,
-                                           loss: loss, objective: objective, random: evaluator.environment.random))
+                                           loss: loss, objective: objective, classes: args.int("classes"), random: evaluator.environment.random))
                 }
             }),
         ],
@@ -101,7 +101,7 @@ extension Vocabulary {
     /// output and a progress line to the console, and returns the history.
     private static func train(_ gan: NeuralNet.GAN, _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
         let args = try Arguments(call, function: "train", specs: [
-            .init(nil, .tensor), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
+            .init(nil, .tensor), .init("labels", .intArray, .array([])), .init("epochs", .int), .init("batchSize", .int), .init("realLabel", .number, .double(1)),
             .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
             .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
             .init("labelFormula", .string, .string("standard")), .init("discriminatorLoss", .string, .string("sum")),
@@ -135,11 +135,16 @@ extension Vocabulary {
             // `lab check` trains on one batch only: enough to check every shape and setting.
             let batchSize = args.int("batchSize")
             let checking = environment.checkOnly && batchSize > 0
+            let allLabels = args.ints("labels")
+            guard allLabels.isEmpty || allLabels.count == data.batchSize else {
+                throw evaluator.error(at: call, "labels: has \(allLabels.count) labels for \(data.batchSize) items")
+            }
+            let labels: [Int]? = allLabels.isEmpty ? nil : Array(checking ? allLabels.prefix(min(batchSize, data.batchSize)) : allLabels[...])
             history = try wrap(call, evaluator) {
                 try gan.generator.checkBatchFits(batchSize)
                 try gan.discriminator.checkBatchFits(batchSize)
                 var result = try gan.train(
-                    on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, epochs: checking ? 1 : epochs,
+                    on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, labels: labels, epochs: checking ? 1 : epochs,
                     batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
                     shouldStop: { environment.interruption?() ?? false },
                     progress: { environment.progress?($0) },

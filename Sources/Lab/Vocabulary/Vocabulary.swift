@@ -8,7 +8,7 @@ import SwiftSyntax
 /// `domains` below.
 struct Vocabulary {
     /// Every domain, in the order `docs/DSL.md` presents them.
-    static var domains: [VocabularyDomain] { [basics, layers, data, training, objectives, classic, figures, comparison, evaluation, study] }
+    static var domains: [VocabularyDomain] { [basics, layers, data, training, objectives, classic, figures, comparison, evaluation, study, conditional] }
 
     let functions: [String: VocabularyDomain.Function]
     let methods: [String: [String: VocabularyDomain.Method]]

@@ -25,9 +25,9 @@ extension GAN {
     /// epochs it names end with a measurement of quality, kept in the history; its time is not
     /// counted in the epoch's seconds. `epochEnded` is told the epoch and the history so far when
     /// an epoch's losses, samples and seconds are in (before its quality measurement), for a log
-    /// line per epoch.
+    /// line per epoch. A conditional GAN (`conditionClasses` > 0) needs the items' `labels`.
     public func train(
-        on data: Tensor, epochs: Int, batchSize: Int,
+        on items: Tensor, labels: [Int]? = nil, epochs: Int, batchSize: Int,
         options: GANTrainingOptions = .init(),
         monitorNoise: Tensor? = nil,
         evaluation: EpochEvaluationSchedule? = nil,
@@ -37,6 +37,10 @@ extension GAN {
     ) throws -> GANHistory {
         guard epochs > 0 else { throw NeuralNetError("the number of epochs must be positive, got \(epochs)") }
         try options.validate(for: objective)
+        if conditionClasses > 0, labels == nil {
+            throw NeuralNetError("a conditional GAN learns from labelled items: pass the labels (train(x, labels: data.labels, …))")
+        }
+        let data = try labels.map { try conditionedData(items, labels: $0) } ?? items
         guard Array(data.shape.dropFirst()) == discriminator.inputShape else {
             throw NeuralNetError(
                 "the data items are \(data.shape.dropFirst().map(String.init).joined(separator: "×")) but "

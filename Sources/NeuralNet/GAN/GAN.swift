@@ -105,16 +105,21 @@ public final class GAN {
     /// The source of noise and label noise.
     public let random: RandomGenerator
 
-    /// The length of a noise vector.
-    public var latentDimension: Int { generator.inputShape[0] }
+    /// The number of classes G and D are told (a conditional GAN, Mirza & Osindero 2014), 0 when
+    /// they are told none. G takes noise ⊕ one-hot class, D takes item ⊕ one-hot class.
+    public let conditionClasses: Int
+
+    /// The length of a noise vector (without the one-hot class of a conditional GAN).
+    public var latentDimension: Int { generator.inputShape[0] - conditionClasses }
 
     /// Pairs two models; their shapes must chain (G's output is D's input, D's output is `[1]`).
     public init(
         generator: Sequential, discriminator: Sequential,
         generatorOptimizer: any Optimizer, discriminatorOptimizer: any Optimizer,
-        loss: BinaryCrossentropy, objective: GANObjective = .nonSaturating, random: RandomGenerator
+        loss: BinaryCrossentropy, objective: GANObjective = .nonSaturating, classes: Int = 0, random: RandomGenerator
     ) throws {
         try objective.validate()
+        try Self.checkConditioning(classes: classes, generator: generator, discriminator: discriminator)
         if case .wassersteinGP = objective {
             for layer in discriminator.layers {
                 guard let secondOrder = layer as? any SecondOrderLayer else {
@@ -132,7 +137,7 @@ public final class GAN {
         guard generator.inputShape.count == 1 else {
             throw NeuralNetError("the generator must take flat noise vectors, not \(kerasShape(generator.inputShape))")
         }
-        guard generator.outputShape == discriminator.inputShape else {
+        guard classes > 0 || generator.outputShape == discriminator.inputShape else {
             throw NeuralNetError(
                 "\(generator.name) makes \(kerasShape(generator.outputShape)) but \(discriminator.name) takes "
                     + kerasShape(discriminator.inputShape))
@@ -149,6 +154,7 @@ public final class GAN {
         self.discriminatorOptimizer = discriminatorOptimizer
         self.loss = loss
         self.objective = objective
+        self.conditionClasses = classes
         self.random = random
         reusesDiscriminatorBackward = !discriminator.layers.contains { $0.couplesBatchItems }
     }
@@ -165,17 +171,21 @@ public final class GAN {
     /// while gG[n] is not.
     var reusesDiscriminatorBackward: Bool
 
-    /// Standard normal noise for `count` samples.
+    /// G's input for `count` samples: standard normal noise, followed in a conditional GAN by the
+    /// one-hot code of a class drawn uniformly for each sample.
     public func noise(count: Int) -> Tensor {
-        random.normalTensor(shape: [count, latentDimension])
+        let z = random.normalTensor(shape: [count, latentDimension])
+        guard conditionClasses > 0 else { return z }
+        return Self.joined(z, Self.oneHot((0..<count).map { _ in Int(random.next() % UInt64(conditionClasses)) }, classes: conditionClasses))
     }
 
     /// One joint step on a batch of real samples; returns both losses. The generator's input is
     /// `noise` when given (one row per real sample), else drawn from the GAN's random generator.
     public func trainStep(real: Tensor, noise given: Tensor? = nil, options: GANTrainingOptions = .init()) -> GANStepLosses {
         let batch = real.batchSize
-        precondition(given.map { $0.shape == [batch, latentDimension] } ?? true, "noise must be [batch, latent dimension]")
-        let fake = generator.forward(given ?? noise(count: batch), training: true, slot: 0)
+        precondition(given.map { $0.shape == [batch, generator.inputShape[0]] } ?? true, "noise must be [batch, generator input]")
+        let (input, conditions) = generatorInput(for: real, noise: given)
+        let fake = conditioned(generator.forward(input, training: true, slot: 0), conditions)
         let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: reusesDiscriminatorBackward)
         // G loss through D's current weights, from the same forward pass.
         let (gLoss, gGradient) = objective.generator(pass.fakeOutput, crossEntropy: loss)
@@ -183,7 +193,7 @@ public final class GAN {
             Self.rescaled($0, from: pass.fakeOutputGradient, to: gGradient)
         } ?? discriminator.backward(gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
         generator.zeroGradients()
-        generator.backward(fakeGradient, slot: 0)
+        generator.backward(conditionClasses > 0 ? Self.leadingColumns(fakeGradient, generator.outputShape[0]) : fakeGradient, slot: 0)
         updateDiscriminator()
         generatorOptimizer.update(generator.trainableParameters)
         return GANStepLosses(generator: gLoss, discriminator: pass.loss)
@@ -191,7 +201,8 @@ public final class GAN {
 
     /// A discriminator-only step (for several D steps per G step); returns the D loss.
     public func discriminatorStep(real: Tensor, options: GANTrainingOptions = .init()) -> Float {
-        let fake = generator.forward(noise(count: real.batchSize), training: true, slot: 0)
+        let (input, conditions) = generatorInput(for: real, noise: nil)
+        let fake = conditioned(generator.forward(input, training: true, slot: 0), conditions)
         let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: false)
         updateDiscriminator()
         return pass.loss
