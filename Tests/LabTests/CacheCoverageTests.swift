@@ -221,6 +221,16 @@ import Testing
         list += [
             Variant(function: "train", argument: "generatorAverage", setup: gan, first: "let h = gan.train(x, epochs: 2, batchSize: 32)",
                     second: "let h = gan.train(x, epochs: 2, batchSize: 32, generatorAverage: 0.9)"),
+            Variant(function: "train", argument: "featureMatching", setup: models + """
+
+                    let fd = Sequential("FD", input: [784]) {
+                        Dense(8, name: "features")
+                        Dense(1, activation: .sigmoid)
+                    }
+                    let fgan = GAN(generator: g, discriminator: fd, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())
+                    let x = HandwrittenDigits(split: .test, count: 64).scaled(to: .minusOneToOne).flattened()
+                    """, first: "let h = fgan.train(x, epochs: 1, batchSize: 32)",
+                    second: "let h = fgan.train(x, epochs: 1, batchSize: 32, featureMatching: \"features\")"),
             Variant(function: "train", argument: "evaluateEvery", setup: gan, first: "let h = gan.train(x, epochs: 2, batchSize: 32)",
                     second: "let h = gan.train(x, epochs: 2, batchSize: 32, evaluateEvery: 2, evaluationSamples: 100)"),
             Variant(function: "train", argument: "evaluationSamples", setup: gan,

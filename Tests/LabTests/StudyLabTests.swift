@@ -7,7 +7,7 @@ import Testing
 /// and the study table has a measured row for each; `studyTable`'s checks.
 @Suite struct StudyLabTests {
     static let names = ["기준 (BCE)", "minimax", "LSGAN", "hinge", "WGAN", "WGAN-GP", "스무딩 0.9", "잡음 레이블", "스펙트럴 정규화",
-                        "미니배치 표준편차", "G 이동 평균", "TTUR", "강한 판별자"]
+                        "미니배치 표준편차", "피처 매칭", "G 이동 평균", "TTUR", "강한 판별자"]
 
     @Test func theStudyRunsEveryConfigurationAndMeasuresEach() throws {
         let output = NSTemporaryDirectory() + "lab-study-\(UUID().uuidString)"

@@ -1,5 +1,6 @@
 @testable import NeuralNet
 import Testing
+import _TestSupport
 
 /// The stabilising tricks that change how a GAN is trained or sampled: the moving average of G.
 @Suite struct GANTricksTests {
@@ -45,5 +46,43 @@ import Testing
         try other.restore(saved)
         #expect(other.averagedGeneratorWeights == gan.averagedGeneratorWeights)
         #expect(throws: NeuralNetError.self) { try gan.train(on: data, epochs: 1, batchSize: 16, options: GANTrainingOptions(generatorAverage: 1)) }
+    }
+
+    /// Feature matching: G's loss is ‖mean f(real) − mean f(fake)‖² at D's named layer, worked
+    /// by hand, and G's gradient of it matches difference quotients.
+    @Test func featureMatchingMatchesItsFormulaAndItsNumericGradient() throws {
+        let random = RandomGenerator(seed: 9)
+        let generator = try Sequential("G", inputShape: [2], random: random, layers: [Dense(3, activation: .tanh)])
+        let discriminator = try Sequential("D", inputShape: [3], random: random,
+                                           layers: [Dense(4, name: "features"), LeakyReLU(alpha: 0.2), Dense(1, activation: .sigmoid)])
+        let gan = try GAN(generator: generator, discriminator: discriminator, generatorOptimizer: SGD(learningRate: 0.1),
+                          discriminatorOptimizer: SGD(learningRate: 0.1), loss: BinaryCrossentropy(), random: random)
+        let real = random.uniformTensor(shape: [5, 3], low: -1, high: 1)
+        let noise = random.normalTensor(shape: [5, 2])
+        let features = discriminator.layers[0]
+        // The loss by hand, before the step changes any weight.
+        func distance() -> Double {
+            let fReal = features.forward(real, training: false, slot: 7)
+            let fFake = features.forward(generator.forward(noise, training: false, slot: 7), training: false, slot: 7)
+            return (0..<4).reduce(0.0) { total, j in
+                let meanReal = (0..<5).reduce(0.0) { $0 + Double(fReal.scalars[$1 * 4 + j]) } / 5
+                let meanFake = (0..<5).reduce(0.0) { $0 + Double(fFake.scalars[$1 * 4 + j]) } / 5
+                return total + (meanReal - meanFake) * (meanReal - meanFake)
+            }
+        }
+        let expected = distance()
+        let kernel = generator.parameters[0], before = kernel.value
+        let numeric = GradientCheck.numericGradient(of: before, step: 1e-3) { shifted in
+            kernel.value = shifted
+            return distance()
+        }
+        kernel.value = before
+        let losses = gan.trainStep(real: real, noise: noise, options: GANTrainingOptions(featureMatchingLayer: "features"))
+        #expect(abs(Double(losses.generator) - expected) < 1e-5, "\(losses.generator) vs \(expected)")
+        #expect(GradientCheck.maxRelativeError(kernel.gradient, numeric) < 1e-2, "\(kernel.gradient.scalars) vs \(numeric.scalars)")
+        let data = random.uniformTensor(shape: [8, 3], low: -1, high: 1)
+        #expect(throws: NeuralNetError.self) {
+            try gan.train(on: data, epochs: 1, batchSize: 4, options: GANTrainingOptions(featureMatchingLayer: "nope"))
+        }
     }
 }

@@ -105,7 +105,7 @@ extension Vocabulary {
             .init("labelNoise", .number, .double(0)), .init("discriminatorSteps", .int, .int(1)),
             .init("evaluateEvery", .int, .int(0)), .init("evaluationSamples", .int, .int(2_000)),
             .init("labelFormula", .string, .string("standard")), .init("discriminatorLoss", .string, .string("sum")),
-            .init("generatorAverage", .number, .double(0)),
+            .init("generatorAverage", .number, .double(0)), .init("featureMatching", .string, .string("")),
         ], evaluator)
         guard case .tensor(let data) = args[0] else { return .void }
         guard let formula = GANLabelFormula(rawValue: args.string("labelFormula")) else {
@@ -117,7 +117,8 @@ extension Vocabulary {
         }
         let options = GANTrainingOptions(realLabel: args.float("realLabel"), labelNoise: args.float("labelNoise"),
                                          discriminatorSteps: args.int("discriminatorSteps"), labelFormula: formula, discriminatorLoss: reduction,
-                                         generatorAverage: args.float("generatorAverage"))
+                                         generatorAverage: args.float("generatorAverage"),
+                                         featureMatchingLayer: args.string("featureMatching").isEmpty ? nil : args.string("featureMatching"))
         let environment = evaluator.environment
         let epochs = args.int("epochs")
         let monitor = gan.noise(count: 16)

@@ -40,6 +40,10 @@ extension GAN {
         if conditionClasses > 0, labels == nil {
             throw NeuralNetError("a conditional GAN learns from labelled items: pass the labels (train(x, labels: data.labels, …))")
         }
+        if let name = options.featureMatchingLayer, !discriminator.layers.contains(where: { $0.name == name }) {
+            throw NeuralNetError("feature matching needs a layer of \(discriminator.name) named '\(name)'; its layers are "
+                + discriminator.layers.map(\.name).joined(separator: ", "))
+        }
         let data = try labels.map { try conditionedData(items, labels: $0) } ?? items
         guard Array(data.shape.dropFirst()) == discriminator.inputShape else {
             throw NeuralNetError(

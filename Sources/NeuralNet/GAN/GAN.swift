@@ -33,12 +33,17 @@ public struct GANTrainingOptions: Sendable {
     /// Yazıcı et al. 2019): after every G update avg ← β·avg + (1 − β)·w; 0 keeps none. With it,
     /// the monitor samples and the quality measured during training come from the averaged G.
     public var generatorAverage: Float = 0
+    /// Feature matching (Salimans et al. 2016): when set, G minimises ‖E f(x) − E f(G(z))‖² over
+    /// the batch, f being the output of D's layer of this name, instead of its adversarial loss;
+    /// D trains as usual.
+    public var featureMatchingLayer: String? = nil
 
     /// The chapter's plain settings.
     public init(realLabel: Float = 1, labelNoise: Float = 0, discriminatorSteps: Int = 1,
                 labelFormula: GANLabelFormula = .standard, discriminatorLoss: GANDiscriminatorLoss = .sum,
-                generatorAverage: Float = 0) {
+                generatorAverage: Float = 0, featureMatchingLayer: String? = nil) {
         self.generatorAverage = generatorAverage
+        self.featureMatchingLayer = featureMatchingLayer
         self.realLabel = realLabel
         self.labelNoise = labelNoise
         self.discriminatorSteps = discriminatorSteps
@@ -186,12 +191,22 @@ public final class GAN {
         precondition(given.map { $0.shape == [batch, generator.inputShape[0]] } ?? true, "noise must be [batch, generator input]")
         let (input, conditions) = generatorInput(for: real, noise: given)
         let fake = conditioned(generator.forward(input, training: true, slot: 0), conditions)
-        let pass = discriminatorPass(real: real, fake: fake, options: options, keepFakeInputGradient: reusesDiscriminatorBackward)
+        let matched = options.featureMatchingLayer.flatMap { name in discriminator.layers.firstIndex { $0.name == name } }
+        let pass = discriminatorPass(real: real, fake: fake, options: options,
+                                     keepFakeInputGradient: reusesDiscriminatorBackward && matched == nil, keepingOutputOf: matched)
         // G loss through D's current weights, from the same forward pass.
-        let (gLoss, gGradient) = objective.generator(pass.fakeOutput, crossEntropy: loss)
-        let fakeGradient = pass.fakeInputGradient.flatMap {
-            Self.rescaled($0, from: pass.fakeOutputGradient, to: gGradient)
-        } ?? discriminator.backward(gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
+        let gLoss: Float, fakeGradient: Tensor
+        if let matched, let features = pass.features {
+            let (distance, featureGradient) = Self.featureDistance(real: features.real, fake: features.fake)
+            gLoss = distance
+            fakeGradient = discriminator.inputGradient(fromOutputOf: matched, featureGradient, slot: 1)
+        } else {
+            let (adversarial, gGradient) = objective.generator(pass.fakeOutput, crossEntropy: loss)
+            gLoss = adversarial
+            fakeGradient = pass.fakeInputGradient.flatMap {
+                Self.rescaled($0, from: pass.fakeOutputGradient, to: gGradient)
+            } ?? discriminator.backward(gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
+        }
         generator.zeroGradients()
         generator.backward(conditionClasses > 0 ? Self.leadingColumns(fakeGradient, generator.outputShape[0]) : fakeGradient, slot: 0)
         updateDiscriminator()
@@ -215,14 +230,35 @@ public final class GAN {
         /// The D loss's gradient at D(fake), and at the fake batch when asked for.
         var fakeOutputGradient: Tensor
         var fakeInputGradient: Tensor?
+        /// The kept layer's outputs on both batches, for feature matching.
+        var features: (real: Tensor, fake: Tensor)? = nil
     }
 
-    /// D forward on both batches, D loss, and D's parameter gradients.
+    /// D forward on both batches (keeping the output of layer `kept` for feature matching), D
+    /// loss, and D's parameter gradients.
     private func discriminatorPass(
-        real: Tensor, fake: Tensor, options: GANTrainingOptions, keepFakeInputGradient: Bool
+        real: Tensor, fake: Tensor, options: GANTrainingOptions, keepFakeInputGradient: Bool, keepingOutputOf kept: Int? = nil
     ) -> DiscriminatorPass {
-        let realOutput = discriminator.forward(real, training: true, slot: 0)
-        let fakeOutput = discriminator.forward(fake, training: true, slot: 1)
+        let realOutput: Tensor, fakeOutput: Tensor
+        var features: (real: Tensor, fake: Tensor)?
+        if let kept {
+            let (r, realFeatures) = discriminator.forward(real, training: true, slot: 0, keepingOutputOf: kept)
+            let (f, fakeFeatures) = discriminator.forward(fake, training: true, slot: 1, keepingOutputOf: kept)
+            (realOutput, fakeOutput, features) = (r, f, (realFeatures, fakeFeatures))
+        } else {
+            realOutput = discriminator.forward(real, training: true, slot: 0)
+            fakeOutput = discriminator.forward(fake, training: true, slot: 1)
+        }
+        var pass = discriminatorLoss(real: real, fake: fake, realOutput: realOutput, fakeOutput: fakeOutput, options: options,
+                                     keepFakeInputGradient: keepFakeInputGradient)
+        pass.features = features
+        return pass
+    }
+
+    /// D's loss on its two outputs and D's parameter gradients.
+    private func discriminatorLoss(
+        real: Tensor, fake: Tensor, realOutput: Tensor, fakeOutput: Tensor, options: GANTrainingOptions, keepFakeInputGradient: Bool
+    ) -> DiscriminatorPass {
         if let (realLoss, realGradient) = objective.criticReal(realOutput), let (fakeLoss, fakeGradient) = objective.criticFake(fakeOutput) {
             discriminator.zeroGradients()
             discriminator.backward(realGradient, slot: 0)
@@ -254,6 +290,22 @@ public final class GAN {
         let fakeInputGradient = discriminator.backward(fakeGradient, slot: 1, needsInputGradient: keepFakeInputGradient)
         return DiscriminatorPass(loss: realLoss + fakeLoss, fakeOutput: fakeOutput,
                                  fakeOutputGradient: fakeGradient, fakeInputGradient: fakeInputGradient)
+    }
+
+    /// Feature matching's G loss Σⱼ (mean over n of real[n, j] − mean over n of fake[n, j])² and its
+    /// gradient with respect to `fake`: −2(μ_real − μ_fake)ⱼ / N for every item.
+    static func featureDistance(real: Tensor, fake: Tensor) -> (loss: Float, gradient: Tensor) {
+        let width = fake.itemSize
+        func means(_ t: Tensor) -> [Double] {
+            var sums = [Double](repeating: 0, count: width)
+            for (i, v) in t.scalars.enumerated() { sums[i % width] += Double(v) }
+            return sums.map { $0 / Double(t.batchSize) }
+        }
+        let difference = zip(means(real), means(fake)).map { $0 - $1 }
+        let loss = difference.reduce(0) { $0 + $1 * $1 }
+        let batch = Double(fake.batchSize)
+        let rowGradient = difference.map { Float(-2 * $0 / batch) }
+        return (Float(loss), Tensor(shape: fake.shape, scalars: (0..<fake.count).map { rowGradient[$0 % width] }))
     }
 
     /// `inputGradient` with item n scaled by `to[n] / from[n]`; nil when some `from[n]` is zero

@@ -117,13 +117,33 @@ public final class Sequential {
         return gradient
     }
 
-    /// Sets every trainable gradient to zero.
     /// Every layer's `releaseWorkingMemory()`: after training, the model keeps its weights and
     /// little else.
     public func releaseWorkingMemory() {
         for layer in layers { layer.releaseWorkingMemory() }
     }
 
+    /// `forward`, also returning the output of the layer at `index` (an intermediate feature).
+    public func forward(_ input: Tensor, training: Bool, slot: Int, keepingOutputOf index: Int) -> (output: Tensor, kept: Tensor) {
+        var value = input, kept = input
+        for (position, layer) in layers.enumerated() {
+            value = layer.forward(value, training: training, slot: slot)
+            if position == index { kept = value }
+        }
+        return (value, kept)
+    }
+
+    /// The gradient at the input of a gradient at the output of the layer at `index`, through the
+    /// call remembered in `slot`; no parameter gradient is added.
+    public func inputGradient(fromOutputOf index: Int, _ gradient: Tensor, slot: Int) -> Tensor {
+        var value = gradient
+        for layer in layers[...index].reversed() {
+            value = layer.backward(value, slot: slot, needsInputGradient: true, accumulateParameterGradients: false)!
+        }
+        return value
+    }
+
+    /// Sets every trainable gradient to zero.
     public func zeroGradients() {
         for parameter in trainableParameters { parameter.zeroGradient() }
     }
