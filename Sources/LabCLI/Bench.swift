@@ -30,6 +30,13 @@ extension LabCommand {
         @Flag(help: "Also print each layer's forward and backward time for the GAN benchmarks that run.")
         var layers = false
 
+        @Option(help: ArgumentHelp("Run the same benchmarks with another lab executable too, in alternating rounds, and compare.",
+                                   valueName: "other-lab"))
+        var compare: String?
+
+        @Option(help: "Rounds of each binary with --compare.")
+        var rounds = 3
+
         @Argument(help: ArgumentHelp(
             "Benchmarks to run, out of \(Self.benchmarkNames.joined(separator: ", ")); all of them when none is named.",
             valueName: "benchmark"))
@@ -39,6 +46,7 @@ extension LabCommand {
         static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
 
         func validate() throws {
+            guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
             guard steps > 0, warmup >= 0, batchSize > 0 else {
                 throw ValidationError("--steps and --batch-size must be positive and --warmup not negative")
             }
@@ -48,6 +56,7 @@ extension LabCommand {
         }
 
         func run() throws {
+            if let compare { return try self.compare(with: compare) }
             func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
             // Machines differ between sessions: every set of numbers says where it was measured.
             print("machine  \(MachineDescription.current); \(MachineDescription.vectorExtensions); "
