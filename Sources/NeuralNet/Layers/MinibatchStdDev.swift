@@ -13,7 +13,7 @@ public final class MinibatchStdDev: Layer {
     public let typeName = "MinibatchStdDev"
     public var couplesBatchItems: Bool { true }
     private static let epsilon: Float = 1e-8
-    private struct Memory { var input: Tensor; var deviations: [Float] }
+    private struct Memory { var input: Tensor; var means: [Double]; var deviations: [Float] }
     private var memory = SlotStore<Memory>()
 
     public init(name: String = "") { self.name = name }
@@ -30,7 +30,7 @@ public final class MinibatchStdDev: Layer {
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         let batch = input.batchSize, features = input.itemSize
         let channels = input.shape.last!, positions = features / channels
-        var deviations = [Float](repeating: 0, count: features)
+        var means = [Double](repeating: 0, count: features), deviations = [Float](repeating: 0, count: features)
         input.withUnsafeBufferPointer { x in
             for f in 0..<features {
                 var mean: Double = 0
@@ -41,11 +41,12 @@ public final class MinibatchStdDev: Layer {
                     let d = Double(x[n * features + f]) - mean
                     squares += d * d
                 }
+                means[f] = mean
                 deviations[f] = Float((squares / Double(batch) + Double(Self.epsilon)).squareRoot())
             }
         }
         let statistic = Float(deviations.reduce(0.0) { $0 + Double($1) } / Double(features))
-        memory[slot] = Memory(input: input, deviations: deviations)
+        memory[slot] = Memory(input: input, means: means, deviations: deviations)
         return Tensor(shape: Array(input.shape.dropLast()) + [channels + 1]) { y in
             input.withUnsafeBufferPointer { x in
                 for p in 0..<(batch * positions) {
@@ -76,9 +77,7 @@ public final class MinibatchStdDev: Layer {
                         for c in 0..<channels { dx[p * channels + c] = g[p * (channels + 1) + c] }
                     }
                     for f in 0..<features {
-                        var mean: Double = 0
-                        for n in 0..<batch { mean += Double(x[n * features + f]) }
-                        mean /= Double(batch)
+                        let mean = saved.means[f]
                         let scale = statisticGradient / (Double(features) * Double(batch) * Double(saved.deviations[f]))
                         for n in 0..<batch { dx[n * features + f] += Float(scale * (Double(x[n * features + f]) - mean)) }
                     }
