@@ -113,6 +113,28 @@ import _TestSupport
         #expect(checked > 0 && skipped * 10 <= checked + skipped, "checked \(checked), skipped at kinks \(skipped)")
     }
 
+    /// In a conditional GAN the penalty's norm is over the item's columns, not the one-hot class:
+    /// the value equals λ·mean((‖∇D restricted to the item‖ − 1)²) from a first-order backward pass.
+    @Test func aConditionalCriticsPenaltyLeavesTheClassColumnsOut() throws {
+        let random = RandomGenerator(seed: 11)
+        let generator = try Sequential("G", inputShape: [2 + 3], random: random, layers: [Dense(4)])
+        let critic = try Sequential("critic", inputShape: [4 + 3], random: random,
+                                    layers: [Dense(6, activation: .leakyReLU(alpha: 0.2)), Dense(1)])
+        let gan = try GAN(generator: generator, discriminator: critic, generatorOptimizer: SGD(), discriminatorOptimizer: SGD(),
+                          loss: BinaryCrossentropy(), objective: .wassersteinGP(lambda: 10), classes: 3, random: random)
+        let x = try gan.conditionedData(random.uniformTensor(shape: [5, 4], low: -1, high: 1), labels: [0, 2, 1, 1, 0])
+        critic.zeroGradients()
+        let penalty = Double(gan.addGradientPenalty(real: x, fake: x, lambda: 10))
+        _ = critic.forward(x, training: true, slot: 3)
+        let g = try #require(critic.backward(Tensor(shape: [5, 1], repeating: 1), slot: 3, needsInputGradient: true,
+                                             accumulateParameterGradients: false))
+        let expected = (0..<5).reduce(0.0) { total, n in
+            let norm = (0..<4).reduce(0.0) { $0 + Double(g.scalars[n * 7 + $1]) * Double(g.scalars[n * 7 + $1]) }.squareRoot()
+            return total + 10 * (norm - 1) * (norm - 1) / 5
+        }
+        #expect(abs(penalty - expected) < 1e-4 * max(1, expected), "\(penalty) vs \(expected)")
+    }
+
     @Test func aCriticWithoutASecondOrderPathIsAnErrorNamingTheLayer() throws {
         let random = RandomGenerator(seed: 1)
         let generator = try Sequential("G", inputShape: [2], random: random, layers: [Dense(3)])

@@ -125,20 +125,7 @@ public final class GAN {
     ) throws {
         try objective.validate()
         try Self.checkConditioning(classes: classes, generator: generator, discriminator: discriminator)
-        if case .wassersteinGP = objective {
-            for layer in discriminator.layers {
-                guard let secondOrder = layer as? any SecondOrderLayer else {
-                    throw NeuralNetError("WGAN-GP differentiates ‖∇ₓD(x̂)‖ with respect to \(discriminator.name)'s weights, and "
-                        + "\(layer.name) (\(layer.typeName)) has no second-order path; the critic may use Dense, Conv2D, ReLU, "
-                        + "LeakyReLU, Dropout, Flatten and Reshape, with linear, ReLU or LeakyReLU activations (no batch normalisation, "
-                        + "as the paper)")
-                }
-                if let problem = secondOrder.secondOrderProblem {
-                    throw NeuralNetError("WGAN-GP differentiates ‖∇ₓD(x̂)‖ with respect to \(discriminator.name)'s weights, and \(problem); "
-                        + "use a linear, ReLU or LeakyReLU activation (a WGAN critic ends without a sigmoid)")
-                }
-            }
-        }
+        if case .wassersteinGP = objective { try Self.checkSecondOrderPath(through: discriminator) }
         guard generator.inputShape.count == 1 else {
             throw NeuralNetError("the generator must take flat noise vectors, not \(kerasShape(generator.inputShape))")
         }
@@ -181,7 +168,7 @@ public final class GAN {
     public func noise(count: Int) -> Tensor {
         let z = random.normalTensor(shape: [count, latentDimension])
         guard conditionClasses > 0 else { return z }
-        return Self.joined(z, Self.oneHot((0..<count).map { _ in Int(random.next() % UInt64(conditionClasses)) }, classes: conditionClasses))
+        return generatorInput(latent: z, classes: (0..<count).map { _ in Int(random.next() % UInt64(conditionClasses)) })
     }
 
     /// One joint step on a batch of real samples; returns both losses. The generator's input is
