@@ -30,7 +30,7 @@ import Testing
         let tables = Self.tables(outcome)
         #expect(tables.filter { $0.caption == "Model: \"discriminator\"" }.allSatisfy { $0.footer.first == "Total params: 2,765,312" })
         #expect(tables.filter { $0.caption == "Model: \"generator\"" }.allSatisfy { $0.footer.first == "Total params: 3,576,576" })
-        #expect(tables.contains { $0.caption == "Model: \"generator\"" })
+        #expect(tables.contains { $0.caption == "Model: \"generator\"" } && tables.contains { $0.caption == "Model: \"discriminator\"" })
         let printed = ClassicLabTests.printed(outcome)
         #expect(printed.contains("x_train shape: [16, 64, 64, 1], 범위 ["))
         #expect(printed.contains("노트북 레이블: D 손실이 음수인 스텝 ") && printed.contains(" / 2"))
