@@ -34,7 +34,8 @@ enum TeXToken: Equatable {
     case open, close
 
     /// The tokens of `source`: `\` followed by letters is one command, `\` and one other
-    /// character is a command of that character (`\,`, `\\`, `\|`), white space is dropped.
+    /// character is a command of that character (`\,`, `\\`, `\|`), a run of white space is one
+    /// space (kept for `\text{…}`, ignored in math).
     static func split(_ source: String) -> [TeXToken] {
         var tokens: [TeXToken] = []
         let chars = Array(source)
@@ -52,7 +53,8 @@ enum TeXToken: Equatable {
             } else if c == "}" {
                 tokens.append(.close); i += 1
             } else if c.isWhitespace {
-                i += 1
+                while i < chars.count, chars[i].isWhitespace { i += 1 }
+                tokens.append(.character(" "))
             } else {
                 tokens.append(.character(c)); i += 1
             }
@@ -101,12 +103,15 @@ struct TeXParser {
 
     /// One atom with its `^` and `_` scripts.
     mutating func scripted() -> String {
+        skipSpaces()
         let base = atom()
+        skipSpaces()
         var sub: String?, sup: String?
         while position < tokens.count, case .character(let c) = tokens[position], c == "^" || c == "_" {
             position += 1
             let script = argument()
             if c == "^" { sup = script } else { sub = script }
+            skipSpaces()
         }
         switch (sub, sup) {
         case (nil, nil): return base
@@ -118,6 +123,7 @@ struct TeXParser {
 
     /// A command's argument: a `{…}` group or a single atom.
     mutating func argument() -> String {
+        skipSpaces()
         guard position < tokens.count else { return "" }
         guard depth < TeXMath.maximumDepth else {
             position = tokens.count
@@ -135,7 +141,16 @@ struct TeXParser {
     /// The plain text of a `{…}` argument (for `\text`, `\operatorname`, `\mathbb`).
     mutating func textArgument() -> String {
         guard position < tokens.count else { return "" }
-        if tokens[position] != .open { return TeXParser.text(of: tokens[position...].prefix(1), advancing: &position) }
+        skipSpaces()
+        guard position < tokens.count else { return "" }
+        if tokens[position] != .open {
+            position += 1
+            switch tokens[position - 1] {
+            case .character(let c): return String(c)
+            case .command(let name): return name
+            default: return ""
+            }
+        }
         position += 1
         var text = "", level = 0
         while position < tokens.count {
@@ -153,13 +168,9 @@ struct TeXParser {
         return text
     }
 
-    private static func text(of slice: ArraySlice<TeXToken>, advancing position: inout Int) -> String {
-        position += 1
-        switch slice.first {
-        case .character(let c)?: return String(c)
-        case .command(let name)?: return name
-        default: return ""
-        }
+    /// Steps over spaces: in math they separate tokens and mean nothing else.
+    mutating func skipSpaces() {
+        while position < tokens.count, tokens[position] == .character(" ") { position += 1 }
     }
 
     /// One atom: a character, a group, or a command with its arguments.
@@ -175,6 +186,8 @@ struct TeXParser {
             return "<mrow>" + group() + "</mrow>"
         case .close:
             return error("}")
+        case .character(" "):
+            return ""
         case .character(let c):
             if c.isNumber {
                 var digits = String(c)
@@ -217,6 +230,7 @@ struct TeXParser {
         case "text", "textrm", "mbox": return "<mtext>\(escapeHTML(textArgument()))</mtext>"
         case "left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr":
             // The delimiter that follows is drawn stretchy; `.` means none.
+            skipSpaces()
             guard position < tokens.count else { return "" }
             let delimiter = tokens[position]
             position += 1

@@ -26,6 +26,9 @@ import Testing
         ("\\text{JSD}(a \\,\\|\\, b)", "<mrow><mtext>JSD</mtext><mo>(</mo><mi>a</mi><mspace width=\"0.167em\"></mspace><mo>‖</mo><mspace width=\"0.167em\"></mspace><mi>b</mi><mo>)</mo></mrow>"),
         ("\\left( x \\right.", "<mrow><mo stretchy=\"true\">(</mo><mi>x</mi></mrow>"),
         ("\\sqrt{2}", "<mrow><msqrt><mrow><mn>2</mn></mrow></msqrt></mrow>"),
+        // Spaces separate tokens in math and are kept in text.
+        ("\\text{of x} \\frac {a} {b} x ^ 2", "<mrow><mtext>of x</mtext><mfrac><mrow><mi>a</mi></mrow><mrow><mi>b</mi></mrow></mfrac>"
+            + "<msup><mi>x</mi><mrow><mn>2</mn></mrow></msup></mrow>"),
     ] as [(String, String)])
     func notationBecomesMathML(_ tex: String, _ expected: String) {
         #expect(Self.body(tex) == expected)
