@@ -36,11 +36,14 @@ let package = Package(
             name: "CFreeType", pkgConfig: "freetype2",
             providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
         .systemLibrary(name: "CMalloc"),
+        // Vector kernels compiled for AVX-512, AVX2 and the baseline, chosen at run time.
+        .target(name: "CKernels"),
 
         .target(
             name: "NeuralNet",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "CKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         .target(name: "FileOutput"),

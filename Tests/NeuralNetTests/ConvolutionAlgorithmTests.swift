@@ -89,10 +89,10 @@ import _TestSupport
         #expect(connected == 29 * 29 * 2, "29 of 35 taps per axis land inside a 7-pixel side")
         // The centre tap connects every cell to itself: one run over everything.
         #expect(plan.runs[12] == [TapPlan.Run(image: 0, grid: 0, rows: 98)])
-        #expect(ConvolutionEngine.fastestAlgorithm(geometry: geometry, gridChannels: 1) == .patches, "too few channels")
+        #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: geometry, gridChannels: 1) == .patches, "too few channels")
         var wide = geometry
         wide.channels = 128
-        #expect(ConvolutionEngine.fastestAlgorithm(geometry: wide, gridChannels: 256) == .taps)
+        #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: wide, gridChannels: 256) == .taps)
     }
 
     @Test func bandsSplitEveryRunWithoutOverlapOrLoss() {
@@ -127,7 +127,7 @@ import _TestSupport
             let geometry = ConvolutionGeometry(imageHeight: image, imageWidth: image, channels: 64, gridHeight: grid,
                                                gridWidth: grid, kernelHeight: kernel, kernelWidth: kernel,
                                                strideY: stride, strideX: stride, padTop: pad, padLeft: pad)
-            return ConvolutionEngine.fastestAlgorithm(geometry: geometry, gridChannels: 128)
+            return ConvolutionEngine.fastestDirectAlgorithm(geometry: geometry, gridChannels: 128)
         }
         #expect(choice(image: 14, grid: 7, kernel: 5, stride: 2, pad: 1) == .taps, "the DCGAN's 14×14 ↔ 7×7, 16 % padding")
         #expect(choice(image: 14, grid: 10, kernel: 5, stride: 1, pad: 0) == .patches, "valid: no padding")

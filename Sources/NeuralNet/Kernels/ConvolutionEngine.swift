@@ -3,23 +3,26 @@
 /// image is its output). The kernel is `[kh, kw, imageChannels, gridChannels]`, which is Keras's
 /// layout for both layers.
 ///
-/// Two algorithms give the same results up to rounding:
+/// Three algorithms give the same results up to rounding:
 /// - `patches`: im2col/col2im around one large product. Best when a side has few channels (a
 ///   28×28×1 picture), where per-tap products would be too thin to run fast.
 /// - `taps`: one product per kernel tap over spatial-major packed buffers (`TapPlan`): no patch
 ///   matrix, and taps that fall in the padding cost nothing.
+/// - `winograd`: Winograd tiles (`WinogradConvolution`), strided kernels split into their
+///   stride-1 phases: 2–4× fewer multiplications where both sides have many channels.
 final class ConvolutionEngine {
     enum Algorithm: Sendable {
-        case patches, taps
+        case patches, taps, winograd
     }
 
-    /// An image batch ready for products: its patch matrix, or its packed form.
+    /// An image batch ready for products: its patch matrix, its packed form, or its Winograd transform.
     struct PreparedImage {
         fileprivate var buffer: [Float]
         let batch: Int
     }
 
-    /// A grid batch ready for products: the NHWC tensor itself (patches), or its packed form.
+    /// A grid batch ready for products: the NHWC tensor itself (patches), its packed form, or its
+    /// Winograd transform.
     struct PreparedGrid {
         fileprivate var tensor: Tensor?
         fileprivate var buffer: [Float]
@@ -28,8 +31,10 @@ final class ConvolutionEngine {
 
     let geometry: ConvolutionGeometry
     let gridChannels: Int
-    /// Chosen by `fastestAlgorithm` when built; tests set it to check both algorithms.
+    /// Chosen by `fastestAlgorithm` when built; tests set it to check every algorithm.
     var algorithm: Algorithm
+    /// The Winograd tiles, made the first time the algorithm is `winograd`.
+    private var cachedWinograd: WinogradConvolution?
     private var imageChannels: Int { geometry.channels }
     private var kernelTap: Int { imageChannels * gridChannels }
     private let pool = BufferPool()
@@ -53,12 +58,59 @@ final class ConvolutionEngine {
     /// kernel gradient: `valid` 14×14 k5, 39 vs 34 ms; 32×32 → 16×16 k4 s2, 3 %: 66 vs 59 ms),
     /// where their kernel gradient, many thin products, costs more. Both sides need enough channels for the products to run at
     /// full speed.
-    static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
-        guard min(geometry.channels, gridChannels) >= 16 else { return .patches }
+    static func fastestDirectAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
+        fastestDirect(geometry: geometry, gridChannels: gridChannels).algorithm
+    }
+
+    /// The direct algorithm and its multiply-adds per item.
+    private static func fastestDirect(geometry: ConvolutionGeometry, gridChannels: Int) -> (algorithm: Algorithm, work: Double) {
         let plan = TapPlan(geometry: geometry, batch: 1)
         let connected = plan.runs.joined().reduce(0) { $0 + $1.rows }
-        let padding = 1 - Double(connected) / Double(plan.gridRows * plan.runs.count)
-        return padding >= 0.10 ? .taps : .patches
+        let all = plan.gridRows * plan.runs.count
+        let pairs = Double(geometry.channels * gridChannels)
+        guard min(geometry.channels, gridChannels) >= 16 else { return (.patches, Double(all) * pairs) }
+        let padding = 1 - Double(connected) / Double(all)
+        return padding >= 0.10 ? (.taps, Double(connected) * pairs) : (.patches, Double(all) * pairs)
+    }
+
+    /// Winograd tiles where they are estimated to need less work than the direct products
+    /// (`WinogradPlan.estimatedWork`, transforms included) and the grid holds at least two tiles
+    /// per item; otherwise `fastestDirectAlgorithm`. Measured with `lab bench --layers` (forward
+    /// + backward, AMD EPYC with AVX-512, alternating runs): Winograd wins on the chapter's 7×7
+    /// k5 stride-1 layer (240 → 140 ms at batch 256) and on the 004 models' 32 ↔ 16 and 16 ↔ 8
+    /// k4 stride-2 layers (182 → 113, 130 → 91, 144 → 117 ms at batch 128); it is even on the
+    /// chapter's 14 ↔ 7 k5 stride-2 layers (estimated above the direct work) and loses on the
+    /// 004 models' 8 ↔ 4 layers with one 4×4 tile per item (117 → 147 ms): with so few tiles
+    /// per item the kernel's transform, rewritten on every call and 6× the kernel's size,
+    /// outweighs the saving.
+    static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
+        let direct = fastestDirect(geometry: geometry, gridChannels: gridChannels)
+        if let winograd = WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels), winograd.tilesPerItem >= 2,
+           winograd.estimatedWork < direct.work {
+            return .winograd
+        }
+        return direct.algorithm
+    }
+
+    private var winograd: WinogradConvolution {
+        if let cachedWinograd { return cachedWinograd }
+        guard let plan = WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels) else {
+            preconditionFailure("Winograd tiles do not apply to \(geometry) with \(gridChannels) grid channels")
+        }
+        let winograd = WinogradConvolution(plan: plan)
+        cachedWinograd = winograd
+        return winograd
+    }
+
+    /// Switches to the fastest direct algorithm (no Winograd tiles).
+    func useDirectProducts() {
+        algorithm = Self.fastestDirectAlgorithm(geometry: geometry, gridChannels: gridChannels)
+    }
+
+    /// Switches to Winograd tiles of `outputs × outputs` grid cells (tests compare tile sizes).
+    func useWinograd(outputs: Int) {
+        algorithm = .winograd
+        cachedWinograd = WinogradConvolution(plan: WinogradPlan(geometry: geometry, gridChannels: gridChannels, outputs: outputs))
     }
 
     private func plan(batch: Int) -> TapPlan {
@@ -89,6 +141,12 @@ final class ConvolutionEngine {
                 image.withUnsafeBufferPointer { x in plan.pack(.image, x.baseAddress!, channels: imageChannels, into: p.baseAddress!) }
             }
             return PreparedImage(buffer: packed, batch: batch)
+        case .winograd:
+            var transformed = pool.take(count: winograd.transformedImageCount(batch: batch))
+            transformed.withUnsafeMutableBufferPointer { v in
+                image.withUnsafeBufferPointer { x in winograd.transformImage(x.baseAddress!, batch: batch, into: v.baseAddress!) }
+            }
+            return PreparedImage(buffer: transformed, batch: batch)
         }
     }
 
@@ -105,6 +163,12 @@ final class ConvolutionEngine {
                 grid.withUnsafeBufferPointer { x in plan.pack(.grid, x.baseAddress!, channels: gridChannels, into: p.baseAddress!) }
             }
             return PreparedGrid(tensor: nil, buffer: packed, batch: batch)
+        case .winograd:
+            var transformed = pool.take(count: winograd.transformedGridCount(batch: batch))
+            transformed.withUnsafeMutableBufferPointer { g in
+                grid.withUnsafeBufferPointer { y in winograd.transformGrid(y.baseAddress!, batch: batch, into: g.baseAddress!) }
+            }
+            return PreparedGrid(tensor: nil, buffer: transformed, batch: batch)
         }
     }
 
@@ -148,6 +212,8 @@ final class ConvolutionEngine {
                         }
                         return Tensor(shape: shape) { out in plan.unpack(.grid, packed, channels: gridChannels, into: out.baseAddress!) }
                     }
+                case .winograd:
+                    return winograd.grid(from: source.baseAddress!, batch: batch, kernel: kernel, bias: bias, pool: pool)
                 }
             }
         }
@@ -183,6 +249,8 @@ final class ConvolutionEngine {
                         }
                         return Tensor(shape: shape) { out in plan.unpack(.image, packed, channels: imageChannels, into: out.baseAddress!) }
                     }
+                case .winograd:
+                    return winograd.image(from: source, batch: batch, kernel: kernel, bias: bias, pool: pool)
                 }
             }
         }
@@ -223,6 +291,9 @@ final class ConvolutionEngine {
                                 }
                             }
                         }
+                    case .winograd:
+                        winograd.accumulateKernelGradient(image: source.baseAddress!, grid: gridValues, batch: batch, into: dw,
+                                                          overwrite: overwrite, pool: pool)
                     }
                 }
             }

@@ -97,6 +97,11 @@ enum VectorMath {
         zip(x, y, into: z, count: count) { $0 * $1 }
     }
 
+    /// z = x + y element by element.
+    static func add(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>, count: Int) {
+        zip(x, y, into: z, count: count) { $0 + $1 }
+    }
+
     /// y += x element by element.
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0

@@ -1,0 +1,30 @@
+#ifndef LAB_CKERNELS_H
+#define LAB_CKERNELS_H
+
+/// Small numeric kernels that must run with the CPU's widest vectors.
+///
+/// Swift compiles for the baseline instruction set of its target (SSE2 on x86-64) and has no
+/// way to compile one function for AVX2 or AVX-512 and choose it at run time. These functions
+/// are compiled three times (AVX-512, AVX2 with FMA, baseline) and the widest the CPU has is
+/// chosen on first use. Plain loops over channels; the compiler vectorises them.
+
+/// The largest tile side `lab_tile_transform` takes (rows and columns, in and out).
+#define LAB_TILE_LARGEST 10
+
+/// output[a][b][c] = Σ_i Σ_j left[a][i] · input[i][j][c] · right[b][j]
+///
+/// for c < channels, where input entry (i, j) starts at input + (i · in_cols + j) · input_stride
+/// and output entry (a, b) at output + (a · out_cols + b) · output_stride (strides in floats).
+/// `left` is out_rows × in_rows and `right` out_cols × in_cols, row-major, every size at most
+/// LAB_TILE_LARGEST. Every coefficient is multiplied, zeros too: a branch per coefficient costs
+/// more than the multiplication.
+void lab_tile_transform(const float *left, int out_rows, int in_rows,
+                        const float *right, int out_cols, int in_cols,
+                        const float *input, long input_stride,
+                        float *output, long output_stride,
+                        int channels);
+
+/// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
+const char *lab_kernels_instruction_set(void);
+
+#endif

@@ -1,0 +1,46 @@
+import CKernels
+
+/// `output[a][b] = Σ_i Σ_j left[a][i] · input[i][j] · right[b][j]` on a small tile whose entries
+/// are runs of channels: the two-sided matrix product every Winograd transform is. The loops run
+/// in `lab_tile_transform` (C, compiled for the CPU's widest vectors; see `CKernels.h`).
+struct TileTransform {
+    let left: [Float], right: [Float]
+    let outputRows: Int, inputRows: Int, outputColumns: Int, inputColumns: Int
+
+    /// `left` is outputRows × inputRows and `right` outputColumns × inputColumns, row-major.
+    init(left: [Float], outputRows: Int, inputRows: Int, right: [Float], outputColumns: Int, inputColumns: Int) {
+        precondition(left.count == outputRows * inputRows && right.count == outputColumns * inputColumns)
+        precondition([outputRows, inputRows, outputColumns, inputColumns].allSatisfy { $0 <= Int(LAB_TILE_LARGEST) })
+        self.left = left
+        self.right = right
+        self.outputRows = outputRows
+        self.inputRows = inputRows
+        self.outputColumns = outputColumns
+        self.inputColumns = inputColumns
+    }
+
+    /// `matrix`, rows × columns, transposed.
+    static func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+        (0..<(rows * columns)).map { index in matrix[(index % rows) * columns + index / rows] }
+    }
+
+    /// The instruction set the transforms run with ("avx512", "avx2" or "baseline").
+    static var instructionSet: String { String(cString: lab_kernels_instruction_set()) }
+
+    /// Transforms `channels` channels: input entry (i, j) starts at `input + (i · inputColumns +
+    /// j) · inputStride`, output entry (a, b) at `output + (a · outputColumns + b) ·
+    /// outputStride` (strides in floats).
+    @inline(__always)
+    func apply(
+        _ input: UnsafePointer<Float>, inputStride: Int, to output: UnsafeMutablePointer<Float>, outputStride: Int,
+        channels: Int, coefficients: (left: UnsafePointer<Float>, right: UnsafePointer<Float>)
+    ) {
+        lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), coefficients.right, Int32(outputColumns),
+                           Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels))
+    }
+
+    /// Runs `body` with the coefficient pointers `apply` takes.
+    func withCoefficients<R>(_ body: ((left: UnsafePointer<Float>, right: UnsafePointer<Float>)) -> R) -> R {
+        left.withUnsafeBufferPointer { l in right.withUnsafeBufferPointer { r in body((l.baseAddress!, r.baseAddress!)) } }
+    }
+}

@@ -1,0 +1,342 @@
+/// The three products of a convolution (`ConvolutionEngine`'s grid from image, image from grid,
+/// kernel gradient) in the Winograd domain of a `WinogradPlan`:
+///
+///     V = Bᵀ d B  per image tile and phase          (transformImage)
+///     Ĝ = A y Aᵀ  per grid tile                     (transformGrid: the adjoint of the output transform)
+///     U = G w Gᵀ  per sub-kernel                    (kernel transform, done on every call)
+///     grid  = Aᵀ (V · U) A                          one product per position ξ, then the output transform
+///     image = Σ tiles B (Ĝ · Uᵀ) Bᵀ                 the adjoint: overlapping tiles add up
+///     ∂w    = Gᵀ (Vᵀ · Ĝ) G                         the kernel gradient, summed over tiles in the product
+///
+/// The last two are the exact adjoints of the first, so the gradients are those of the
+/// convolution itself, not of an approximation; only rounding differs from the direct products.
+/// Each transform position's product is a single-threaded BLAS call and positions are spread
+/// over the `WorkerPool`; transforms split tiles (or, where tiles overlap on the image, batch
+/// items) over it.
+final class WinogradConvolution {
+    let plan: WinogradPlan
+    private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelTransform, kernelAdjoint: TileTransform
+
+    init(plan: WinogradPlan) {
+        self.plan = plan
+        let (y, x) = (plan.y.transform, plan.x.transform)
+        let (ay, ax, m) = (y.inputs, x.inputs, y.outputs)
+        func transposed(_ matrix: [Float], _ rows: Int, _ columns: Int) -> [Float] {
+            TileTransform.transposed(matrix, rows: rows, columns: columns)
+        }
+        imageTransform = TileTransform(left: y.inputTransform, outputRows: ay, inputRows: ay,
+                                       right: x.inputTransform, outputColumns: ax, inputColumns: ax)
+        imageAdjoint = TileTransform(left: transposed(y.inputTransform, ay, ay), outputRows: ay, inputRows: ay,
+                                     right: transposed(x.inputTransform, ax, ax), outputColumns: ax, inputColumns: ax)
+        outputTransform = TileTransform(left: y.outputTransform, outputRows: m, inputRows: ay,
+                                        right: x.outputTransform, outputColumns: m, inputColumns: ax)
+        gridTransform = TileTransform(left: transposed(y.outputTransform, m, ay), outputRows: ay, inputRows: m,
+                                      right: transposed(x.outputTransform, m, ax), outputColumns: ax, inputColumns: m)
+        kernelTransform = TileTransform(left: y.filterTransform, outputRows: ay, inputRows: y.taps,
+                                        right: x.filterTransform, outputColumns: ax, inputColumns: x.taps)
+        kernelAdjoint = TileTransform(left: transposed(y.filterTransform, ay, y.taps), outputRows: y.taps, inputRows: ay,
+                                      right: transposed(x.filterTransform, ax, x.taps), outputColumns: x.taps, inputColumns: ax)
+    }
+
+    private var geometry: ConvolutionGeometry { plan.geometry }
+    private var imageChannels: Int { plan.imageChannels }
+    private var gridChannels: Int { plan.gridChannels }
+    private var tilesPerItem: Int { plan.tilesPerItem }
+
+    func tiles(batch: Int) -> Int { batch * tilesPerItem }
+    /// Floats of a transformed image batch.
+    func transformedImageCount(batch: Int) -> Int { plan.positions * tiles(batch: batch) * plan.depth }
+    /// Floats of a transformed grid batch.
+    func transformedGridCount(batch: Int) -> Int { plan.positions * tiles(batch: batch) * gridChannels }
+
+    /// Batch item, tile row and tile column of tile `t`.
+    private func tilePosition(_ t: Int) -> (item: Int, row: Int, column: Int) {
+        (t / tilesPerItem, (t % tilesPerItem) / plan.x.tiles, t % plan.x.tiles)
+    }
+
+    /// Runs `body` on ranges of `count` work items over the pool, each part with `floats` floats
+    /// of block space of its own.
+    private func forEachRange(count: Int, floats: Int, _ body: (Range<Int>, _ block: UnsafeMutablePointer<Float>) -> Void) {
+        let parts = min(count, 4 * ParallelSplit.cores)
+        guard parts > 0 else { return }
+        WorkerPool.shared.run(parts: parts) { part in
+            let range = (part * count / parts)..<((part + 1) * count / parts)
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: max(floats, 1))
+            defer { block.deallocate() }
+            body(range, block)
+        }
+    }
+
+    // MARK: Data transforms
+
+    /// `V[tile][ξ][phase · C + c]` of an NHWC image batch.
+    func transformImage(_ image: UnsafePointer<Float>, batch: Int, into v: UnsafeMutablePointer<Float>) {
+        let (ay, ax, channels, depth) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth)
+        let tiles = tiles(batch: batch)
+        imageTransform.withCoefficients { coefficients in
+            forEachRange(count: tiles, floats: ay * ax * channels) { range, block in
+                for t in range {
+                    let (n, ty, tx) = tilePosition(t)
+                    forEachPhase { phase, py, px in
+                        gatherImageBlock(image, item: n, tile: (ty, tx), phase: (py, px), into: block)
+                        imageTransform.apply(block, inputStride: channels, to: v + t * plan.positions * depth + phase * channels,
+                                             outputStride: depth, channels: channels, coefficients: coefficients)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies the α_y × α_x pixels one tile reads in one phase, all channels, zeros outside.
+    private func gatherImageBlock(
+        _ image: UnsafePointer<Float>, item: Int, tile: (y: Int, x: Int), phase: (y: Int, x: Int), into block: UnsafeMutablePointer<Float>
+    ) {
+        let (ay, ax, channels) = (plan.y.inputs, plan.x.inputs, imageChannels)
+        let rowBase = (phase.y * plan.y.tiles + tile.y) * ay, columnBase = (phase.x * plan.x.tiles + tile.x) * ax
+        for u in 0..<ay {
+            let row = plan.y.imageIndex[rowBase + u]
+            for w in 0..<ax {
+                let column = plan.x.imageIndex[columnBase + w]
+                let target = block + (u * ax + w) * channels
+                if row < 0 || column < 0 {
+                    target.update(repeating: 0, count: channels)
+                } else {
+                    target.update(from: image + ((item * geometry.imageHeight + row) * geometry.imageWidth + column) * channels,
+                                  count: channels)
+                }
+            }
+        }
+    }
+
+    /// `Ĝ[tile][ξ][c] = (A y Aᵀ)` of an NHWC grid batch, cells beyond the grid's edge taken as zero.
+    func transformGrid(_ grid: UnsafePointer<Float>, batch: Int, into g: UnsafeMutablePointer<Float>) {
+        let (m, channels) = (plan.y.outputs, gridChannels)
+        let tiles = tiles(batch: batch)
+        gridTransform.withCoefficients { coefficients in
+            forEachRange(count: tiles, floats: m * m * channels) { range, block in
+                for t in range {
+                    let (n, ty, tx) = tilePosition(t)
+                    for i in 0..<m {
+                        for j in 0..<m {
+                            let (row, column) = (ty * m + i, tx * m + j)
+                            let target = block + (i * m + j) * channels
+                            if row < geometry.gridHeight, column < geometry.gridWidth {
+                                target.update(from: grid + ((n * geometry.gridHeight + row) * geometry.gridWidth + column) * channels,
+                                              count: channels)
+                            } else {
+                                target.update(repeating: 0, count: channels)
+                            }
+                        }
+                    }
+                    gridTransform.apply(block, inputStride: channels, to: g + t * plan.positions * channels, outputStride: channels,
+                                        channels: channels, coefficients: coefficients)
+                }
+            }
+        }
+    }
+
+    // MARK: Products
+
+    /// Floats of one block's products, kept small enough to stay in the core's cache between
+    /// the products that write them and the transform that reads them.
+    private static let blockFloats = 1 << 20
+
+    /// Runs `body(units, local)` on consecutive blocks of `perBlock` of `count` units (the last
+    /// may be short), spread over the pool; each part reuses `localFloats` floats of its own
+    /// from `pool` for all its blocks.
+    private func forEachBlock(
+        count: Int, perBlock: Int, localFloats: Int, pool: BufferPool, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        let blocks = (count + perBlock - 1) / perBlock
+        let parts = min(blocks, 2 * ParallelSplit.cores)
+        pool.with(count: parts * localFloats) { local in
+            WorkerPool.shared.run(parts: parts) { part in
+                for block in stride(from: part, to: blocks, by: parts) {
+                    body((block * perBlock)..<min(count, (block + 1) * perBlock), local + part * localFloats)
+                }
+            }
+        }
+    }
+
+    /// `grid = bias + Aᵀ (V · U) A`, as an NHWC tensor. Tiles go in blocks: the products of a
+    /// block's positions, then its output transforms, while the products are still in cache.
+    func grid(from v: UnsafePointer<Float>, batch: Int, kernel: Tensor, bias: Tensor?, pool: BufferPool) -> Tensor {
+        let (m, channels, depth, positions) = (plan.y.outputs, gridChannels, plan.depth, plan.positions)
+        let tiles = tiles(batch: batch)
+        let shape = [batch, geometry.gridHeight, geometry.gridWidth, channels]
+        let perBlock = max(8, Self.blockFloats / (positions * channels))
+        return withTransformedKernel(kernel, pool: pool) { u in
+            Tensor(shape: shape) { out in
+                let grid = out.baseAddress!
+                withBias(bias, channels: channels) { bias in
+                    outputTransform.withCoefficients { coefficients in
+                        forEachBlock(count: tiles, perBlock: perBlock, localFloats: (perBlock * positions + m * m) * channels,
+                                     pool: pool) { range, local in
+                            let block = local + perBlock * positions * channels
+                            for xi in 0..<positions {
+                                BLAS.gemm(m: range.count, n: channels, k: depth, a: v + (range.lowerBound * positions + xi) * depth,
+                                          lda: positions * depth, b: u + xi * depth * channels, ldb: channels, beta: 0,
+                                          c: local + xi * channels, ldc: positions * channels, splitOverPool: false)
+                            }
+                            for t in range {
+                                let (n, ty, tx) = tilePosition(t)
+                                outputTransform.apply(local + (t - range.lowerBound) * positions * channels, inputStride: channels,
+                                                      to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+                                for i in 0..<min(m, geometry.gridHeight - ty * m) {
+                                    for j in 0..<min(m, geometry.gridWidth - tx * m) {
+                                        let cell = grid + ((n * geometry.gridHeight + ty * m + i) * geometry.gridWidth + tx * m + j) * channels
+                                        VectorMath.add(bias, block + (i * m + j) * channels, into: cell, count: channels)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `image = bias + Σ over tiles of B (Ĝ · Uᵀ) Bᵀ`, as an NHWC tensor. Blocks are whole batch
+    /// items, because tiles overlap on the image.
+    func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, bias: Tensor?, pool: BufferPool) -> Tensor {
+        let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
+        let gridChannels = gridChannels
+        let shape = [batch, geometry.imageHeight, geometry.imageWidth, channels]
+        let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
+        let itemsPerBlock = max(1, Self.blockFloats / (positions * depth * tilesPerItem))
+        let perBlock = itemsPerBlock * tilesPerItem
+        return withTransformedKernel(kernel, pool: pool) { u in
+            Tensor(shape: shape) { out in
+                let image = out.baseAddress!
+                withBias(bias, channels: channels) { bias in
+                    imageAdjoint.withCoefficients { coefficients in
+                        forEachBlock(count: batch, perBlock: itemsPerBlock, localFloats: perBlock * positions * depth + ay * ax * channels,
+                                     pool: pool) { items, local in
+                            let block = local + perBlock * positions * depth
+                            let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
+                            for xi in 0..<positions {
+                                BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels,
+                                          a: g + (firstTile * positions + xi) * gridChannels, lda: positions * gridChannels,
+                                          b: u + xi * depth * gridChannels, ldb: gridChannels, beta: 0,
+                                          c: local + xi * depth, ldc: positions * depth, splitOverPool: false)
+                            }
+                            for n in items {
+                                let item = image + n * itemFloats
+                                for p in 0..<(itemFloats / channels) { (item + p * channels).update(from: bias, count: channels) }
+                                for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
+                                    let (_, ty, tx) = tilePosition(t)
+                                    forEachPhase { phase, py, px in
+                                        imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
+                                                           to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+                                        let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
+                                        for a in 0..<ay {
+                                            let row = plan.y.imageIndex[rowBase + a]
+                                            guard row >= 0 else { continue }
+                                            for b in 0..<ax {
+                                                let column = plan.x.imageIndex[columnBase + b]
+                                                guard column >= 0 else { continue }
+                                                VectorMath.add(block + (a * ax + b) * channels,
+                                                               into: item + (row * geometry.imageWidth + column) * channels, count: channels)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `Gᵀ (Vᵀ · Ĝ) G`, the kernel gradient summed over every tile, to `dw` (or writes it
+    /// there, with `overwrite`).
+    func accumulateKernelGradient(image v: UnsafePointer<Float>, grid g: UnsafePointer<Float>, batch: Int,
+                                  into dw: UnsafeMutablePointer<Float>, overwrite: Bool, pool: BufferPool) {
+        let (ry, rx, channels, depth, gridChannels) = (plan.y.taps, plan.x.taps, imageChannels, plan.depth, gridChannels)
+        let tiles = tiles(batch: batch)
+        pool.with(count: plan.positions * depth * gridChannels) { product in
+            WorkerPool.shared.run(parts: plan.positions) { xi in
+                BLAS.gemm(transposeA: true, m: depth, n: gridChannels, k: tiles, a: v + xi * depth, lda: plan.positions * depth,
+                          b: g + xi * gridChannels, ldb: plan.positions * gridChannels, beta: 0,
+                          c: product + xi * depth * gridChannels, ldc: gridChannels, splitOverPool: false)
+            }
+            kernelAdjoint.withCoefficients { coefficients in
+                forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
+                    for c in range {
+                        forEachPhase { phase, py, px in
+                            kernelAdjoint.apply(product + (phase * channels + c) * gridChannels, inputStride: depth * gridChannels,
+                                                to: block, outputStride: gridChannels, channels: gridChannels,
+                                                coefficients: coefficients)
+                            for t in 0..<ry {
+                                for s in 0..<rx {
+                                    guard let tap = kernelTap(py, t, px, s) else { continue }
+                                    let source = block + (t * rx + s) * gridChannels, target = dw + (tap * channels + c) * gridChannels
+                                    if overwrite {
+                                        target.update(from: source, count: gridChannels)
+                                    } else {
+                                        VectorMath.add(source, into: target, count: gridChannels)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Kernel
+
+    /// Calls `body(phase, phaseY, phaseX)` for every phase.
+    @inline(__always)
+    private func forEachPhase(_ body: (_ phase: Int, _ y: Int, _ x: Int) -> Void) {
+        for py in 0..<plan.y.stride {
+            for px in 0..<plan.x.stride { body(py * plan.x.stride + px, py, px) }
+        }
+    }
+
+    /// The kernel tap (ky · kw + kx) of sub-kernel tap (t, s) in phase (py, px), or nil for padding.
+    @inline(__always)
+    private func kernelTap(_ py: Int, _ t: Int, _ px: Int, _ s: Int) -> Int? {
+        let ky = plan.y.kernelIndex[py * plan.y.taps + t], kx = plan.x.kernelIndex[px * plan.x.taps + s]
+        return ky < 0 || kx < 0 ? nil : ky * geometry.kernelWidth + kx
+    }
+
+    /// Runs `body` on `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]`.
+    private func withTransformedKernel<R>(_ kernel: Tensor, pool: BufferPool, _ body: (UnsafePointer<Float>) -> R) -> R {
+        let (ry, rx, channels, depth, gridChannels) = (plan.y.taps, plan.x.taps, imageChannels, plan.depth, gridChannels)
+        return pool.with(count: plan.positions * depth * gridChannels) { u in
+            kernel.withUnsafeBufferPointer { w in
+                kernelTransform.withCoefficients { coefficients in
+                    forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
+                        for c in range {
+                            forEachPhase { phase, py, px in
+                                for t in 0..<ry {
+                                    for s in 0..<rx {
+                                        let target = block + (t * rx + s) * gridChannels
+                                        if let tap = kernelTap(py, t, px, s) {
+                                            target.update(from: w.baseAddress! + (tap * channels + c) * gridChannels, count: gridChannels)
+                                        } else {
+                                            target.update(repeating: 0, count: gridChannels)
+                                        }
+                                    }
+                                }
+                                kernelTransform.apply(block, inputStride: gridChannels, to: u + (phase * channels + c) * gridChannels,
+                                                      outputStride: depth * gridChannels, channels: gridChannels,
+                                                      coefficients: coefficients)
+                            }
+                        }
+                    }
+                }
+            }
+            return body(u)
+        }
+    }
+
+    /// Runs `body` with the bias (or zeros), `channels` floats.
+    private func withBias<R>(_ bias: Tensor?, channels: Int, _ body: (UnsafePointer<Float>) -> R) -> R {
+        if let bias { return bias.withUnsafeBufferPointer { body($0.baseAddress!) } }
+        return [Float](repeating: 0, count: channels).withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

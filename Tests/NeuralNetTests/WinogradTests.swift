@@ -1,0 +1,151 @@
+@testable import NeuralNet
+import Testing
+import _TestSupport
+
+/// Winograd tiles compute the same convolution as the direct products: the one-dimensional
+/// transforms are exact up to rounding for every tile size used, and whole layers (forward,
+/// input gradient, kernel and bias gradients) agree with the patch-matrix path on every geometry
+/// the chapter's models have, strided ones split into phases included.
+@Suite struct WinogradTests {
+    /// The direct correlation `y_i = Σ_k g_k d_{i+k}` against `Aᵀ((G g) ⊙ (Bᵀ d))`, in double
+    /// precision from the float matrices, for every F(m, r) up to α = 10.
+    @Test func oneDimensionalTransformsComputeTheCorrelation() {
+        let random = RandomGenerator(seed: 3)
+        for alpha in 2...WinogradTransform.largestInputs {
+            for taps in 1..<alpha {
+                let f = WinogradTransform(outputs: alpha - taps + 1, taps: taps)
+                let g = (0..<taps).map { _ in Double(random.uniform(-1, 1)) }
+                let d = (0..<alpha).map { _ in Double(random.uniform(-1, 1)) }
+                let gt = (0..<alpha).map { j in (0..<taps).reduce(0.0) { $0 + Double(f.filterTransform[j * taps + $1]) * g[$1] } }
+                let dt = (0..<alpha).map { j in (0..<alpha).reduce(0.0) { $0 + Double(f.inputTransform[j * alpha + $1]) * d[$1] } }
+                for i in 0..<f.outputs {
+                    let fast = (0..<alpha).reduce(0.0) { $0 + Double(f.outputTransform[i * alpha + $1]) * gt[$1] * dt[$1] }
+                    let direct = (0..<taps).reduce(0.0) { $0 + g[$1] * d[i + $1] }
+                    #expect(abs(fast - direct) < 1e-5, "F(\(f.outputs), \(taps)) output \(i): \(fast) vs \(direct)")
+                }
+            }
+        }
+    }
+
+    @Test func theSmallestTransformIsLavinsUpToSigns() {
+        // F(2, 3) with points 0, 1, −1 and infinity (Lavin & Gray's equation 7): rows 0 and 3 of
+        // Bᵀ and G, and the last column of Aᵀ, carry opposite signs that cancel.
+        let f = WinogradTransform(outputs: 2, taps: 3)
+        #expect(f.outputTransform == [1, 1, 1, 0, 0, 1, -1, 1])
+        #expect(f.filterTransform == [-1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1])
+        #expect(f.inputTransform == [-1, 0, 1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, -1, 0, 1])
+    }
+
+    @Test func phasesSplitAStridedKernelIntoStrideOneSubKernels() {
+        // 14×14 → 7×7, k5 s2, Keras 'same' (padding 1 before): phase 0 reads taps 1 and 3 (and a
+        // padding tap), phase 1 taps 0, 2, 4.
+        let axis = WinogradPlan.Axis(grid: 7, image: 14, kernel: 5, stride: 2, pad: 1, outputs: 4)
+        #expect(axis.taps == 3 && axis.inputs == 6 && axis.tiles == 2)
+        #expect(axis.kernelIndex == [1, 3, -1, 0, 2, 4])
+        // Grid cell i reads image 2i + tap − 1: phase 0 (even pixels) for tap 1 is 2i, so tile 0
+        // reads 0, 2, …, 10; phase 1 for tap 0 reads 2i − 1, from −1 (outside).
+        #expect(Array(axis.imageIndex[0..<6]) == [0, 2, 4, 6, 8, 10])
+        #expect(Array(axis.imageIndex[12..<18]) == [-1, 1, 3, 5, 7, 9])
+        #expect(Array(axis.imageIndex[6..<12]) == [8, 10, 12, -1, -1, -1], "tile 1 runs past the image")
+    }
+
+    /// Output, input gradient and weight gradients of `layer` with Winograd tiles of `outputs`
+    /// cells (nil: the patch matrix), on a one-item batch first and then on `input`.
+    func results(_ make: () -> any Layer, _ input: Tensor, outputs: Int?) throws -> [Tensor] {
+        let layer = make()
+        _ = try layer.build(inputShape: Array(input.shape.dropFirst()), random: RandomGenerator(seed: 9))
+        let engine: ConvolutionEngine
+        switch layer {
+        case let conv as Conv2D: engine = conv.engine!
+        case let conv as Conv2DTranspose: engine = conv.engine!
+        default: preconditionFailure("not a convolution")
+        }
+        if let outputs { engine.useWinograd(outputs: outputs) } else { engine.algorithm = .patches }
+        let run = ConvolutionAlgorithmTests().run
+        _ = run(layer, input.rows(0..<1)) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) }
+        return run(layer, input) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) }
+    }
+
+    /// The largest difference from the direct result, relative to the direct result's largest magnitude.
+    func scaledError(_ a: Tensor, _ b: Tensor) -> Float {
+        let scale = b.scalars.map(abs).max() ?? 1
+        return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! / max(scale, 1e-12)
+    }
+
+    @Test func layersAgreeWithTheDirectProductsForEveryTileSize() throws {
+        let cases: [(String, () -> any Layer, [Int])] = [
+            ("chapter G: 7×7 k5 s1 same", { Conv2DTranspose(24, kernelSize: 5, strides: 1, padding: .same, useBias: false) }, [3, 7, 7, 16]),
+            ("chapter G: 7×7 → 14×14 k5 s2 same", { Conv2DTranspose(16, kernelSize: 5, strides: 2, padding: .same) }, [3, 7, 7, 24]),
+            ("chapter D: 14×14 → 7×7 k5 s2 same", { Conv2D(16, kernelSize: 5, strides: 2, padding: .same, activation: .tanh) }, [3, 14, 14, 8]),
+            ("004 D: 16×16 → 8×8 k4 s2 same", { Conv2D(16, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 16, 16, 8]),
+            ("004 G: 8×8 → 16×16 k4 s2 same", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 8, 8, 16]),
+            ("valid 3×3 on 9×11", { Conv2D(8, kernelSize: 3, padding: .valid) }, [2, 9, 11, 8]),
+            ("k5 s3 same on 10×8", { Conv2D(8, kernelSize: 5, strides: 3, padding: .same) }, [2, 10, 8, 16]),
+            ("transposed k4 s2 valid", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .valid) }, [2, 3, 5, 8]),
+        ]
+        for (label, make, shape) in cases {
+            let input = RandomGenerator(seed: 8).uniformTensor(shape: shape, low: -1, high: 1)
+            let direct = try results(make, input, outputs: nil)
+            let layer = make()
+            _ = try layer.build(inputShape: Array(shape.dropFirst()), random: RandomGenerator(seed: 9))
+            let geometry = (layer as? Conv2D)?.engine?.geometry ?? (layer as! Conv2DTranspose).engine!.geometry
+            let taps = max((geometry.kernelHeight + geometry.strideY - 1) / geometry.strideY,
+                           (geometry.kernelWidth + geometry.strideX - 1) / geometry.strideX)
+            for outputs in 2...(WinogradPlan.largestInputs + 1 - taps) {
+                let fast = try results(make, input, outputs: outputs)
+                #expect(fast.map(\.shape) == direct.map(\.shape), "\(label)")
+                let error = zip(fast, direct).map { scaledError($0, $1) }.max()!
+                #expect(error < 2e-5, "\(label), F(\(outputs)×\(outputs), \(taps)×\(taps)): error \(error)")
+            }
+        }
+    }
+
+    @Test func winogradIsChosenWhereItMeasuredFaster() {
+        func choice(_ image: Int, _ grid: Int, kernel: Int, stride: Int, pad: Int, channels: Int = 64, gridChannels: Int = 128)
+            -> ConvolutionEngine.Algorithm {
+            ConvolutionEngine.fastestAlgorithm(geometry: ConvolutionGeometry(
+                imageHeight: image, imageWidth: image, channels: channels, gridHeight: grid, gridWidth: grid,
+                kernelHeight: kernel, kernelWidth: kernel, strideY: stride, strideX: stride, padTop: pad, padLeft: pad),
+                gridChannels: gridChannels)
+        }
+        #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 128, gridChannels: 256) == .winograd, "chapter G, 7×7 k5 s1")
+        #expect(choice(32, 16, kernel: 4, stride: 2, pad: 1) == .winograd, "004 D, 32 → 16 k4 s2")
+        #expect(choice(16, 8, kernel: 4, stride: 2, pad: 1, channels: 128, gridChannels: 256) == .winograd, "004, 16 ↔ 8")
+        #expect(choice(14, 7, kernel: 5, stride: 2, pad: 1) == .taps, "chapter 14 ↔ 7 k5 s2: no less work than per-tap products")
+        #expect(choice(8, 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
+        #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .patches, "one channel")
+        #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 20) == .taps, "channels not in whole vectors")
+    }
+
+    @Test func aChapterDCGANStepWithWinogradTilesStaysCloseToTheDirectOne() throws {
+        func step(direct: Bool) throws -> (GANStepLosses, [Tensor]) {
+            let gan = try ChapterModels.dcgan(seed: 5)
+            if direct {
+                gan.generator.useDirectConvolutions()
+                gan.discriminator.useDirectConvolutions()
+            }
+            let random = RandomGenerator(seed: 6)
+            let real = random.uniformTensor(shape: [16, 28, 28, 1], low: -1, high: 1)
+            let noise = random.uniformTensor(shape: [16, 100], low: -1, high: 1)
+            let losses = gan.trainStep(real: real, noise: noise)
+            return (losses, gan.generator.parameters.filter(\.isTrainable).map(\.gradient))
+        }
+        let (winograd, winogradGradients) = try step(direct: false)
+        let (direct, directGradients) = try step(direct: true)
+        let transposed = try #require(try ChapterModels.dcgan(seed: 5).generator.layers.compactMap { $0 as? Conv2DTranspose }.first)
+        #expect(transposed.engine?.algorithm == .winograd, "the chapter's 7×7 k5 layer runs on Winograd tiles")
+        #expect(abs(winograd.generator - direct.generator) <= 1e-5 * abs(direct.generator))
+        #expect(abs(winograd.discriminator - direct.discriminator) <= 1e-5 * abs(direct.discriminator))
+        // G's gradients, in units of each one's mean magnitude: a pre-activation within rounding of
+        // LeakyReLU's kink takes the other slope on one path, so single elements can differ
+        // widely; the median difference is what rounding decides. Measured 1.1e-3 to 3.7e-3
+        // (the direct path against Keras: 0.4e-3 to 0.5e-3): a step amplifies the tiles'
+        // larger rounding (layers agree within 2e-5, above) about a thousandfold. A wrong
+        // transform gives differences of order one.
+        for (a, b) in zip(winogradGradients, directGradients) {
+            let scale = b.scalars.reduce(0) { $0 + abs($1) } / Float(b.count)
+            let differences = zip(a.scalars, b.scalars).map { abs($0 - $1) / scale }.sorted()
+            #expect(differences[differences.count / 2] < 5e-3, "median difference \(differences[differences.count / 2])")
+        }
+    }
+}
