@@ -60,7 +60,8 @@ extension LabCommand {
             func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
             // Machines differ between sessions: every set of numbers says where it was measured.
             print("machine  \(MachineDescription.current); \(MachineDescription.vectorExtensions); "
-                + "\(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"), BLAS core \(BLASInfo.coreName)")
+                + "\(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"), BLAS core \(BLASInfo.coreName), "
+                + "Winograd transforms \(BLASInfo.kernelInstructionSet)")
             if wanted("sgemm") {
                 let sgemm = BLASInfo.measureSGEMM()
                 print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"))")

@@ -121,6 +121,9 @@ public enum BLASInfo {
     public static var coreName: String { BLAS.coreName }
     /// The number of threads that share one product (0: the library decides).
     public static var threadCount: Int { BLAS.threadCount }
+    /// The instruction set the library's own vector kernels (Winograd transforms) run with:
+    /// `avx512`, `avx2` or `baseline`.
+    public static var kernelInstructionSet: String { TileTransform.instructionSet }
 
     /// Multiplies two `size × size` matrices `repetitions` times and returns the achieved GFLOPS.
     public static func measureSGEMM(size: Int = 1024, repetitions: Int = 20) -> Double {
