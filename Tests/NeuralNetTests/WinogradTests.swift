@@ -111,7 +111,7 @@ import _TestSupport
         #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 128, gridChannels: 256) == .winograd, "chapter G, 7×7 k5 s1")
         #expect(choice(32, 16, kernel: 4, stride: 2, pad: 1) == .winograd, "004 D, 32 → 16 k4 s2")
         #expect(choice(16, 8, kernel: 4, stride: 2, pad: 1, channels: 128, gridChannels: 256) == .winograd, "004, 16 ↔ 8")
-        #expect(choice(14, 7, kernel: 5, stride: 2, pad: 1) == .taps, "chapter 14 ↔ 7 k5 s2: no less work than per-tap products")
+        #expect(choice(14, 7, kernel: 5, stride: 2, pad: 1) == .winograd, "chapter D, 14 → 7 k5 s2")
         #expect(choice(8, 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
         #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .patches, "one channel")
         #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 20) == .taps, "channels not in whole vectors")
@@ -138,7 +138,7 @@ import _TestSupport
         #expect(abs(winograd.discriminator - direct.discriminator) <= 1e-5 * abs(direct.discriminator))
         // G's gradients, in units of each one's mean magnitude: a pre-activation within rounding of
         // LeakyReLU's kink takes the other slope on one path, so single elements can differ
-        // widely; the median difference is what rounding decides. Measured 1.1e-3 to 3.7e-3
+        // widely; the median difference is what rounding decides. Measured 0.8e-3 to 3.7e-3
         // (the direct path against Keras: 0.4e-3 to 0.5e-3): a step amplifies the tiles'
         // larger rounding (layers agree within 2e-5, above) about a thousandfold. A wrong
         // transform gives differences of order one.

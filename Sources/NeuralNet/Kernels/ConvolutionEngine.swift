@@ -75,14 +75,14 @@ final class ConvolutionEngine {
 
     /// Winograd tiles where they are estimated to need less work than the direct products
     /// (`WinogradPlan.estimatedWork`, transforms included) and the grid holds at least two tiles
-    /// per item; otherwise `fastestDirectAlgorithm`. Measured with `lab bench --layers` (forward
-    /// + backward, AMD EPYC with AVX-512, alternating runs): Winograd wins on the chapter's 7×7
-    /// k5 stride-1 layer (240 → 140 ms at batch 256) and on the 004 models' 32 ↔ 16 and 16 ↔ 8
-    /// k4 stride-2 layers (182 → 113, 130 → 91, 144 → 117 ms at batch 128); it is even on the
-    /// chapter's 14 ↔ 7 k5 stride-2 layers (estimated above the direct work) and loses on the
-    /// 004 models' 8 ↔ 4 layers with one 4×4 tile per item (117 → 147 ms): with so few tiles
-    /// per item the kernel's transform, rewritten on every call and 6× the kernel's size,
-    /// outweighs the saving.
+    /// per item; otherwise `fastestDirectAlgorithm`. Measured with `lab bench` (AMD EPYC with
+    /// AVX-512, alternating runs): Winograd tiles make the chapter's 7×7 k5 stride-1 layer
+    /// 240 → 140 ms (forward + backward, batch 256), and with the 14 ↔ 7 k5 stride-2 layers on
+    /// them too the DCGAN step went 505 and 478 → 408 and 434 ms; the 004 models' 32 ↔ 16 and
+    /// 16 ↔ 8 k4 stride-2 layers went 182 → 113, 130 → 91 and 144 → 117 ms (batch 128). With one
+    /// 4×4 tile per item (the 004 models' 8 ↔ 4 layers) they were no faster (117 vs 110–147 ms
+    /// in noisy runs): the kernel's transform, rewritten on every call and 6× the kernel's size,
+    /// takes what the tiles save.
     static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
         let direct = fastestDirect(geometry: geometry, gridChannels: gridChannels)
         if let winograd = WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels), winograd.tilesPerItem >= 2,
