@@ -2,12 +2,15 @@ import NeuralNet
 
 extension LabCommand.Bench {
     /// Prints how long each layer of `model` takes forward (training mode) and backward on a
-    /// random batch: the median over `steps` passes after `warmup` ones.
-    func profileLayers(of model: Sequential, batch: Int? = nil) {
+    /// random batch, and `optimizer`'s update of its weights: the median over `steps` passes
+    /// after `warmup` ones. The last line sums what runs between the matrix products: every
+    /// layer but Dense and the convolutions, and the update.
+    func profileLayers(of model: Sequential, batch: Int? = nil, optimizer: (any Optimizer)? = nil) {
         let batchSize = batch ?? self.batchSize
         let input = RandomGenerator(seed: 1).uniformTensor(shape: [batchSize] + model.inputShape, low: -1, high: 1)
         var forwardTimes = [[Double]](repeating: [], count: model.layers.count)
         var backwardTimes = forwardTimes
+        var updateTimes: [Double] = []
         let clock = ContinuousClock()
         for pass in 0..<(warmup + steps) {
             var activation = input
@@ -24,19 +27,34 @@ extension LabCommand.Bench {
                 gradient = layer.backward(incoming, slot: 0, needsInputGradient: index > 0, accumulateParameterGradients: true)
                 if pass >= warmup { backwardTimes[index].append((clock.now - start).inSeconds) }
             }
+            if let optimizer {
+                let start = clock.now
+                optimizer.update(model.trainableParameters)
+                if pass >= warmup { updateTimes.append((clock.now - start).inSeconds) }
+            }
         }
         func median(_ times: [Double]) -> Double { times.sorted()[times.count / 2] * 1000 }
         print("\(model.name), batch \(batchSize): median ms per layer")
         print("  \("layer".padding(toLength: 28, withPad: " ", startingAt: 0))  forward  backward")
-        var totals = (0.0, 0.0)
+        var totals = (0.0, 0.0), betweenProducts = (0.0, 0.0)
         for (index, layer) in model.layers.enumerated() {
             let (f, b) = (median(forwardTimes[index]), median(backwardTimes[index]))
             totals.0 += f
             totals.1 += b
+            if !(layer is Dense || layer is Conv2D || layer is Conv2DTranspose) {
+                betweenProducts.0 += f
+                betweenProducts.1 += b
+            }
             let label = "\(layer.name) (\(layer.typeName))".padding(toLength: 28, withPad: " ", startingAt: 0)
             print("  \(label)  \(padded(fixed(f, 2), 7))  \(padded(fixed(b, 2), 8))")
         }
         print("  \("total".padding(toLength: 28, withPad: " ", startingAt: 0))  \(padded(fixed(totals.0, 2), 7))  \(padded(fixed(totals.1, 2), 8))")
+        if let optimizer, !updateTimes.isEmpty {
+            let update = median(updateTimes)
+            print("  \("\(type(of: optimizer)) update".padding(toLength: 28, withPad: " ", startingAt: 0))  \(padded(fixed(update, 2), 7))")
+            print("  between products: \(fixed(betweenProducts.0, 2)) ms forward, \(fixed(betweenProducts.1, 2)) ms backward, "
+                + "\(fixed(update, 2)) ms update (layers other than Dense and convolutions)")
+        }
     }
 }
 

@@ -123,8 +123,8 @@ extension LabCommand {
             let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
             print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
             if layers {
-                profileLayers(of: gan.generator, batch: batchSize)
-                profileLayers(of: gan.discriminator, batch: batchSize)
+                profileLayers(of: gan.generator, batch: batchSize, optimizer: gan.generatorOptimizer)
+                profileLayers(of: gan.discriminator, batch: batchSize, optimizer: gan.discriminatorOptimizer)
             }
         }
 
