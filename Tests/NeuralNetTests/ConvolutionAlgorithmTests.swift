@@ -2,8 +2,9 @@
 import Testing
 import _TestSupport
 
-/// The two ways `ConvolutionEngine` computes a convolution — one product over the patch matrix,
-/// or one product per kernel tap over packed images — agree, and each matches Keras.
+/// The two direct ways `ConvolutionEngine` computes a convolution — one product over the patch matrix,
+/// or one product per kernel tap over packed images — agree, and each matches Keras (Winograd
+/// tiles: `WinogradTests`).
 @Suite struct ConvolutionAlgorithmTests {
     /// Output, input gradient and weight gradients of `layer` on `input` with `upstream` above it.
     func run(_ layer: any Layer, _ input: Tensor, _ upstream: (Tensor) -> Tensor) -> [Tensor] {
