@@ -1,7 +1,11 @@
 """Reference numbers for two whole training steps of the chapter's DCGAN in Keras.
 
 Run once (needs PyPI's tensorflow-cpu; CI never runs it):
-    python3 scripts/keras_dcgan_step.py > Tests/NeuralNetTests/Resources/keras-dcgan-step.json
+    python3 scripts/keras_dcgan_step.py > Tests/Golden/keras-dcgan-step.json
+    python3 scripts/keras_dcgan_step.py --float32-deviation > Tests/Golden/keras-dcgan-float32-deviation.json
+
+The second measures Keras's own float32 steps against its float64 ones with the test's yardstick:
+how far plain float32 arithmetic lands from the reference on these steps.
 
 Both sides build the chapter's DCGAN (Dropout rate 0, so that no random mask differs) and start from
 the same weights, noise and real batch, made by a formula both can compute exactly: the integer hash
@@ -99,6 +103,7 @@ def summary(array):
 
 def run(float_type):
     keras.backend.set_floatx(float_type)
+    keras.config.set_dtype_policy(float_type)  # layers follow the policy, which keeps its first value otherwise
     G, D = generator(), discriminator()
     next_k = initialise(G, 0)
     initialise(D, next_k)
@@ -130,7 +135,39 @@ def run(float_type):
     return steps
 
 
+def deviation(ours, reference):
+    """How far a summary is from the reference's, as `expectMatchesGolden` measures it (in units of
+    the reference's mean magnitude): the median and largest sampled difference, and Σ|x| (relative)."""
+    scale = max(reference["abs_sum"] / reference["count"], 1e-12)
+    differences = sorted(abs(a - b) / scale for a, b in zip(ours["samples"], reference["samples"]))
+    return {"median": differences[len(differences) // 2], "worst": differences[-1],
+            "abs_sum": abs(ours["abs_sum"] - reference["abs_sum"]) / max(reference["abs_sum"], 1e-30)}
+
+
+def float32_deviation():
+    """Keras's own float32 steps measured against its float64 ones, tensor by tensor: how close
+    plain float32 arithmetic gets to the reference on these ill-conditioned steps."""
+    reference, single = run("float64"), run("float32")
+    steps = []
+    for r, f in zip(reference, single):
+        record = {"generator_loss": abs(f["generator_loss"] - r["generator_loss"]) / r["generator_loss"],
+                  "discriminator_loss": abs(f["discriminator_loss"] - r["discriminator_loss"]) / r["discriminator_loss"],
+                  "weights": []}
+        for a, b in zip(f["weights"], r["weights"]):
+            entry = {"path": b["path"], "value": deviation(a["value"], b["value"])}
+            if "gradient" in b:
+                entry["gradient"] = deviation(a["gradient"], b["gradient"])
+            record["weights"].append(entry)
+        steps.append(record)
+    return steps
+
+
 def main():
+    if sys.argv[1:] == ["--float32-deviation"]:
+        json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "batch": BATCH, "steps": float32_deviation()},
+                  sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     reference = run("float64")
     json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "batch": BATCH, "steps": reference}, sys.stdout)
     sys.stdout.write("\n")

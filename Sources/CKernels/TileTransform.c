@@ -1,81 +1,105 @@
 #include "CKernels.h"
+#include "InstructionSet.h"
 #include <string.h>
 
 typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
+typedef float v1;
 
-// Channels c, c + 1, … c + WIDTH − 1 of the whole tile, held in TYPE values: the first pass
-// keeps its results in `t`, the second sums each output in a register and stores it once.
-#define TRANSFORM_COLUMNS(TYPE, WIDTH)                                                                   \
-    for (; c + WIDTH <= channels; c += WIDTH) {                                                          \
-        TYPE t[LAB_TILE_LARGEST * LAB_TILE_LARGEST];                                                     \
-        for (int i = 0; i < in_rows; i++) {                                                              \
-            for (int b = 0; b < out_cols; b++) {                                                         \
-                TYPE sum = {0};                                                                          \
-                for (int j = 0; j < in_cols; j++) {                                                      \
-                    TYPE x;                                                                              \
-                    memcpy(&x, input + (long)(i * in_cols + j) * input_stride + c, sizeof x);            \
-                    sum += right[b * in_cols + j] * x;                                                   \
-                }                                                                                        \
-                t[i * out_cols + b] = sum;                                                               \
-            }                                                                                            \
-        }                                                                                                \
-        for (int a = 0; a < out_rows; a++) {                                                             \
-            for (int b = 0; b < out_cols; b++) {                                                         \
-                TYPE sum = {0};                                                                          \
-                for (int i = 0; i < in_rows; i++) sum += left[a * in_rows + i] * t[i * out_cols + b];    \
-                memcpy(output + (long)(a * out_cols + b) * output_stride + c, &sum, sizeof sum);         \
-            }                                                                                            \
-        }                                                                                                \
+// y_b = Σ_j coefficients[b · inputs + j] · x_j for b < OUT, where x_j is the TYPE at x + j · x_step
+// and y_b goes to y + b · y_step (steps in floats). The OUT sums are independent, so their
+// multiply-adds overlap instead of waiting on one another, and a constant OUT keeps them in
+// registers.
+#define DEFINE_LINE(SUFFIX, TYPE, OUT)                                                                      \
+    static inline void line_##SUFFIX##_##OUT(const float *coefficients, int inputs, const float *x, long x_step, \
+                                             float *y, long y_step) {                                    \
+        TYPE sum[OUT];                                                                                    \
+        for (int b = 0; b < OUT; b++) sum[b] = (TYPE){0};                                                 \
+        for (int j = 0; j < inputs; j++) {                                                                \
+            TYPE value;                                                                                   \
+            memcpy(&value, x + j * x_step, sizeof value);                                                 \
+            _Pragma("clang loop unroll(full)")                                                            \
+            for (int b = 0; b < OUT; b++) sum[b] += coefficients[b * inputs + j] * value;                 \
+        }                                                                                                 \
+        for (int b = 0; b < OUT; b++) memcpy(y + b * y_step, &sum[b], sizeof sum[b]);                     \
     }
 
-#define TILE_TRANSFORM_BODY   \
-    int c = 0;                \
-    TRANSFORM_COLUMNS(v16, 16) \
-    TRANSFORM_COLUMNS(v8, 8)   \
-    TRANSFORM_COLUMNS(float, 1)
+// One line transform of TYPE values for every output count up to LAB_TILE_LARGEST.
+#define DEFINE_LINES(SUFFIX, TYPE)                                                                          \
+    DEFINE_LINE(SUFFIX, TYPE, 1) DEFINE_LINE(SUFFIX, TYPE, 2) DEFINE_LINE(SUFFIX, TYPE, 3)               \
+    DEFINE_LINE(SUFFIX, TYPE, 4) DEFINE_LINE(SUFFIX, TYPE, 5) DEFINE_LINE(SUFFIX, TYPE, 6)               \
+    DEFINE_LINE(SUFFIX, TYPE, 7) DEFINE_LINE(SUFFIX, TYPE, 8) DEFINE_LINE(SUFFIX, TYPE, 9)               \
+    DEFINE_LINE(SUFFIX, TYPE, 10)                                                                         \
+    static void line_##SUFFIX(const float *coefficients, int outputs, int inputs, const float *x, long x_step, \
+                              float *y, long y_step) {                                                    \
+        switch (outputs) {                                                                                \
+        case 1: line_##SUFFIX##_1(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 2: line_##SUFFIX##_2(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 3: line_##SUFFIX##_3(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 4: line_##SUFFIX##_4(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 5: line_##SUFFIX##_5(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 6: line_##SUFFIX##_6(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 7: line_##SUFFIX##_7(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 8: line_##SUFFIX##_8(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        case 9: line_##SUFFIX##_9(coefficients, inputs, x, x_step, y, y_step); break;                     \
+        default: line_##SUFFIX##_10(coefficients, inputs, x, x_step, y, y_step); break;                   \
+        }                                                                                                 \
+    }
+
+// Channels c, c + 1, … c + WIDTH − 1 of the whole tile: rows through `right` into `t`, then the
+// columns of `t` through `left` into the output.
+#define TRANSFORM_COLUMNS(SUFFIX, WIDTH)                                                                  \
+    for (; c + WIDTH <= channels; c += WIDTH) {                                                           \
+        float t[LAB_TILE_LARGEST * LAB_TILE_LARGEST * WIDTH];                                             \
+        for (int i = 0; i < in_rows; i++)                                                                 \
+            line_##SUFFIX(right, out_cols, in_cols, input + (long)i * in_cols * input_stride + c, input_stride, \
+                          t + i * out_cols * WIDTH, WIDTH);                                               \
+        for (int b = 0; b < out_cols; b++)                                                                \
+            line_##SUFFIX(left, out_rows, in_rows, t + b * WIDTH, (long)out_cols * WIDTH,                 \
+                          output + (long)b * output_stride + c, (long)out_cols * output_stride);          \
+    }
 
 #define TILE_TRANSFORM_PARAMETERS                                                                        \
     const float *left, int out_rows, int in_rows, const float *right, int out_cols, int in_cols,        \
     const float *input, long input_stride, float *output, long output_stride, int channels
 
-static void transform_baseline(TILE_TRANSFORM_PARAMETERS) { TILE_TRANSFORM_BODY }
+// The kernels for one instruction set: lines of 16, 8 and 1 floats, and the transform.
+#define DEFINE_TRANSFORM(NAME)                                                                            \
+    DEFINE_LINES(NAME##_16, v16)                                                                          \
+    DEFINE_LINES(NAME##_8, v8)                                                                            \
+    DEFINE_LINES(NAME##_1, v1)                                                                            \
+    static void NAME(TILE_TRANSFORM_PARAMETERS) {                                                         \
+        int c = 0;                                                                                        \
+        TRANSFORM_COLUMNS(NAME##_16, 16)                                                                  \
+        TRANSFORM_COLUMNS(NAME##_8, 8)                                                                    \
+        TRANSFORM_COLUMNS(NAME##_1, 1)                                                                    \
+    }
+
+DEFINE_TRANSFORM(transform_baseline)
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static void transform_avx2(TILE_TRANSFORM_PARAMETERS) { TILE_TRANSFORM_BODY }
-__attribute__((target("avx512f"))) static void transform_avx512(TILE_TRANSFORM_PARAMETERS) { TILE_TRANSFORM_BODY }
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+DEFINE_TRANSFORM(transform_avx2)
+#pragma clang attribute pop
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+DEFINE_TRANSFORM(transform_avx512)
+#pragma clang attribute pop
 #endif
-
-typedef void (*transform_function)(TILE_TRANSFORM_PARAMETERS);
-
-static transform_function chosen_transform(const char **name) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) { *name = "avx512"; return transform_avx512; }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { *name = "avx2"; return transform_avx2; }
-#endif
-    *name = "baseline";
-    return transform_baseline;
-}
-
-// Chosen once; threads that race on first use compute and store the same values.
-static transform_function transform;
-static const char *instruction_set;
-
-static void choose(void) {
-    if (__atomic_load_n(&transform, __ATOMIC_ACQUIRE)) return;
-    const char *name;
-    transform_function f = chosen_transform(&name);
-    __atomic_store_n(&instruction_set, name, __ATOMIC_RELAXED);
-    __atomic_store_n(&transform, f, __ATOMIC_RELEASE);
-}
 
 void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
-    choose();
-    transform(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels);
+    switch (lab_instruction_set()) {
+#if defined(__x86_64__)
+    case LAB_AVX512: transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
+    case LAB_AVX2: transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
+#endif
+    default: transform_baseline(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels);
+    }
 }
 
 const char *lab_kernels_instruction_set(void) {
-    choose();
-    return __atomic_load_n(&instruction_set, __ATOMIC_RELAXED);
+    switch (lab_instruction_set()) {
+    case LAB_AVX512: return "avx512";
+    case LAB_AVX2: return "avx2";
+    default: return "baseline";
+    }
 }
