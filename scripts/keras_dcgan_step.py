@@ -3,9 +3,12 @@
 Run once (needs PyPI's tensorflow-cpu; CI never runs it):
     python3 scripts/keras_dcgan_step.py > Tests/Golden/keras-dcgan-step.json
     python3 scripts/keras_dcgan_step.py --float32-deviation > Tests/Golden/keras-dcgan-float32-deviation.json
+    python3 scripts/keras_dcgan_step.py --layers > Tests/Golden/keras-dcgan-layers.json
 
 The second measures Keras's own float32 steps against its float64 ones with the test's yardstick:
-how far plain float32 arithmetic lands from the reference on these steps.
+how far plain float32 arithmetic lands from the reference on these steps. The third holds every
+layer's output and gradients at the step-1 start (float64), each with Keras float32's deviation
+from it: rounding measured layer by layer, where a whole step's amplification does not blur it.
 
 Both sides build the chapter's DCGAN (Dropout rate 0, so that no random mask differs) and start from
 the same weights, noise and real batch, made by a formula both can compute exactly: the integer hash
@@ -162,7 +165,64 @@ def float32_deviation():
     return steps
 
 
+def layer_values(float_type):
+    """Every layer's output and input gradient of the chapter's DCGAN at the step-1 start, and the
+    convolutions' weight gradients, in order: G forward on the step-1 noise; G backward from the
+    loss mean(G(noise) * w) with w = 2u - 1 (k = 3001); D forward on the step-1 real batch; D backward
+    of BCE(1, D(real)) (Keras takes BCE's gradient through the sigmoid's logits)."""
+    keras.backend.set_floatx(float_type)
+    keras.config.set_dtype_policy(float_type)
+    G, D = generator(), discriminator()
+    initialise(D, initialise(G, 0))
+    noise = tf.constant(exact((2 * hashed_uniform(BATCH * LATENT, 1001) - 1) * 1.7).reshape(BATCH, LATENT))
+    real = tf.constant(exact(2 * hashed_uniform(BATCH * 784, 2001) - 1).reshape(BATCH, 28, 28, 1))
+    weights = tf.constant(exact(2 * hashed_uniform(BATCH * 784, 3001) - 1).reshape(BATCH, 28, 28, 1))
+    entries = []
+
+    def run_model(model, x, loss_of):
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            outputs = [x]
+            for layer in model.layers:
+                outputs.append(layer(outputs[-1], training=True))
+            loss = loss_of(outputs[-1])
+        return tape, outputs, loss
+
+    tape, outputs, loss = run_model(G, noise, lambda y: tf.reduce_sum(y * weights) / BATCH)
+    for layer, y in zip(G.layers, outputs[1:]):
+        entries.append(("G forward " + layer.name, y))
+    for layer, g in reversed(list(zip(G.layers, tape.gradient(loss, outputs[:-1])))):
+        entries.append(("G input gradient " + layer.name, g))
+    for v, g in zip(G.trainable_variables, tape.gradient(loss, G.trainable_variables)):
+        entries.append(("G weight gradient " + v.path.split("/", 1)[1], g))
+
+    bce = keras.losses.BinaryCrossentropy()
+    tape, outputs, loss = run_model(D, real, lambda y: bce(tf.ones_like(y), y))
+    for layer, y in zip(D.layers, outputs[1:]):
+        entries.append(("D forward " + layer.name, y))
+    for layer, g in reversed(list(zip(D.layers, tape.gradient(loss, outputs[:-1])))):
+        entries.append(("D input gradient " + layer.name, g))
+    for v, g in zip(D.trainable_variables, tape.gradient(loss, D.trainable_variables)):
+        entries.append(("D weight gradient " + v.path.split("/", 1)[1], g))
+    return [(name, np.asarray(value, dtype=np.float64)) for name, value in entries]
+
+
+def layers():
+    """Float64 summaries of `layer_values`, each with Keras float32's own deviation from it."""
+    reference, single = layer_values("float64"), layer_values("float32")
+    result = []
+    for (name, r), (_, f) in zip(reference, single):
+        entry = {"name": name, "shape": list(r.shape), "value": summary(r)}
+        entry["float32_deviation"] = deviation(summary(f), entry["value"])
+        result.append(entry)
+    return result
+
+
 def main():
+    if sys.argv[1:] == ["--layers"]:
+        json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "batch": BATCH, "entries": layers()}, sys.stdout)
+        sys.stdout.write("\n")
+        return
     if sys.argv[1:] == ["--float32-deviation"]:
         json.dump({"keras": keras.__version__, "tensorflow": tf.__version__, "batch": BATCH, "steps": float32_deviation()},
                   sys.stdout, indent=1)
