@@ -1,11 +1,11 @@
 #ifndef LAB_INSTRUCTION_SET_H
 #define LAB_INSTRUCTION_SET_H
 
-/// The widest vector instructions this CPU runs, as the kernels of this target know them.
-enum lab_instruction_set { LAB_BASELINE = 0, LAB_AVX2 = 1, LAB_AVX512 = 2 };
+#include "CKernels.h"
 
 /// Asked of the CPU on first use and remembered; threads that race on first use compute and
-/// store the same value.
+/// store the same value. The environment variable LAB_KERNELS (`avx2` or `baseline`) asks for a
+/// narrower set than the CPU has (to time those kernels on a wider CPU).
 enum lab_instruction_set lab_instruction_set(void);
 
 #endif

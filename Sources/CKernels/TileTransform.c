@@ -86,14 +86,19 @@ DEFINE_TRANSFORM(transform_avx512)
 #pragma clang attribute pop
 #endif
 
-void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
-    switch (lab_instruction_set()) {
+void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
+    switch (lab_supported_instruction_set(instruction_set)) {
 #if defined(__x86_64__)
     case LAB_AVX512: transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
     case LAB_AVX2: transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
 #endif
     default: transform_baseline(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels);
     }
+}
+
+void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
+    lab_tile_transform_using(lab_instruction_set(), left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output,
+                             output_stride, channels);
 }
 
 const char *lab_kernels_instruction_set(void) {

@@ -74,10 +74,13 @@ import Testing
 
     /// On the direct products every layer is at most as far from float64 as Keras's float32
     /// layers (measured: 0.01–1.02× their median difference). On Winograd tiles the forward layers
-    /// and D's backward pass are 1–6× as far (the 7×7 k5 layer's α = 8 tiles, 5.7×, and what
-    /// follows it); G's backward pass runs through batch normalisation over 16 items, where the
-    /// tiles' larger rounding flips LeakyReLU kinks (a flipped element's gradient spreads over a
-    /// layer), so its medians reach 3e-3 of a gradient's size there (Keras float32: 5e-5). A wrong
+    /// are 1–6× as far (5.7× after the 7×7 k5 layer's α = 8 tiles). Backward passes run on our
+    /// forward values, and the tiles' larger rounding puts some pre-activations on the other side
+    /// of a LeakyReLU kink; a flipped element's gradient spreads over the layer below. Which
+    /// elements flip is chance: with AVX-512 or AVX2 kernels none flipped in D (1–2× Keras's
+    /// float32) while G's backward pass, through batch normalisation over 16 items, reached medians
+    /// of 3e-3 of a gradient's size; with the baseline kernels (no fused multiply-add) one flip
+    /// put D's first-layer gradients at 8e-4. So backward passes on tiles are held to 1e-2: a wrong
     /// transform or tap is off by the order of the values themselves.
     @Test(arguments: [true, false]) func everyLayerIsAsCloseToKerasFloat64AsKerasFloat32Is(directProducts: Bool) throws {
         let entries = try Self.entries()
@@ -101,8 +104,7 @@ import Testing
                 print(String(format: "LAYERS %@ %@ median %.1e (float32 Keras %.1e, %.2f×)", directProducts ? "direct" : "winograd",
                              entry.name, median, entry.float32Median, median / keras))
             }
-            let bound = directProducts ? 2 * keras : entry.name.hasPrefix("G input gradient") || entry.name.hasPrefix("G weight gradient")
-                ? 1e-2 : 10 * keras
+            let bound = directProducts ? 2 * keras : entry.name.contains(" forward ") ? 10 * keras : 1e-2
             #expect(median <= bound, "\(directProducts ? "direct" : "Winograd") \(entry.name): median \(median), Keras float32 \(entry.float32Median)")
         }
     }

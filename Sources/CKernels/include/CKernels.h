@@ -6,7 +6,16 @@
 /// Swift compiles for the baseline instruction set of its target (SSE2 on x86-64) and has no
 /// way to compile one function for AVX2 or AVX-512 and choose it at run time. These functions
 /// are compiled three times (AVX-512, AVX2 with FMA, baseline) and the widest the CPU has is
-/// chosen on first use. Plain loops over channels; the compiler vectorises them.
+/// chosen on first use (the environment variable LAB_KERNELS, `avx2` or `baseline`, asks for a
+/// narrower one, to time it on a wider CPU). Plain loops over channels; the compiler vectorises
+/// them.
+
+/// The instruction sets the kernels are compiled for; `…_using` functions take one (a narrower
+/// one than the CPU's runs as asked, a wider one as the CPU's widest).
+enum lab_instruction_set { LAB_BASELINE = 0, LAB_AVX2 = 1, LAB_AVX512 = 2 };
+
+/// `asked` if this CPU runs it, else the widest set it runs.
+int lab_supported_instruction_set(int asked);
 
 /// The largest tile side `lab_tile_transform` takes (rows and columns, in and out).
 #define LAB_TILE_LARGEST 10
@@ -23,6 +32,12 @@ void lab_tile_transform(const float *left, int out_rows, int in_rows,
                         const float *input, long input_stride,
                         float *output, long output_stride,
                         int channels);
+
+/// `lab_tile_transform` with the given `enum lab_instruction_set` (the tests run every set the
+/// CPU has).
+void lab_tile_transform_using(int instruction_set, const float *left, int out_rows, int in_rows,
+                              const float *right, int out_cols, int in_cols,
+                              const float *input, long input_stride, float *output, long output_stride, int channels);
 
 /// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
 const char *lab_kernels_instruction_set(void);

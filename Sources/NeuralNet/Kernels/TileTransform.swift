@@ -30,17 +30,33 @@ struct TileTransform {
     /// Transforms `channels` channels: input entry (i, j) starts at `input + (i · inputColumns +
     /// j) · inputStride`, output entry (a, b) at `output + (a · outputColumns + b) ·
     /// outputStride` (strides in floats).
+    /// `instructionSet` picks the kernel (tests check each; the CPU's widest by default).
     @inline(__always)
     func apply(
         _ input: UnsafePointer<Float>, inputStride: Int, to output: UnsafeMutablePointer<Float>, outputStride: Int,
-        channels: Int, coefficients: (left: UnsafePointer<Float>, right: UnsafePointer<Float>)
+        channels: Int, coefficients: (left: UnsafePointer<Float>, right: UnsafePointer<Float>),
+        instructionSet: KernelInstructionSet? = nil
     ) {
-        lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), coefficients.right, Int32(outputColumns),
-                           Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels))
+        if let instructionSet {
+            lab_tile_transform_using(Int32(instructionSet.rawValue), coefficients.left, Int32(outputRows), Int32(inputRows),
+                                     coefficients.right, Int32(outputColumns), Int32(inputColumns), input, inputStride, output,
+                                     outputStride, Int32(channels))
+        } else {
+            lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), coefficients.right, Int32(outputColumns),
+                               Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels))
+        }
     }
 
     /// Runs `body` with the coefficient pointers `apply` takes.
     func withCoefficients<R>(_ body: ((left: UnsafePointer<Float>, right: UnsafePointer<Float>)) -> R) -> R {
         left.withUnsafeBufferPointer { l in right.withUnsafeBufferPointer { r in body((l.baseAddress!, r.baseAddress!)) } }
     }
+}
+
+/// The instruction sets the C kernels (`CKernels`) are compiled for.
+enum KernelInstructionSet: Int, CaseIterable, Sendable {
+    case baseline = 0, avx2 = 1, avx512 = 2
+
+    /// Whether this CPU runs the set.
+    var isSupported: Bool { Int(lab_supported_instruction_set(Int32(rawValue))) == rawValue }
 }
