@@ -98,6 +98,9 @@ import Testing
         let (g0, d0) = (snapshot(generator), snapshot(discriminator))
         _ = try combined.trainOnBatch(z, Tensor(shape: [4], repeating: 1))
         #expect(snapshot(discriminator) == d0, "the combined model left D alone")
+        // It passed the gradient through D without computing D's own (they stay zero), and G's are there.
+        #expect(discriminator.parameters.allSatisfy { $0.gradient.scalars.allSatisfy { $0 == 0 } })
+        #expect(generator.trainableParameters.contains { $0.gradient.scalars.contains { $0 != 0 } })
         #expect(snapshot(generator) != g0, "the combined model trained G")
         let g1 = snapshot(generator)
         _ = try discriminator.trainOnBatch(try generator.predict(z), Tensor(shape: [4], repeating: 0))

@@ -33,9 +33,12 @@ extension Sequential {
         let (loss, gradient) = compilation.loss(predictions: output, targets: Tensor(shape: output.shape, scalars: y.scalars))
         guard loss.isFinite else { throw NeuralNetError("\(name).trainOnBatch: the loss is \(loss) (not a finite number); the weights were not changed") }
         // Every weight's gradient starts at zero (a frozen part's too, so nothing is left over
-        // for the next model that shares it); only the compiled weights change.
+        // for the next model that shares it); only layers holding compiled weights add theirs
+        // (a frozen discriminator inside the combined model passes gradients through but spends
+        // nothing on its own), and only the compiled weights change.
         for parameter in parameters { parameter.zeroGradient() }
-        backward(gradient, slot: 0)
+        let compiled = Set(compilation.parameters.map(ObjectIdentifier.init))
+        backward(gradient, slot: 0) { layer in layer.parameters.contains { compiled.contains(ObjectIdentifier($0)) } }
         compilation.optimizer.update(compilation.parameters)
         return loss
     }

@@ -117,6 +117,17 @@ public final class Sequential {
         return gradient
     }
 
+    /// `backward` adding parameter gradients only in the layers `accumulates` picks; every layer
+    /// still passes the gradient on to the one before it.
+    func backward(_ outputGradient: Tensor, slot: Int, accumulatingIn accumulates: (any Layer) -> Bool) {
+        var gradient: Tensor? = outputGradient
+        for (index, layer) in layers.enumerated().reversed() {
+            guard let incoming = gradient else { break }
+            gradient = layer.backward(incoming, slot: slot, needsInputGradient: index > 0,
+                                      accumulateParameterGradients: accumulates(layer))
+        }
+    }
+
     /// Every layer's `releaseWorkingMemory()`: after training, the model keeps its weights and
     /// little else.
     public func releaseWorkingMemory() {
