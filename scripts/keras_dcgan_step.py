@@ -179,31 +179,24 @@ def layer_values(float_type):
     weights = tf.constant(exact(2 * hashed_uniform(BATCH * 784, 3001) - 1).reshape(BATCH, 28, 28, 1))
     entries = []
 
-    def run_model(model, x, loss_of):
+    def record(label, model, x, loss_of):
+        """The model's layer outputs, input gradients (last layer first) and weight gradients."""
         with tf.GradientTape(persistent=True) as tape:
             tape.watch(x)
             outputs = [x]
             for layer in model.layers:
                 outputs.append(layer(outputs[-1], training=True))
             loss = loss_of(outputs[-1])
-        return tape, outputs, loss
+        for layer, y in zip(model.layers, outputs[1:]):
+            entries.append((label + " forward " + layer.name, y))
+        for layer, g in reversed(list(zip(model.layers, tape.gradient(loss, outputs[:-1])))):
+            entries.append((label + " input gradient " + layer.name, g))
+        for v, g in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
+            entries.append((label + " weight gradient " + v.path.split("/", 1)[1], g))
 
-    tape, outputs, loss = run_model(G, noise, lambda y: tf.reduce_sum(y * weights) / BATCH)
-    for layer, y in zip(G.layers, outputs[1:]):
-        entries.append(("G forward " + layer.name, y))
-    for layer, g in reversed(list(zip(G.layers, tape.gradient(loss, outputs[:-1])))):
-        entries.append(("G input gradient " + layer.name, g))
-    for v, g in zip(G.trainable_variables, tape.gradient(loss, G.trainable_variables)):
-        entries.append(("G weight gradient " + v.path.split("/", 1)[1], g))
-
+    record("G", G, noise, lambda y: tf.reduce_sum(y * weights) / BATCH)
     bce = keras.losses.BinaryCrossentropy()
-    tape, outputs, loss = run_model(D, real, lambda y: bce(tf.ones_like(y), y))
-    for layer, y in zip(D.layers, outputs[1:]):
-        entries.append(("D forward " + layer.name, y))
-    for layer, g in reversed(list(zip(D.layers, tape.gradient(loss, outputs[:-1])))):
-        entries.append(("D input gradient " + layer.name, g))
-    for v, g in zip(D.trainable_variables, tape.gradient(loss, D.trainable_variables)):
-        entries.append(("D weight gradient " + v.path.split("/", 1)[1], g))
+    record("D", D, real, lambda y: bce(tf.ones_like(y), y))
     return [(name, np.asarray(value, dtype=np.float64)) for name, value in entries]
 
 
