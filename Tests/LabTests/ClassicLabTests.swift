@@ -47,6 +47,33 @@ import Testing
         #expect(files.filter { $0.hasSuffix(".png") }.count == 4, "the data grid, the loss chart and the 8×8 grid twice (viridis, gray)")
     }
 
+    /// `lab check` runs a model's first `predict` for real and later ones on their first item only
+    /// (repeated), so a training loop of predictions checks its shapes without its time; `lab run`
+    /// predicts every item.
+    @Test func labCheckPredictsOnceForRealThenChecksShapes() throws {
+        let text = """
+            # p
+
+            ```swift
+            let m = Sequential("m", input: [2]) { Dense(1) }
+            for i in 1...2 {
+                let y = m.predict(randomUniform([4, 2]))
+                print("\\(i): \\(y.shape) \\(y.values.first == y.values.last)")
+            }
+            ```
+            """
+        let folder = NSTemporaryDirectory() + "lab-check-predict-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try text.write(toFile: folder + "/p.md", atomically: true, encoding: .utf8)
+        let settings = RunSettings(overrides: [:], outputRoot: folder + "/output", dataFolder: nil)
+        let checked = LabRunner(path: folder + "/p.md", settings: settings, log: { _ in }).run(writeReport: false)
+        #expect(checked.error == nil, "\(checked.error?.description ?? "")")
+        #expect(Self.printed(checked) == "1: [4, 1] false\n2: [4, 1] true")
+        let ran = LabRunner(path: folder + "/p.md", settings: settings, log: { _ in }).run()
+        #expect(Self.printed(ran) == "1: [4, 1] false\n2: [4, 1] false")
+    }
+
     /// What the prose claims: the generator's own compiled optimizer is never used, so its
     /// learning rate changes nothing; the combined model's does.
     @Test func theGeneratorsOwnLearningRateChangesNothingTheCombinedModelsDoes() throws {

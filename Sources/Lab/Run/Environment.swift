@@ -36,6 +36,8 @@ final class Environment {
     var checkOnly = false
     /// The models `lab check` has taken one real `trainOnBatch` step with.
     var checkedModels: Set<ObjectIdentifier> = []
+    /// The models `lab check` has run one real `predict` with.
+    var predictedModels: Set<ObjectIdentifier> = []
     /// True while replaying: notices are not logged again.
     var isReplaying: Bool { replayTrainings != nil }
     /// What the user asked of this run (`--data`, `--out`, …).

@@ -65,9 +65,23 @@ extension Vocabulary {
                     guard case .tensor(let x) = args[0] else { return .void }
                     let batch = args.int("batchSize")
                     guard batch > 0 else { throw evaluator.error(at: call, "batchSize: must be at least 1, got \(batch)") }
+                    let predicting = model(value)
+                    let environment = evaluator.environment
+                    // `lab check` predicts once per model for real; later calls (a training loop's)
+                    // predict the first item and repeat it, so the shapes and the input are checked
+                    // without the loop's time.
+                    if environment.checkOnly, environment.predictedModels.contains(ObjectIdentifier(predicting)), x.batchSize > 1 {
+                        return .tensor(try wrap(call, evaluator) {
+                            try predicting.checkBatchFits(min(batch, x.batchSize))
+                            let first = try predicting.predict(x.rows(0..<1), batchSize: 1)
+                            return Tensor(shape: [x.batchSize] + predicting.outputShape,
+                                          scalars: Array((0..<x.batchSize).map { _ in first.scalars }.joined()))
+                        })
+                    }
+                    environment.predictedModels.insert(ObjectIdentifier(predicting))
                     return .tensor(try wrap(call, evaluator) {
-                        try model(value).checkBatchFits(min(batch, x.batchSize))
-                        return try model(value).predict(x, batchSize: batch)
+                        try predicting.checkBatchFits(min(batch, x.batchSize))
+                        return try predicting.predict(x, batchSize: batch)
                     })
                 },
             ],
