@@ -115,6 +115,12 @@ import _TestSupport
         #expect(choice(8, 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
         #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .patches, "one channel")
         #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 20) == .taps, "channels not in whole vectors")
+        // LAB_CONVOLUTIONS=direct keeps every layer on the direct products.
+        #expect(!ConvolutionEngine.allowsWinograd(environment: ["LAB_CONVOLUTIONS": "direct"]))
+        #expect(ConvolutionEngine.allowsWinograd(environment: [:]) && ConvolutionEngine.allowsWinograd(environment: ["LAB_CONVOLUTIONS": "auto"]))
+        let chapter = ConvolutionGeometry(imageHeight: 7, imageWidth: 7, channels: 128, gridHeight: 7, gridWidth: 7,
+                                          kernelHeight: 5, kernelWidth: 5, strideY: 1, strideX: 1, padTop: 2, padLeft: 2)
+        #expect(ConvolutionEngine.fastestAlgorithm(geometry: chapter, gridChannels: 256, allowingWinograd: false) == .taps)
     }
 
     @Test func aChapterDCGANStepWithWinogradTilesStaysCloseToTheDirectOne() throws {

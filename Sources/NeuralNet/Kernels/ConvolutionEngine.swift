@@ -1,3 +1,4 @@
+import Foundation
 /// The matrix products of a convolution between an image side and a grid side (see
 /// `ConvolutionGeometry`), shared by `Conv2D` (the image is its input) and `Conv2DTranspose` (the
 /// image is its output). The kernel is `[kh, kw, imageChannels, gridChannels]`, which is Keras's
@@ -83,14 +84,24 @@ final class ConvolutionEngine {
     /// 4×4 tile per item (the 004 models' 8 ↔ 4 layers) they were no faster (117 vs 110–147 ms
     /// in noisy runs): the kernel's transform, rewritten on every call and 6× the kernel's size,
     /// takes what the tiles save.
-    static func fastestAlgorithm(geometry: ConvolutionGeometry, gridChannels: Int) -> Algorithm {
+    static func fastestAlgorithm(
+        geometry: ConvolutionGeometry, gridChannels: Int, allowingWinograd: Bool = winogradAllowed
+    ) -> Algorithm {
         let direct = fastestDirect(geometry: geometry, gridChannels: gridChannels)
-        if let winograd = WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels), winograd.tilesPerItem >= 2,
-           winograd.estimatedWork < direct.work {
+        if allowingWinograd, let winograd = WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels),
+           winograd.tilesPerItem >= 2, winograd.estimatedWork < direct.work {
             return .winograd
         }
         return direct.algorithm
     }
+
+    /// Whether new convolutions may choose Winograd tiles: not when the environment variable
+    /// `LAB_CONVOLUTIONS` is `direct` (to compare training on the direct products, e.g. a lab run
+    /// with and without tiles).
+    static let winogradAllowed = allowsWinograd(environment: ProcessInfo.processInfo.environment)
+
+    /// `winogradAllowed` for the given environment variables.
+    static func allowsWinograd(environment: [String: String]) -> Bool { environment["LAB_CONVOLUTIONS"] != "direct" }
 
     private var winograd: WinogradConvolution {
         if let cachedWinograd { return cachedWinograd }
