@@ -86,8 +86,9 @@ DEFINE_TRANSFORM(transform_avx512)
 #pragma clang attribute pop
 #endif
 
-void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
-    switch (lab_supported_instruction_set(instruction_set)) {
+// Runs the kernel of `set`, which the CPU must run.
+static void transform_with(enum lab_instruction_set set, TILE_TRANSFORM_PARAMETERS) {
+    switch (set) {
 #if defined(__x86_64__)
     case LAB_AVX512: transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
     case LAB_AVX2: transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
@@ -96,9 +97,15 @@ void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
     }
 }
 
+void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
+    transform_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), left, out_rows, in_rows, right, out_cols,
+                   in_cols, input, input_stride, output, output_stride, channels);
+}
+
+// The set chosen once (no CPU query per tile).
 void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
-    lab_tile_transform_using(lab_instruction_set(), left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output,
-                             output_stride, channels);
+    transform_with(lab_instruction_set(), left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output,
+                   output_stride, channels);
 }
 
 const char *lab_kernels_instruction_set(void) {

@@ -77,10 +77,10 @@ import Testing
     /// are 1–6× as far (5.7× after the 7×7 k5 layer's α = 8 tiles). Backward passes run on our
     /// forward values, and the tiles' larger rounding puts some pre-activations on the other side
     /// of a LeakyReLU kink; a flipped element's gradient spreads over the layer below. Which
-    /// elements flip is chance: with AVX-512 or AVX2 kernels none flipped in D (1–2× Keras's
-    /// float32) while G's backward pass, through batch normalisation over 16 items, reached medians
-    /// of 3e-3 of a gradient's size; with the baseline kernels (no fused multiply-add) one flip
-    /// put D's first-layer gradients at 8e-4. So backward passes on tiles are held to 1e-2: a wrong
+    /// elements flip is chance: with AVX-512 kernels none flipped in D (1–2× Keras's float32;
+    /// with AVX2, within 10×) while G's backward pass, through batch normalisation over 16
+    /// items, reached medians of 3e-3 of a gradient's size; with the baseline kernels (no fused
+    /// multiply-add) one flip put D's first-layer gradients at 8e-4. So backward passes on tiles are held to 1e-2: a wrong
     /// transform or tap is off by the order of the values themselves.
     @Test(arguments: [true, false]) func everyLayerIsAsCloseToKerasFloat64AsKerasFloat32Is(directProducts: Bool) throws {
         let entries = try Self.entries()

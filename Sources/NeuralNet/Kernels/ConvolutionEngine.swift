@@ -1,4 +1,5 @@
 import Foundation
+
 /// The matrix products of a convolution between an image side and a grid side (see
 /// `ConvolutionGeometry`), shared by `Conv2D` (the image is its input) and `Conv2DTranspose` (the
 /// image is its output). The kernel is `[kh, kw, imageChannels, gridChannels]`, which is Keras's
