@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lab
+import NeuralNet
 import Report
 import Testing
 
@@ -179,6 +180,25 @@ import Testing
         #expect(console.contains { $0.contains("cache: step 1 discarded (the cached step no longer matches: it leaves a different state)") })
         #expect(second.error == nil && outputs(second)[4] == outputs(first)[4])
         #expect(statuses(second) == ["ran", "ran", "ran", "ran", "ran"], "every step ran again in this run")
+    }
+
+    /// A run with other rounding settings (`LAB_CONVOLUTIONS=direct`, another kernel set or BLAS
+    /// core) computes other numbers, so it must not replay this run's entries, nor they its.
+    @Test func otherNumericSettingsDoNotReplayTheseEntries() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func run(numerics: String) throws -> LabRunner.Outcome {
+            try runLab(Self.lab, in: folder, name: "cache.md") { $0.settings.numerics = numerics }.0
+        }
+        let tiles = "convolutions winograd, kernels avx512, BLAS SkylakeX, 2 threads"
+        let direct = "convolutions direct, kernels avx512, BLAS SkylakeX, 2 threads"
+        #expect(statuses(try run(numerics: tiles)) == ["ran", "ran", "ran", "ran", "ran"])
+        #expect(statuses(try run(numerics: direct)) == ["ran", "ran", "ran", "ran", "ran"])
+        // The cache keeps the last run's entries only, so the tiles' entries are gone by now.
+        #expect(statuses(try run(numerics: tiles)) == ["ran", "ran", "ran", "ran", "ran"])
+        #expect(statuses(try run(numerics: tiles)) == ["cached", "cached", "cached", "cached", "cached"])
+        #expect(RunSettings().numerics == NumericConfiguration.current)
+        #expect(NumericConfiguration.current.hasPrefix("convolutions winograd, kernels "), "tests run with tiles allowed")
     }
 
     @Test func aChangedInputFileRerunsTheStepThatReadIt() throws {

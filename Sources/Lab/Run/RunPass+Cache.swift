@@ -4,14 +4,15 @@ import Report
 
 extension RunPass {
     /// A step's cache key: its code, the values of the parameters it mentions, the state the
-    /// earlier steps left, and where data is looked for. Only the parameters this step mentions:
+    /// earlier steps left, where data is looked for, and the settings that change rounding
+    /// (`RunSettings.numerics`). Only the parameters this step mentions:
     /// one that only a later step reads does not re-run this one (parameter bindings are not in
     /// the state fingerprint either). The leading tag changes whenever the numbers a step
     /// computes change for the same code (6: convolutions on Winograd tiles round differently),
     /// so entries an older `lab` wrote are not replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
         let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-6", step.source, parameterText, digest, dataPlaces].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-6", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// What the user asked of one run, as the command line says it. One value travels from
 /// `lab run` through `LabRunner` into the `Environment` the steps read, so a new option is added
@@ -16,15 +17,21 @@ public struct RunSettings: Sendable {
     public var dataFolder: String?
     /// The environment variables the data search reads (`LAB_DATA`, `HOME`, `XDG_CACHE_HOME`).
     public var dataEnvironment: [String: String]
+    /// The settings that change rounding (`NumericConfiguration.current`: convolution algorithms,
+    /// kernel instruction set, BLAS kernels, threads). Part of every cache key: a step computed
+    /// with `LAB_CONVOLUTIONS=direct` is not replayed for a run on Winograd tiles, or the reverse.
+    public var numerics: String
 
     public init(overrides: [String: String] = [:], outputRoot: String = "output", selfContained: Bool = false, force: Bool = false,
-                dataFolder: String? = nil, dataEnvironment: [String: String] = ProcessInfo.processInfo.environment) {
+                dataFolder: String? = nil, dataEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                numerics: String = NumericConfiguration.current) {
         self.overrides = overrides
         self.outputRoot = outputRoot
         self.selfContained = selfContained
         self.force = force
         self.dataFolder = dataFolder
         self.dataEnvironment = dataEnvironment
+        self.numerics = numerics
     }
 
     /// The report folder of the lab named `labName`.
