@@ -46,7 +46,8 @@ extension LabCommand.Bench {
                 betweenProducts.1 += b
             }
             let label = "\(layer.name) (\(layer.typeName))".padding(toLength: 28, withPad: " ", startingAt: 0)
-            print("  \(label)  \(padded(fixed(f, 2), 7))  \(padded(fixed(b, 2), 8))")
+            let algorithm = (layer as? any ConvolutionLayer)?.algorithmDescription.map { "  \($0)" } ?? ""
+            print("  \(label)  \(padded(fixed(f, 2), 7))  \(padded(fixed(b, 2), 8))\(algorithm)")
         }
         print("  \("total".padding(toLength: 28, withPad: " ", startingAt: 0))  \(padded(fixed(totals.0, 2), 7))  \(padded(fixed(totals.1, 2), 8))")
         if let optimizer, !updateTimes.isEmpty {

@@ -114,6 +114,18 @@ final class ConvolutionEngine {
         return winograd
     }
 
+    /// The algorithm in words, e.g. `winograd F(4×4, 2×2), 4 phases` or `taps` (for `lab bench --layers`).
+    var algorithmDescription: String {
+        switch algorithm {
+        case .patches: return "patches"
+        case .taps: return "taps"
+        case .winograd:
+            let (y, x) = (winograd.plan.y, winograd.plan.x)
+            let phases = winograd.plan.phases
+            return "winograd F(\(y.outputs)×\(x.outputs), \(y.taps)×\(x.taps))" + (phases > 1 ? ", \(phases) phases" : "")
+        }
+    }
+
     /// Switches to the fastest direct algorithm (no Winograd tiles).
     func useDirectProducts() {
         algorithm = Self.fastestDirectAlgorithm(geometry: geometry, gridChannels: gridChannels)

@@ -13,6 +13,7 @@ public final class Conv2D: ConvolutionLayer {
     public private(set) var bias: Parameter?
     /// The products, created by `build`; the image side is the input.
     private(set) var engine: ConvolutionEngine?
+    public var algorithmDescription: String? { engine?.algorithmDescription }
 
     private struct Memory { var input: ConvolutionEngine.PreparedImage; var output: Tensor }
     private var memory = SlotStore<Memory>()

@@ -15,6 +15,7 @@ public final class Conv2DTranspose: ConvolutionLayer {
     public private(set) var bias: Parameter?
     /// The products, created by `build`; the image side is the output.
     private(set) var engine: ConvolutionEngine?
+    public var algorithmDescription: String? { engine?.algorithmDescription }
 
     private struct Memory { var input: ConvolutionEngine.PreparedGrid; var output: Tensor }
     private var memory = SlotStore<Memory>()

@@ -71,6 +71,9 @@ public struct ConvolutionSettings: Sendable {
 /// `Conv2D` and `Conv2DTranspose`: layers configured by `ConvolutionSettings`.
 public protocol ConvolutionLayer: Layer {
     var settings: ConvolutionSettings { get }
+    /// How the layer's products run once built (`patches`, `taps` or `winograd F(m×m, r×r)`),
+    /// or nil before.
+    var algorithmDescription: String? { get }
 }
 
 extension ConvolutionLayer {
