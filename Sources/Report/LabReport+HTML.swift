@@ -50,6 +50,7 @@ extension LabReport {
             ("실습 파일 (lab)", sourcePath),
             ("총 시간 (total)", String(format: "%.1f s", metadata.totalSeconds) + cacheSummary),
         ]
+        if let numerics = metadata.numerics { rows.insert(("계산 설정 (numerics)", numerics), at: 2) }
         if let dataset = metadata.dataset { rows.insert(("데이터 (data)", dataset), at: 2) }
         if let seed = metadata.seed { rows.append(("시드 (seed)", String(seed))) }
         var html = "<dl class=\"facts\">" + rows.map { "<dt>\(escapeHTML($0))</dt><dd>\(escapeHTML($1))</dd>" }.joined() + "</dl>\n"

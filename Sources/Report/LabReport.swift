@@ -34,6 +34,9 @@ extension LabReport {
 public struct RunMetadata: Sendable {
     public var date: String
     public var machine: String
+    /// The settings that change rounding (convolution algorithms, kernels, BLAS, threads): runs
+    /// with other settings may differ in the last digits and, over a training, more.
+    public var numerics: String?
     /// The data set actually used, in words.
     public var dataset: String?
     public var seed: Int?

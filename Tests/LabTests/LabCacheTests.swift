@@ -197,6 +197,8 @@ import Testing
         // The cache keeps the last run's entries only, so the tiles' entries are gone by now.
         #expect(statuses(try run(numerics: tiles)) == ["ran", "ran", "ran", "ran", "ran"])
         #expect(statuses(try run(numerics: tiles)) == ["cached", "cached", "cached", "cached", "cached"])
+        let html = try String(contentsOfFile: folder + "/output/cache/index.html", encoding: .utf8)
+        #expect(html.contains("계산 설정 (numerics)</dt><dd>\(tiles)</dd>"), "the report says how it computed")
         #expect(RunSettings().numerics == NumericConfiguration.current)
         #expect(NumericConfiguration.current.hasPrefix("convolutions winograd, kernels "), "tests run with tiles allowed")
     }

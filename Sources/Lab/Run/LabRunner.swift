@@ -91,7 +91,9 @@ public struct LabRunner {
     func metadata(parameters: [ReportParameter], seed: Int?, seconds: Double) -> RunMetadata {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return RunMetadata(date: formatter.string(from: Date()), machine: MachineDescription.current,
-                           seed: seed, parameters: parameters, totalSeconds: seconds)
+        var metadata = RunMetadata(date: formatter.string(from: Date()), machine: MachineDescription.current,
+                                   seed: seed, parameters: parameters, totalSeconds: seconds)
+        metadata.numerics = settings.numerics
+        return metadata
     }
 }
