@@ -79,6 +79,8 @@ import _TestSupport
             ("chapter D: 14×14 → 7×7 k5 s2 same", { Conv2D(16, kernelSize: 5, strides: 2, padding: .same, activation: .tanh) }, [3, 14, 14, 8]),
             ("004 D: 16×16 → 8×8 k4 s2 same", { Conv2D(16, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 16, 16, 8]),
             ("004 G: 8×8 → 16×16 k4 s2 same", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 8, 8, 16]),
+            ("004 D: 8×8 → 4×4 k4 s2 same", { Conv2D(16, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 8, 8, 16]),
+            ("004 G: 4×4 → 8×8 k4 s2 same", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 4, 4, 16]),
             ("valid 3×3 on 9×11", { Conv2D(8, kernelSize: 3, padding: .valid) }, [2, 9, 11, 8]),
             ("k5 s3 same on 10×8", { Conv2D(8, kernelSize: 5, strides: 3, padding: .same) }, [2, 10, 8, 16]),
             ("transposed k4 s2 valid", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .valid) }, [2, 3, 5, 8]),
@@ -112,7 +114,12 @@ import _TestSupport
         #expect(choice(32, 16, kernel: 4, stride: 2, pad: 1) == .winograd, "004 D, 32 → 16 k4 s2")
         #expect(choice(16, 8, kernel: 4, stride: 2, pad: 1, channels: 128, gridChannels: 256) == .winograd, "004, 16 ↔ 8")
         #expect(choice(14, 7, kernel: 5, stride: 2, pad: 1) == .winograd, "chapter D, 14 → 7 k5 s2")
-        #expect(choice(8, 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
+        // 8 ↔ 4: F(4×4) would be one tile per item; F(2×2) cuts the grid into four.
+        #expect(choice(8, 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) == .winograd, "004, 8 ↔ 4")
+        let small = ConvolutionGeometry(imageHeight: 8, imageWidth: 8, channels: 256, gridHeight: 4, gridWidth: 4,
+                                        kernelHeight: 4, kernelWidth: 4, strideY: 2, strideX: 2, padTop: 1, padLeft: 1)
+        #expect(WinogradPlan.cheapest(geometry: small, gridChannels: 512)?.y.outputs == 2)
+        #expect(choice(4, 2, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
         #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .patches, "one channel")
         #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 20) == .taps, "channels not in whole vectors")
         // LAB_CONVOLUTIONS=direct keeps every layer on the direct products.

@@ -90,12 +90,16 @@ struct WinogradPlan: Equatable {
             && g.kernelHeight > g.strideY && g.kernelWidth > g.strideX
     }
 
-    /// The tile size with the least estimated work, or nil if Winograd does not apply.
+    /// The tile size with the least estimated work among those that cut an item's grid into at
+    /// least two tiles, or nil if Winograd does not apply (or no size gives two tiles). With one
+    /// tile per item the kernel's transform, rewritten on every call and larger than the kernel,
+    /// takes what the tiles save (see `ConvolutionEngine.fastestAlgorithm`).
     static func cheapest(geometry g: ConvolutionGeometry, gridChannels: Int) -> WinogradPlan? {
         guard applies(to: g, gridChannels: gridChannels) else { return nil }
         let taps = max((g.kernelHeight + g.strideY - 1) / g.strideY, (g.kernelWidth + g.strideX - 1) / g.strideX)
         let sizes = 2...max(2, largestInputs + 1 - taps)
         return sizes.map { WinogradPlan(geometry: g, gridChannels: gridChannels, outputs: $0) }
+            .filter { $0.tilesPerItem >= 2 }
             .min { $0.estimatedWork < $1.estimatedWork }
     }
 
