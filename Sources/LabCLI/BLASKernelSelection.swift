@@ -1,5 +1,7 @@
 #if canImport(Glibc)
+import Foundation
 import Glibc
+import Lab
 
 /// Gives OpenBLAS its AVX-512 kernels on CPUs that have AVX-512.
 ///
@@ -10,7 +12,7 @@ import Glibc
 /// executes itself again. `LAB_OPENBLAS_CORETYPE` pins a kernel family of the user's choosing
 /// instead; on CPUs without AVX-512 nothing is changed.
 enum BLASKernelSelection {
-    private static let marker = "LAB_OPENBLAS_SELECTED"
+    private static let marker = KernelSelectionEnvironment.marker
 
     static func preferAVX512Kernels() {
         guard getenv(marker) == nil else { return }
@@ -23,8 +25,9 @@ enum BLASKernelSelection {
             return
         }
         if let current = getenv("OPENBLAS_CORETYPE"), String(cString: current) == wanted { return }
-        setenv("OPENBLAS_CORETYPE", wanted, 1)
-        setenv(marker, "1", 1)
+        for (name, value) in KernelSelectionEnvironment.selecting(wanted, in: ProcessInfo.processInfo.environment) {
+            setenv(name, value, 1)
+        }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when exec failed: carry on with the kernels already loaded.
     }

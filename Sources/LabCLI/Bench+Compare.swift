@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 
 extension LabCommand.Bench {
     /// `lab bench --compare OTHER`: this build and another `lab` binary, run one after the other in
@@ -41,6 +42,8 @@ extension LabCommand.Bench {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        // Each build chooses its kernels from the user's environment, not from this process's choice.
+        process.environment = KernelSelectionEnvironment.forChild(ProcessInfo.processInfo.environment)
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
