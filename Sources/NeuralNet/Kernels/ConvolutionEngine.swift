@@ -87,7 +87,8 @@ final class ConvolutionEngine {
     /// in noisy runs): the kernel's transform, rewritten on every call and 6× the kernel's size,
     /// takes what the tiles save. Those layers now take 2×2 tiles, four per item (α = 3, 1.8×
     /// fewer multiplications than the direct products): per layer about level with the per-tap
-    /// products (forward 37–41 against 35–36 ms, backward 65–70 against 71–74 ms), the step
+    /// products (forward 36.5–40.9 against 34.9–36.6 ms, backward 64.6–70.2 against 71.1–74.4
+    /// ms, two runs of each layer pair), the step
     /// 0.948 of the time before over 4 alternating rounds (2026-12-03).
     static func fastestAlgorithm(
         geometry: ConvolutionGeometry, gridChannels: Int, allowingWinograd: Bool = winogradAllowed
