@@ -119,13 +119,29 @@ extension LabCommand {
             let batchSize = batch ?? self.batchSize
             let real = gan.random.uniformTensor(shape: [batchSize] + itemShape, low: -1, high: 1)
             for _ in 0..<warmup { _ = gan.trainStep(real: real) }
+            let productsBefore = BLASInfo.productFLOPsOnThisThread
             let (perStep, best) = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
-            let gflops = gan.stepMatrixFLOPs(batch: batchSize) / perStep / 1e9
-            print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(gflops, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
+            let performed = Double(BLASInfo.productFLOPsOnThisThread - productsBefore) / Double(steps)
+            let kerasCount = gan.stepMatrixFLOPs(batch: batchSize)
+            print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(kerasCount / perStep / 1e9, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
+            printFloor(label, perStep: perStep, performed: performed, kerasCount: kerasCount)
             if layers {
                 profileLayers(of: gan.generator, batch: batchSize, optimizer: gan.generatorOptimizer)
                 profileLayers(of: gan.discriminator, batch: batchSize, optimizer: gan.discriminatorOptimizer)
             }
+        }
+
+        /// Prints how the step compares with the time of its products at the machine's sgemm rate,
+        /// measured right after the steps (the VM's speed drifts between minutes): the products
+        /// the step really computes (`BLASInfo.productFLOPsOnThisThread`), and those of Keras's
+        /// count (`GAN.stepMatrixFLOPs`), which is what the Dense step's target is stated in.
+        func printFloor(_ label: String, perStep: Double, performed: Double, kerasCount: Double) {
+            let sgemm = BLASInfo.measureSGEMM() * 1e9
+            let floor = performed / sgemm, kerasFloor = kerasCount / sgemm
+            print("\(label)-floor  \(fixed(perStep / floor, 2)) ×  the time of its products at the sgemm rate "
+                + "(\(fixed(performed / 1e9, 1)) GFLOP a step as run, \(fixed(floor * 1000, 1)) ms at \(fixed(sgemm / 1e9, 1)) GFLOPS "
+                + "measured right after the steps; Keras's count \(fixed(kerasCount / 1e9, 1)) GFLOP, \(fixed(kerasFloor * 1000, 1)) ms: "
+                + "the step is \(fixed(perStep / kerasFloor, 2))× that)")
         }
 
         /// One epoch of the chapter's training on all 60,000 training images, as the lab runs it.

@@ -42,4 +42,6 @@ void lab_tile_transform_using(int instruction_set, const float *left, int out_ro
 /// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
 const char *lab_kernels_instruction_set(void);
 
+#include "ThreadCounter.h"
+
 #endif

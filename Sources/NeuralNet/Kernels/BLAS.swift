@@ -14,7 +14,8 @@ enum BLAS {
     /// is split into one block of rows (or of columns, when `c` is wide) per thread of the
     /// `WorkerPool`. Blocks depend on the sizes alone and each element of `c` is computed by one
     /// single-threaded BLAS call over all of `k`, so results do not depend on timing. Callers
-    /// that already run on the pool's threads pass `splitOverPool: false`.
+    /// that already run on the pool's threads pass `splitOverPool: false`. Every call adds its
+    /// 2·m·n·k to the calling thread's `ProductCount`.
     static func gemm(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
@@ -25,6 +26,7 @@ enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         splitOverPool: Bool = true
     ) {
+        ProductCount.add(2 * m * n * k)
         let product = Product(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         let threads = splitsProducts && splitOverPool ? WorkerPool.shared.threadCount : 1
@@ -124,6 +126,11 @@ public enum BLASInfo {
     /// The instruction set the library's own vector kernels (Winograd transforms) run with:
     /// `avx512`, `avx2` or `baseline`.
     public static var kernelInstructionSet: String { TileTransform.instructionSet }
+    /// Floating-point operations (two per multiply-add) of the matrix products this thread has
+    /// asked for so far, the parts the worker pool ran for it included: the difference across a
+    /// training step is the work its products really do (Winograd tiles, skipped padding taps and
+    /// passes included), which `lab bench` divides by the sgemm rate for the step's floor.
+    public static var productFLOPsOnThisThread: Int { ProductCount.onThisThread }
 
     /// Multiplies two `size × size` matrices `repetitions` times and returns the achieved GFLOPS.
     public static func measureSGEMM(size: Int = 1024, repetitions: Int = 20) -> Double {

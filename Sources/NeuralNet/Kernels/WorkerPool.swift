@@ -35,6 +35,8 @@ final class WorkerPool: @unchecked Sendable {
     private let completedParts = Atomic<Int>(0)
     private let sleepingWorkers = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
+    /// The products the job's parts counted (`ProductCount`), for the job's caller.
+    private let jobProducts = Atomic<Int>(0)
     private let sleepLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// The running job's parts; read only by a thread holding a claim on one of them.
@@ -72,6 +74,7 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(part) { part in
             job = part
             completedParts.store(0, ordering: .relaxed)
+            jobProducts.store(0, ordering: .relaxed)
             let generation = Self.generation(of: ticket.load(ordering: .relaxed)) &+ 1
             ticket.store(Self.ticket(generation: generation, next: 0, parts: parts), ordering: .sequentiallyConsistent)
             if sleepingWorkers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -86,6 +89,7 @@ final class WorkerPool: @unchecked Sendable {
                 if checks > 64 { sched_yield() }
             }
             job = nil
+            ProductCount.add(jobProducts.load(ordering: .acquiring))
         }
         busy.store(false, ordering: .releasing)
     }
@@ -116,7 +120,8 @@ final class WorkerPool: @unchecked Sendable {
     /// is gone before the part is reported complete (`run` checks that nobody kept the job).
     @inline(never)
     private func runPart(_ index: Int) {
-        job?(index)
+        let products = ProductCount.taken { job?(index) }
+        if products != 0 { jobProducts.add(products, ordering: .relaxed) }
     }
 
     // MARK: Workers
