@@ -42,6 +42,15 @@ void lab_tile_transform_using(int instruction_set, const float *left, int out_ro
 /// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
 const char *lab_kernels_instruction_set(void);
 
+/// One Adam update of `count` elements (NeuralNet's `Adam`): m ← m + (g − m)·b1,
+/// v ← v + (g² − v)·b2, w ← w − m·alpha / (√v + eps), with b1 = 1 − β₁ and b2 = 1 − β₂, in
+/// that order and without fused multiply-adds, so every instruction set gives the same bits.
+void lab_adam_step(float *w, const float *g, float *m, float *v, long count, float b1, float b2, float alpha, float eps);
+
+/// `lab_adam_step` with the given `enum lab_instruction_set` (the tests run every set the CPU has).
+void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m, float *v, long count, float b1,
+                         float b2, float alpha, float eps);
+
 #include "ThreadCounter.h"
 
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// Keras `Adam`: `m ← m + (g − m)(1 − β₁)`, `v ← v + (g² − v)(1 − β₂)`,
@@ -45,38 +46,13 @@ public final class Adam: Optimizer {
             parameter.value.withUnsafeMutableBufferPointer { w in
                 parameter.withGradient { g in
                     ParallelSplit.forEachRange(count: w.count) { r in
-                        Self.step(w.baseAddress! + r.lowerBound, g + r.lowerBound, moments[0].pointer + r.lowerBound,
-                                  moments[1].pointer + r.lowerBound, count: r.count, b1, b2, alpha, eps)
+                        // C, with the CPU's widest vectors (`lab_adam_step`): the square roots and
+                        // divisions ran four at a time in Swift's baseline SSE code.
+                        lab_adam_step(w.baseAddress! + r.lowerBound, g + r.lowerBound, moments[0].pointer + r.lowerBound,
+                                      moments[1].pointer + r.lowerBound, r.count, b1, b2, alpha, eps)
                     }
                 }
             }
-        }
-    }
-
-    /// The update of `count` elements, eight at a time.
-    private static func step(
-        _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-        _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
-        count: Int, _ b1: Float, _ b2: Float, _ alpha: Float, _ eps: Float
-    ) {
-        let (vb1, vb2, valpha, veps) = (FloatVector(repeating: b1), FloatVector(repeating: b2),
-                                        FloatVector(repeating: alpha), FloatVector(repeating: eps))
-        var i = 0
-        while i + FloatVector.scalarCount <= count {
-            let gi = g.vector(at: i)
-            var mi = m.vector(at: i), vi = v.vector(at: i)
-            mi += (gi - mi) * vb1
-            vi += (gi * gi - vi) * vb2
-            m.setVector(mi, at: i)
-            v.setVector(vi, at: i)
-            w.setVector(w.vector(at: i) - mi * valpha / (vi.fastSquareRoot() + veps), at: i)
-            i += FloatVector.scalarCount
-        }
-        while i < count {
-            m[i] += (g[i] - m[i]) * b1
-            v[i] += (g[i] * g[i] - v[i]) * b2
-            w[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
-            i += 1
         }
     }
 }
