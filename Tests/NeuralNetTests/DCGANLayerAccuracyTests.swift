@@ -80,8 +80,14 @@ import Testing
     /// elements flip is chance: with AVX-512 kernels none flipped in D (1–2× Keras's float32;
     /// with AVX2, within 10×) while G's backward pass, through batch normalisation over 16
     /// items, reached medians of 3e-3 of a gradient's size; with the baseline kernels (no fused
-    /// multiply-add) one flip put D's first-layer gradients at 8e-4. So backward passes on tiles are held to 1e-2: a wrong
-    /// transform or tap is off by the order of the values themselves.
+    /// multiply-add) one flip put D's first-layer gradients at 8e-4. On a Zen 5 machine (2026-12-03)
+    /// two elements of G's last batch normalisation output changed sign against the direct
+    /// products; batch normalisation over 16 items spreads a flipped gradient over its whole
+    /// channel, the convolutions below mix the channels, and G's weight gradients reached medians
+    /// of 1.8e-2 (the 7×7 layer's batch-normalisation γ) and 1.2e-2 (its kernel), every layer's
+    /// own backward being exact (`WinogradTests`: within 2e-5 of the direct products). So
+    /// backward passes on tiles are held to 5e-2: a wrong transform or tap is off by the order of
+    /// the values themselves.
     @Test(arguments: [true, false]) func everyLayerIsAsCloseToKerasFloat64AsKerasFloat32Is(directProducts: Bool) throws {
         let entries = try Self.entries()
         let values = try Self.values(directProducts: directProducts)
@@ -104,7 +110,7 @@ import Testing
                 print(String(format: "LAYERS %@ %@ median %.1e (float32 Keras %.1e, %.2f×)", directProducts ? "direct" : "winograd",
                              entry.name, median, entry.float32Median, median / keras))
             }
-            let bound = directProducts ? 2 * keras : entry.name.contains(" forward ") ? 10 * keras : 1e-2
+            let bound = directProducts ? 2 * keras : entry.name.contains(" forward ") ? 10 * keras : 5e-2
             #expect(median <= bound, "\(directProducts ? "direct" : "Winograd") \(entry.name): median \(median), Keras float32 \(entry.float32Median)")
         }
     }
