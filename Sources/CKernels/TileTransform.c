@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include "InstructionSet.h"
+#include <stdint.h>
 #include <string.h>
 
 typedef float v16 __attribute__((vector_size(64)));
@@ -10,7 +11,7 @@ typedef float v1;
 // and y_b goes to y + b · y_step (steps in floats). The OUT sums are independent, so their
 // multiply-adds overlap instead of waiting on one another, and a constant OUT keeps them in
 // registers.
-#define DEFINE_LINE(SUFFIX, TYPE, OUT)                                                                      \
+#define DEFINE_LINE(SUFFIX, TYPE, STORE, OUT)                                                               \
     static inline void line_##SUFFIX##_##OUT(const float *coefficients, int inputs, const float *x, long x_step, \
                                              float *y, long y_step) {                                    \
         TYPE sum[OUT];                                                                                    \
@@ -21,15 +22,21 @@ typedef float v1;
             _Pragma("clang loop unroll(full)")                                                            \
             for (int b = 0; b < OUT; b++) sum[b] += coefficients[b * inputs + j] * value;                 \
         }                                                                                                 \
-        for (int b = 0; b < OUT; b++) memcpy(y + b * y_step, &sum[b], sizeof sum[b]);                     \
+        for (int b = 0; b < OUT; b++) STORE(y + b * y_step, sum[b]);                                      \
     }
 
-// One line transform of TYPE values for every output count up to LAB_TILE_LARGEST.
-#define DEFINE_LINES(SUFFIX, TYPE)                                                                          \
-    DEFINE_LINE(SUFFIX, TYPE, 1) DEFINE_LINE(SUFFIX, TYPE, 2) DEFINE_LINE(SUFFIX, TYPE, 3)               \
-    DEFINE_LINE(SUFFIX, TYPE, 4) DEFINE_LINE(SUFFIX, TYPE, 5) DEFINE_LINE(SUFFIX, TYPE, 6)               \
-    DEFINE_LINE(SUFFIX, TYPE, 7) DEFINE_LINE(SUFFIX, TYPE, 8) DEFINE_LINE(SUFFIX, TYPE, 9)               \
-    DEFINE_LINE(SUFFIX, TYPE, 10)                                                                         \
+// How a line stores its sums: through the caches, or past them (non-temporal; the address must be
+// aligned to the value's size).
+#define STORE_CACHED(address, value) memcpy(address, &(value), sizeof(value))
+#define STORE_STREAMING(address, value) __builtin_nontemporal_store(value, (__typeof__(value) *)(address))
+
+// One line transform of TYPE values, stored with STORE, for every output count up to LAB_TILE_LARGEST.
+#define DEFINE_LINES(SUFFIX, TYPE, STORE)                                                                   \
+    DEFINE_LINE(SUFFIX, TYPE, STORE, 1) DEFINE_LINE(SUFFIX, TYPE, STORE, 2)                               \
+    DEFINE_LINE(SUFFIX, TYPE, STORE, 3) DEFINE_LINE(SUFFIX, TYPE, STORE, 4)                               \
+    DEFINE_LINE(SUFFIX, TYPE, STORE, 5) DEFINE_LINE(SUFFIX, TYPE, STORE, 6)                               \
+    DEFINE_LINE(SUFFIX, TYPE, STORE, 7) DEFINE_LINE(SUFFIX, TYPE, STORE, 8)                               \
+    DEFINE_LINE(SUFFIX, TYPE, STORE, 9) DEFINE_LINE(SUFFIX, TYPE, STORE, 10)                              \
     static void line_##SUFFIX(const float *coefficients, int outputs, int inputs, const float *x, long x_step, \
                               float *y, long y_step) {                                                    \
         switch (outputs) {                                                                                \
@@ -47,32 +54,44 @@ typedef float v1;
     }
 
 // Channels c, c + 1, … c + WIDTH − 1 of the whole tile: rows through `right` into `t`, then the
-// columns of `t` through `left` into the output.
-#define TRANSFORM_COLUMNS(SUFFIX, WIDTH)                                                                  \
+// columns of `t` through `left` into the output, past the caches (STREAMED lines) when asked and
+// every output address is aligned to the vector.
+#define TRANSFORM_COLUMNS(SUFFIX, STREAMED, WIDTH)                                                        \
     for (; c + WIDTH <= channels; c += WIDTH) {                                                           \
         float t[LAB_TILE_LARGEST * LAB_TILE_LARGEST * WIDTH];                                             \
         for (int i = 0; i < in_rows; i++)                                                                 \
             line_##SUFFIX(right, out_cols, in_cols, input + (long)i * in_cols * input_stride + c, input_stride, \
                           t + i * out_cols * WIDTH, WIDTH);                                               \
-        for (int b = 0; b < out_cols; b++)                                                                \
-            line_##SUFFIX(left, out_rows, in_rows, t + b * WIDTH, (long)out_cols * WIDTH,                 \
-                          output + (long)b * output_stride + c, (long)out_cols * output_stride);          \
+        int past_caches = streaming && (uintptr_t)(output + c) % (WIDTH * sizeof(float)) == 0            \
+                          && output_stride % WIDTH == 0;                                                  \
+        for (int b = 0; b < out_cols; b++) {                                                              \
+            float *column = output + (long)b * output_stride + c;                                         \
+            if (past_caches)                                                                              \
+                line_##STREAMED(left, out_rows, in_rows, t + b * WIDTH, (long)out_cols * WIDTH, column,   \
+                                (long)out_cols * output_stride);                                          \
+            else                                                                                          \
+                line_##SUFFIX(left, out_rows, in_rows, t + b * WIDTH, (long)out_cols * WIDTH, column,     \
+                              (long)out_cols * output_stride);                                            \
+        }                                                                                                 \
     }
 
 #define TILE_TRANSFORM_PARAMETERS                                                                        \
     const float *left, int out_rows, int in_rows, const float *right, int out_cols, int in_cols,        \
-    const float *input, long input_stride, float *output, long output_stride, int channels
+    const float *input, long input_stride, float *output, long output_stride, int channels, int streaming
 
-// The kernels for one instruction set: lines of 16, 8 and 1 floats, and the transform.
+// The kernels for one instruction set: lines of 16, 8 and 1 floats (the vector ones also streamed),
+// and the transform.
 #define DEFINE_TRANSFORM(NAME)                                                                            \
-    DEFINE_LINES(NAME##_16, v16)                                                                          \
-    DEFINE_LINES(NAME##_8, v8)                                                                            \
-    DEFINE_LINES(NAME##_1, v1)                                                                            \
+    DEFINE_LINES(NAME##_16, v16, STORE_CACHED)                                                            \
+    DEFINE_LINES(NAME##_16s, v16, STORE_STREAMING)                                                        \
+    DEFINE_LINES(NAME##_8, v8, STORE_CACHED)                                                              \
+    DEFINE_LINES(NAME##_8s, v8, STORE_STREAMING)                                                          \
+    DEFINE_LINES(NAME##_1, v1, STORE_CACHED)                                                              \
     static void NAME(TILE_TRANSFORM_PARAMETERS) {                                                         \
         int c = 0;                                                                                        \
-        TRANSFORM_COLUMNS(NAME##_16, 16)                                                                  \
-        TRANSFORM_COLUMNS(NAME##_8, 8)                                                                    \
-        TRANSFORM_COLUMNS(NAME##_1, 1)                                                                    \
+        TRANSFORM_COLUMNS(NAME##_16, NAME##_16s, 16)                                                      \
+        TRANSFORM_COLUMNS(NAME##_8, NAME##_8s, 8)                                                         \
+        TRANSFORM_COLUMNS(NAME##_1, NAME##_1, 1)                                                          \
     }
 
 DEFINE_TRANSFORM(transform_baseline)
@@ -86,26 +105,36 @@ DEFINE_TRANSFORM(transform_avx512)
 #pragma clang attribute pop
 #endif
 
-// Runs the kernel of `set`, which the CPU must run.
+// Runs the kernel of `set`, which the CPU must run. Streamed stores are weakly ordered: the fence
+// makes them visible before anything this thread does next (such as reporting its part done).
 static void transform_with(enum lab_instruction_set set, TILE_TRANSFORM_PARAMETERS) {
     switch (set) {
 #if defined(__x86_64__)
-    case LAB_AVX512: transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
-    case LAB_AVX2: transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels); return;
+    case LAB_AVX512:
+        transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels, streaming);
+        break;
+    case LAB_AVX2:
+        transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels, streaming);
+        break;
 #endif
-    default: transform_baseline(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels);
+    default:
+        transform_baseline(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels,
+                           streaming);
     }
+#if defined(__x86_64__)
+    if (streaming) __builtin_ia32_sfence();
+#endif
 }
 
 void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
     transform_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), left, out_rows, in_rows, right, out_cols,
-                   in_cols, input, input_stride, output, output_stride, channels);
+                   in_cols, input, input_stride, output, output_stride, channels, streaming);
 }
 
 // The set chosen once (no CPU query per tile).
 void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
     transform_with(lab_instruction_set(), left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output,
-                   output_stride, channels);
+                   output_stride, channels, streaming);
 }
 
 const char *lab_kernels_instruction_set(void) {

@@ -53,6 +53,47 @@ import Testing
         }
     }
 
+    /// Streamed stores (`streaming`, for whole-batch Winograd transforms) change where the values
+    /// go, not the values: the same bits as cached stores with every instruction set, on an output
+    /// aligned to a cache line (`BufferPool.takeLineAligned`) with strides that let the 16- and
+    /// 8-float runs stream, and one float off that line (nothing streams).
+    @Test func streamedTileTransformsGiveTheSameBits() {
+        let random = RandomGenerator(seed: 79)
+        let (rows, columns, channels) = (6, 6, 27)
+        let left = random.uniformTensor(shape: [rows * rows], low: -2, high: 2).scalars
+        let right = random.uniformTensor(shape: [columns * columns], low: -2, high: 2).scalars
+        let transform = TileTransform(left: left, outputRows: rows, inputRows: rows, right: right,
+                                      outputColumns: columns, inputColumns: columns)
+        let input = random.uniformTensor(shape: [rows * columns * 32], low: -1, high: 1).scalars
+        let pool = BufferPool()
+        for set in Self.sets {
+            for (outputStride, offset) in [(48, 0), (40, 0), (48, 1)] {
+                func transformed(streaming: Bool) -> [Float] {
+                    let count = rows * columns * outputStride + offset
+                    var (buffer, start) = pool.takeLineAligned(count: count)
+                    defer { pool.giveBack(buffer) }
+                    return buffer.withUnsafeMutableBufferPointer { y in
+                        let output = y.baseAddress! + start + offset
+                        #expect(Int(bitPattern: y.baseAddress! + start) % 64 == 0, "a line-aligned start")
+                        output.update(repeating: .nan, count: count - offset)
+                        input.withUnsafeBufferPointer { x in
+                            transform.withCoefficients { coefficients in
+                                transform.apply(x.baseAddress!, inputStride: 32, to: output, outputStride: outputStride,
+                                                channels: channels, coefficients: coefficients, streaming: streaming,
+                                                instructionSet: set)
+                            }
+                        }
+                        return Array(UnsafeBufferPointer(start: output, count: count - offset))
+                    }
+                }
+                let cached = transformed(streaming: false), streamed = transformed(streaming: true)
+                let same = zip(cached, streamed).allSatisfy { $0.bitPattern == $1.bitPattern }
+                #expect(same, "\(set), stride \(outputStride), offset \(offset): streamed stores changed a value")
+                #expect(cached.filter(\.isNaN).count == rows * columns * (outputStride - channels), "only the channels written")
+            }
+        }
+    }
+
     /// Adam's update (`lab_adam_step`) with every instruction set gives the very bits of the same
     /// formula evaluated one element at a time in Swift (m, then v, then w, no fused
     /// multiply-adds), on 16 + 8 + 4 + 3 elements so that every vector width and the scalar tail

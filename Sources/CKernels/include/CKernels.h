@@ -27,17 +27,24 @@ int lab_supported_instruction_set(int asked);
 /// `left` is out_rows × in_rows and `right` out_cols × in_cols, row-major, every size at most
 /// LAB_TILE_LARGEST. Every coefficient is multiplied, zeros too: a branch per coefficient costs
 /// more than the multiplication.
+///
+/// With `streaming` non-zero, runs of channels whose output addresses are aligned to the vector
+/// (64 bytes for 16 floats, 32 for 8; `output_stride` a multiple of the width) are stored past
+/// the caches (non-temporal stores, fenced before return): for outputs far larger than the
+/// caches that are read long after, which otherwise are read from memory before every write.
+/// The values are the same bits either way.
 void lab_tile_transform(const float *left, int out_rows, int in_rows,
                         const float *right, int out_cols, int in_cols,
                         const float *input, long input_stride,
                         float *output, long output_stride,
-                        int channels);
+                        int channels, int streaming);
 
 /// `lab_tile_transform` with the given `enum lab_instruction_set` (the tests run every set the
 /// CPU has).
 void lab_tile_transform_using(int instruction_set, const float *left, int out_rows, int in_rows,
                               const float *right, int out_cols, int in_cols,
-                              const float *input, long input_stride, float *output, long output_stride, int channels);
+                              const float *input, long input_stride, float *output, long output_stride, int channels,
+                              int streaming);
 
 /// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
 const char *lab_kernels_instruction_set(void);

@@ -12,6 +12,17 @@ final class BufferPool {
         return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
+    /// A pooled buffer with room for `count` floats from `buffer[start]`, an address on a 64-byte
+    /// boundary (a cache line, and the alignment streamed vector stores need). The start holds
+    /// while the buffer is neither resized nor copied.
+    func takeLineAligned(count: Int) -> (buffer: [Float], start: Int) {
+        let floatsPerLine = 64 / MemoryLayout<Float>.stride
+        let buffer = take(count: count + floatsPerLine - 1)
+        let address = buffer.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress!) }
+        let start = (64 - address % 64) % 64 / MemoryLayout<Float>.stride
+        return (buffer, start)
+    }
+
     /// Keeps `buffer` for a later `take` of the same size. Give back only buffers nothing else
     /// holds, or the next writer copies them.
     func giveBack(_ buffer: [Float]) {

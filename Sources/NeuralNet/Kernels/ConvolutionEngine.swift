@@ -17,17 +17,24 @@ final class ConvolutionEngine {
         case patches, taps, winograd
     }
 
-    /// An image batch ready for products: its patch matrix, its packed form, or its Winograd transform.
+    /// An image batch ready for products: its patch matrix, its packed form, or its Winograd
+    /// transform, which starts at `buffer[start]`.
     struct PreparedImage {
         fileprivate var buffer: [Float]
+        fileprivate var start = 0
         let batch: Int
+
+        fileprivate func withValues<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
+            buffer.withUnsafeBufferPointer { body($0.baseAddress! + start) }
+        }
     }
 
     /// A grid batch ready for products: the NHWC tensor itself (patches), its packed form, or its
-    /// Winograd transform.
+    /// Winograd transform, which starts at `buffer[start]`.
     struct PreparedGrid {
         fileprivate var tensor: Tensor?
         fileprivate var buffer: [Float]
+        fileprivate var start = 0
         let batch: Int
     }
 
@@ -171,11 +178,11 @@ final class ConvolutionEngine {
             }
             return PreparedImage(buffer: packed, batch: batch)
         case .winograd:
-            var transformed = pool.take(count: winograd.transformedImageCount(batch: batch))
+            var (transformed, start) = pool.takeLineAligned(count: winograd.transformedImageCount(batch: batch))
             transformed.withUnsafeMutableBufferPointer { v in
-                image.withUnsafeBufferPointer { x in winograd.transformImage(x.baseAddress!, batch: batch, into: v.baseAddress!) }
+                image.withUnsafeBufferPointer { x in winograd.transformImage(x.baseAddress!, batch: batch, into: v.baseAddress! + start) }
             }
-            return PreparedImage(buffer: transformed, batch: batch)
+            return PreparedImage(buffer: transformed, start: start, batch: batch)
         }
     }
 
@@ -193,11 +200,11 @@ final class ConvolutionEngine {
             }
             return PreparedGrid(tensor: nil, buffer: packed, batch: batch)
         case .winograd:
-            var transformed = pool.take(count: winograd.transformedGridCount(batch: batch))
+            var (transformed, start) = pool.takeLineAligned(count: winograd.transformedGridCount(batch: batch))
             transformed.withUnsafeMutableBufferPointer { g in
-                grid.withUnsafeBufferPointer { y in winograd.transformGrid(y.baseAddress!, batch: batch, into: g.baseAddress!) }
+                grid.withUnsafeBufferPointer { y in winograd.transformGrid(y.baseAddress!, batch: batch, into: g.baseAddress! + start) }
             }
-            return PreparedGrid(tensor: nil, buffer: transformed, batch: batch)
+            return PreparedGrid(tensor: nil, buffer: transformed, start: start, batch: batch)
         }
     }
 
@@ -211,7 +218,7 @@ final class ConvolutionEngine {
 
     private func withGrid<R>(_ grid: PreparedGrid, _ body: (UnsafePointer<Float>) -> R) -> R {
         if let tensor = grid.tensor { return tensor.withUnsafeBufferPointer { body($0.baseAddress!) } }
-        return grid.buffer.withUnsafeBufferPointer { body($0.baseAddress!) }
+        return grid.buffer.withUnsafeBufferPointer { body($0.baseAddress! + grid.start) }
     }
 
     // MARK: Products
@@ -221,12 +228,12 @@ final class ConvolutionEngine {
         let batch = image.batch, rows = positions(batch)
         let shape = [batch, geometry.gridHeight, geometry.gridWidth, gridChannels]
         return kernel.withUnsafeBufferPointer { w in
-            image.buffer.withUnsafeBufferPointer { source in
+            image.withValues { source in
                 switch algorithm {
                 case .patches:
                     return Tensor(shape: shape) { out in
                         fill(out.baseAddress!, rows: rows, with: bias, channels: gridChannels)
-                        BLAS.gemm(m: rows, n: gridChannels, k: geometry.patchSize, a: source.baseAddress!, lda: geometry.patchSize,
+                        BLAS.gemm(m: rows, n: gridChannels, k: geometry.patchSize, a: source, lda: geometry.patchSize,
                                   b: w.baseAddress!, ldb: gridChannels, beta: 1, c: out.baseAddress!, ldc: gridChannels)
                     }
                 case .taps:
@@ -235,14 +242,14 @@ final class ConvolutionEngine {
                         fill(packed, rows: plan.gridRows, with: bias, channels: gridChannels)
                         forEachRunInBands(of: .grid, plan: plan, bands: bandCount(plan)) { _, tap, run in
                             BLAS.gemm(m: run.rows, n: gridChannels, k: imageChannels,
-                                      a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
+                                      a: source + run.image * imageChannels, lda: imageChannels,
                                       b: w.baseAddress! + tap * kernelTap, ldb: gridChannels,
                                       beta: 1, c: packed + run.grid * gridChannels, ldc: gridChannels, splitOverPool: false)
                         }
                         return Tensor(shape: shape) { out in plan.unpack(.grid, packed, channels: gridChannels, into: out.baseAddress!) }
                     }
                 case .winograd:
-                    return winograd.grid(from: source.baseAddress!, batch: batch, kernel: kernel, bias: bias, pool: pool)
+                    return winograd.grid(from: source, batch: batch, kernel: kernel, bias: bias, pool: pool)
                 }
             }
         }
@@ -288,13 +295,13 @@ final class ConvolutionEngine {
     /// Adds `Σ over taps and rows of imageᵀ · grid` to the kernel's gradient.
     func accumulateKernelGradient(image: PreparedImage, grid: PreparedGrid, into kernel: Parameter) {
         let batch = image.batch
-        image.buffer.withUnsafeBufferPointer { source in
+        image.withValues { source in
             withGrid(grid) { gridValues in
                 kernel.accumulateGradient { dw, overwrite in
                     switch algorithm {
                     case .patches:
                         BLAS.gemm(transposeA: true, m: geometry.patchSize, n: gridChannels, k: positions(batch),
-                                  a: source.baseAddress!, lda: geometry.patchSize, b: gridValues, ldb: gridChannels,
+                                  a: source, lda: geometry.patchSize, b: gridValues, ldb: gridChannels,
                                   beta: overwrite ? 0 : 1, c: dw, ldc: gridChannels)
                     case .taps:
                         // Each band sums its rows' share into a kernel-sized buffer of its own
@@ -309,7 +316,7 @@ final class ConvolutionEngine {
                             forEachRunInBands(of: .grid, plan: plan, bands: bands) { band, tap, run in
                                 let target = band == 0 ? dw : shares + (band - 1) * kernelCount
                                 BLAS.gemm(transposeA: true, m: imageChannels, n: gridChannels, k: run.rows,
-                                          a: source.baseAddress! + run.image * imageChannels, lda: imageChannels,
+                                          a: source + run.image * imageChannels, lda: imageChannels,
                                           b: gridValues + run.grid * gridChannels, ldb: gridChannels,
                                           beta: 1, c: target + tap * kernelTap, ldc: gridChannels, splitOverPool: false)
                             }
@@ -321,7 +328,7 @@ final class ConvolutionEngine {
                             }
                         }
                     case .winograd:
-                        winograd.accumulateKernelGradient(image: source.baseAddress!, grid: gridValues, batch: batch, into: dw,
+                        winograd.accumulateKernelGradient(image: source, grid: gridValues, batch: batch, into: dw,
                                                           overwrite: overwrite, pool: pool)
                     }
                 }

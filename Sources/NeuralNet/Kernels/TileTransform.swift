@@ -31,19 +31,22 @@ struct TileTransform {
     /// j) · inputStride`, output entry (a, b) at `output + (a · outputColumns + b) ·
     /// outputStride` (strides in floats).
     /// `instructionSet` picks the kernel (tests check each; the CPU's widest by default).
+    /// `streaming` stores aligned vectors of the output past the caches (see `lab_tile_transform`):
+    /// for a whole batch's transform, far larger than the caches and read back much later.
     @inline(__always)
     func apply(
         _ input: UnsafePointer<Float>, inputStride: Int, to output: UnsafeMutablePointer<Float>, outputStride: Int,
         channels: Int, coefficients: (left: UnsafePointer<Float>, right: UnsafePointer<Float>),
-        instructionSet: KernelInstructionSet? = nil
+        streaming: Bool = false, instructionSet: KernelInstructionSet? = nil
     ) {
+        let streamed: Int32 = streaming ? 1 : 0
         if let instructionSet {
             lab_tile_transform_using(Int32(instructionSet.rawValue), coefficients.left, Int32(outputRows), Int32(inputRows),
                                      coefficients.right, Int32(outputColumns), Int32(inputColumns), input, inputStride, output,
-                                     outputStride, Int32(channels))
+                                     outputStride, Int32(channels), streamed)
         } else {
             lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), coefficients.right, Int32(outputColumns),
-                               Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels))
+                               Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels), streamed)
         }
     }
 

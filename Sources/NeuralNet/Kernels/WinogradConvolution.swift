@@ -70,7 +70,8 @@ final class WinogradConvolution {
 
     // MARK: Data transforms
 
-    /// `V[tile][ξ][phase · C + c]` of an NHWC image batch.
+    /// `V[tile][ξ][phase · C + c]` of an NHWC image batch, stored past the caches (see `apply`'s
+    /// `streaming`): a whole batch's transform, far larger than the caches, read back much later.
     func transformImage(_ image: UnsafePointer<Float>, batch: Int, into v: UnsafeMutablePointer<Float>) {
         let (ay, ax, channels, depth) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth)
         let tiles = tiles(batch: batch)
@@ -81,7 +82,7 @@ final class WinogradConvolution {
                     forEachPhase { phase, py, px in
                         gatherImageBlock(image, item: n, tile: (ty, tx), phase: (py, px), into: block)
                         imageTransform.apply(block, inputStride: channels, to: v + t * plan.positions * depth + phase * channels,
-                                             outputStride: depth, channels: channels, coefficients: coefficients)
+                                             outputStride: depth, channels: channels, coefficients: coefficients, streaming: true)
                     }
                 }
             }
@@ -109,7 +110,8 @@ final class WinogradConvolution {
         }
     }
 
-    /// `Ĝ[tile][ξ][c] = (A y Aᵀ)` of an NHWC grid batch, cells beyond the grid's edge taken as zero.
+    /// `Ĝ[tile][ξ][c] = (A y Aᵀ)` of an NHWC grid batch, cells beyond the grid's edge taken as zero,
+    /// stored past the caches as `V` is.
     func transformGrid(_ grid: UnsafePointer<Float>, batch: Int, into g: UnsafeMutablePointer<Float>) {
         let (m, channels) = (plan.y.outputs, gridChannels)
         let tiles = tiles(batch: batch)
@@ -130,7 +132,7 @@ final class WinogradConvolution {
                         }
                     }
                     gridTransform.apply(block, inputStride: channels, to: g + t * plan.positions * channels, outputStride: channels,
-                                        channels: channels, coefficients: coefficients)
+                                        channels: channels, coefficients: coefficients, streaming: true)
                 }
             }
         }
