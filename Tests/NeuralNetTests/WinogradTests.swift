@@ -102,6 +102,46 @@ import _TestSupport
         }
     }
 
+    /// The pool gets work it can share evenly: product blocks come in multiples of the threads
+    /// (the 004 models' 8 ↔ 4 layer at batch 128 cut by size alone was 227 + 227 + 58 tiles on two
+    /// threads), within one unit of each other, none much larger than `blockFloats`, covering
+    /// every unit once; and the kernel gradient's leftover positions are cut into column bands
+    /// that cover every column once.
+    @Test func blocksAndPartsShareTheWorkEvenly() {
+        // 512 tiles of 9 positions × 512 channels: 4 blocks of 128, two per thread.
+        #expect(WinogradConvolution.blockCount(count: 512, unitFloats: 9 * 512, threads: 2) == 4)
+        // The chapter's 7×7 k5 layer (1,024 tiles of 64 × 128): 8 blocks of 128, as before.
+        #expect(WinogradConvolution.blockCount(count: 1024, unitFloats: 64 * 128, minimum: 8, threads: 2) == 8)
+        #expect(WinogradConvolution.blockCount(count: 20, unitFloats: 1 << 20, minimum: 8, threads: 2) == 2, "at least 8 units a block")
+        for threads in [1, 2, 3, 8] {
+            for count in [1, 9, 64, 100, 512, 2048] {
+                for unitFloats in [64, 4608, 25 * 128, 300_000] {
+                    let blocks = WinogradConvolution.blockCount(count: count, unitFloats: unitFloats, threads: threads)
+                    let ranges = (0..<blocks).map { WinogradConvolution.blockRange($0, of: blocks, count: count) }
+                    let sizes = ranges.map(\.count)
+                    let label = "\(count) × \(unitFloats) on \(threads): \(sizes)"
+                    #expect(blocks % threads == 0 || blocks == count, "\(label)")
+                    #expect(sizes.max()! - sizes.min()! <= 1 && sizes.min()! >= 1, "\(label)")
+                    #expect(ranges.first!.lowerBound == 0 && ranges.last!.upperBound == count
+                            && zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(label)")
+                    #expect((sizes.max()! - 1) * unitFloats <= 1 << 20, "\(label)")
+                }
+            }
+        }
+        let parts = WinogradConvolution.positionParts(positions: 9, columns: 512, threads: 2)
+        #expect(parts.count == 10 && parts.prefix(8).allSatisfy { $0.columns == 0..<512 })
+        #expect(parts.suffix(2).map(\.columns) == [0..<256, 256..<512] && parts.suffix(2).allSatisfy { $0.position == 8 })
+        #expect(WinogradConvolution.positionParts(positions: 64, columns: 128, threads: 2).count == 64)
+        for (positions, columns, threads) in [(9, 24, 2), (25, 8, 2), (36, 100, 8), (9, 512, 3)] {
+            var covered = [Int](repeating: 0, count: positions * columns)
+            for part in WinogradConvolution.positionParts(positions: positions, columns: columns, threads: threads) {
+                #expect(!part.columns.isEmpty && part.columns.lowerBound % 16 == 0)
+                for column in part.columns { covered[part.position * columns + column] += 1 }
+            }
+            #expect(covered.allSatisfy { $0 == 1 }, "\(positions) positions × \(columns) columns on \(threads) threads")
+        }
+    }
+
     @Test func winogradIsChosenWhereItMeasuredFaster() {
         func choice(_ image: Int, _ grid: Int, kernel: Int, stride: Int, pad: Int, channels: Int = 64, gridChannels: Int = 128)
             -> ConvolutionEngine.Algorithm {
