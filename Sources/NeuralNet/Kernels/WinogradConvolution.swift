@@ -150,20 +150,13 @@ final class WinogradConvolution {
 
     /// How many blocks `count` units of `unitFloats` floats each go in: about `blockFloats` each,
     /// their number rounded up to a multiple of the pool's threads so that every thread gets as
-    /// much to do, and no block under `minimum` units unless that would leave a thread without
-    /// one. With blocks cut by size alone, the 004 models' 8 ↔ 4 layers at batch 128 ran
-    /// 227 + 227 + 58 tiles on two threads.
+    /// much to do, and no block under `minimum` units. With blocks cut by size alone, the 004
+    /// models' 8 ↔ 4 layers at batch 128 ran 227 + 227 + 58 tiles on two threads.
     static func blockCount(count: Int, unitFloats: Int, minimum: Int = 1, threads: Int = ParallelSplit.cores) -> Int {
         let bySize = max(1, (count * unitFloats + blockFloats - 1) / blockFloats)
         let even = (bySize + threads - 1) / threads * threads
-        return max(1, min(threads, count), min(even, count / max(minimum, 1)))
+        return max(1, min(even, count / max(minimum, 1)))
     }
-
-    /// Fewest tiles in one block of products: every block packs each position's transformed
-    /// kernel again, so thin blocks pay for that packing many times (the 004 models' 8 ↔ 4
-    /// layers have 4.7 M floats of transformed kernel for 512 tiles). 256 against 8: the 64×64
-    /// step 0.972 of the time (5 alternating rounds, faster in 4), the chapter's DCGAN step 0.991.
-    static let fewestTilesPerBlock = 256
 
     /// Block `index` of `blocks` over `count` units; block sizes differ by one at most.
     static func blockRange(_ index: Int, of blocks: Int, count: Int) -> Range<Int> {
@@ -191,7 +184,7 @@ final class WinogradConvolution {
         let (m, channels, depth, positions) = (plan.y.outputs, gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
         let shape = [batch, geometry.gridHeight, geometry.gridWidth, channels]
-        let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: Self.fewestTilesPerBlock)
+        let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
         let perBlock = (tiles + blocks - 1) / blocks
         return withTransformedKernel(kernel, pool: pool) { u in
             Tensor(shape: shape) { out in
@@ -231,8 +224,7 @@ final class WinogradConvolution {
         let gridChannels = gridChannels
         let shape = [batch, geometry.imageHeight, geometry.imageWidth, channels]
         let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
-        let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem,
-                                     minimum: (Self.fewestTilesPerBlock + tilesPerItem - 1) / tilesPerItem)
+        let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
         let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
         return withTransformedKernel(kernel, pool: pool) { u in
             Tensor(shape: shape) { out in
