@@ -12,8 +12,10 @@
 /// convolution itself, not of an approximation; only rounding differs from the direct products.
 /// Every product is a single-threaded BLAS call for one transform position. The forward and
 /// adjoint products run block by block (tiles, or whole batch items where tiles overlap on the
-/// image), each block's output transform right after its products, blocks spread over the
-/// `WorkerPool`; the kernel gradient spreads positions over it.
+/// image), each block's output transform right after its products, blocks spread evenly over
+/// the `WorkerPool` (`blockCount`); the kernel gradient spreads positions over it, leftover
+/// positions in column bands (`positionParts`). The whole batch's transformed images and grids
+/// are written past the caches (`TileTransform.apply`'s `streaming`).
 final class WinogradConvolution {
     let plan: WinogradPlan
     private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelTransform, kernelAdjoint: TileTransform
