@@ -45,9 +45,10 @@ DEFINE_ADAM(adam_avx512, v16, 16)
 #pragma clang attribute pop
 #endif
 
-void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m, float *v, long count, float b1,
-                         float b2, float alpha, float eps) {
-    switch ((enum lab_instruction_set)lab_supported_instruction_set(instruction_set)) {
+// Runs the kernel of `set`, which the CPU must run.
+static void adam_with(enum lab_instruction_set set, float *w, const float *g, float *m, float *v, long count, float b1,
+                      float b2, float alpha, float eps) {
+    switch (set) {
 #if defined(__x86_64__)
     case LAB_AVX512: adam_avx512(w, g, m, v, count, b1, b2, alpha, eps); return;
     case LAB_AVX2: adam_avx2(w, g, m, v, count, b1, b2, alpha, eps); return;
@@ -56,6 +57,12 @@ void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m
     }
 }
 
+void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m, float *v, long count, float b1,
+                         float b2, float alpha, float eps) {
+    adam_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), w, g, m, v, count, b1, b2, alpha, eps);
+}
+
+// The set chosen once (no CPU query per call).
 void lab_adam_step(float *w, const float *g, float *m, float *v, long count, float b1, float b2, float alpha, float eps) {
-    lab_adam_step_using((int)lab_instruction_set(), w, g, m, v, count, b1, b2, alpha, eps);
+    adam_with(lab_instruction_set(), w, g, m, v, count, b1, b2, alpha, eps);
 }
