@@ -84,6 +84,9 @@ import _TestSupport
             ("valid 3×3 on 9×11", { Conv2D(8, kernelSize: 3, padding: .valid) }, [2, 9, 11, 8]),
             ("k5 s3 same on 10×8", { Conv2D(8, kernelSize: 5, strides: 3, padding: .same) }, [2, 10, 8, 16]),
             ("transposed k4 s2 valid", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .valid) }, [2, 3, 5, 8]),
+            // Channels in whole panels: every product runs on `PanelProduct`, not BLAS.
+            ("panel products: 7×7 k5 s1 same, 32 ↔ 64", { Conv2DTranspose(32, kernelSize: 5, strides: 1, padding: .same) }, [2, 7, 7, 64]),
+            ("panel products: 8×8 → 4×4 k4 s2 same, 32 ↔ 32", { Conv2D(32, kernelSize: 4, strides: 2, padding: .same) }, [2, 8, 8, 32]),
         ]
         for (label, make, shape) in cases {
             let input = RandomGenerator(seed: 8).uniformTensor(shape: shape, low: -1, high: 1)

@@ -58,6 +58,27 @@ void lab_adam_step(float *w, const float *g, float *m, float *v, long count, flo
 void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m, float *v, long count, float b1,
                          float b2, float alpha, float eps);
 
+/// Columns in one panel of a packed right-hand operand (`lab_pack_panels`).
+#define LAB_PANEL_WIDTH 32
+
+/// Packs the k × n matrix B into panels for `lab_panel_product`: panel p holds columns
+/// 32p … 32p + 31 of every row, row after row (`panels[p · 32k + i · 32 + l] = B[i][32p + l]`).
+/// B[i][j] is `b[i · ldb + j]`, or with `transposed` non-zero `b[j · ldb + i]` (B given as its
+/// transpose, n rows of k). `n` must be a multiple of 32; `panels` holds k · n floats.
+void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, float *panels);
+
+/// c[i][j] = Σ_l a[i · lda + l] · B[l][j] for i < m, j < n, with B (k × n) packed by
+/// `lab_pack_panels`; `c`'s rows are `ldc` floats apart. Each element is one chain of
+/// multiply-adds over l in order, held in a register (fused where the instruction set has them),
+/// so the bits do not depend on m or on where a product is cut into rows. Reads `a` in place:
+/// no copy of the left operand and no pass over `c` before it is written, which OpenBLAS makes
+/// on every call. `n` must be a multiple of 32.
+void lab_panel_product(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc);
+
+/// `lab_panel_product` with the given `enum lab_instruction_set` (the tests run every set the CPU has).
+void lab_panel_product_using(int instruction_set, long m, long n, long k, const float *a, long lda, const float *panels,
+                             float *c, long ldc);
+
 #include "ThreadCounter.h"
 
 #endif

@@ -10,7 +10,9 @@
 ///
 /// The last two are the exact adjoints of the first, so the gradients are those of the
 /// convolution itself, not of an approximation; only rounding differs from the direct products.
-/// Every product is a single-threaded BLAS call for one transform position. The forward and
+/// Every product is a single-threaded call for one transform position: `PanelProduct` with
+/// each position's transformed kernel packed once per call where the channels come in whole
+/// panels (the transformed data read in place), else BLAS. The forward and
 /// adjoint products run block by block (tiles, or whole batch items where tiles overlap on the
 /// image), each block's output transform right after its products, blocks spread evenly over
 /// the `WorkerPool` (`blockCount`); the kernel gradient spreads positions over it, leftover
@@ -188,7 +190,8 @@ final class WinogradConvolution {
         let shape = [batch, geometry.gridHeight, geometry.gridWidth, channels]
         let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
         let perBlock = (tiles + blocks - 1) / blocks
-        return withTransformedKernel(kernel, pool: pool) { u in
+        let panels = PanelProduct.fits(columns: channels)
+        return withKernelOperand(kernel, panels: panels, transposed: false, pool: pool) { u in
             Tensor(shape: shape) { out in
                 let grid = out.baseAddress!
                 withBias(bias, channels: channels) { bias in
@@ -197,9 +200,14 @@ final class WinogradConvolution {
                                      pool: pool) { range, local in
                             let block = local + perBlock * positions * channels
                             for xi in 0..<positions {
-                                BLAS.gemm(m: range.count, n: channels, k: depth, a: v + (range.lowerBound * positions + xi) * depth,
-                                          lda: positions * depth, b: u + xi * depth * channels, ldb: channels, beta: 0,
-                                          c: local + xi * channels, ldc: positions * channels, splitOverPool: false)
+                                let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + xi * depth * channels, local + xi * channels)
+                                if panels {
+                                    PanelProduct.multiply(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, panels: b,
+                                                          c: c, ldc: positions * channels)
+                                } else {
+                                    BLAS.gemm(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, b: b, ldb: channels,
+                                              beta: 0, c: c, ldc: positions * channels, splitOverPool: false)
+                                }
                             }
                             for t in range {
                                 let (n, ty, tx) = tilePosition(t)
@@ -228,7 +236,8 @@ final class WinogradConvolution {
         let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
         let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
         let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
-        return withTransformedKernel(kernel, pool: pool) { u in
+        let panels = PanelProduct.fits(columns: depth)
+        return withKernelOperand(kernel, panels: panels, transposed: true, pool: pool) { u in
             Tensor(shape: shape) { out in
                 let image = out.baseAddress!
                 withBias(bias, channels: channels) { bias in
@@ -238,10 +247,14 @@ final class WinogradConvolution {
                             let block = local + perBlock * positions * depth
                             let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
                             for xi in 0..<positions {
-                                BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels,
-                                          a: g + (firstTile * positions + xi) * gridChannels, lda: positions * gridChannels,
-                                          b: u + xi * depth * gridChannels, ldb: gridChannels, beta: 0,
-                                          c: local + xi * depth, ldc: positions * depth, splitOverPool: false)
+                                let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels, u + xi * depth * gridChannels, local + xi * depth)
+                                if panels {
+                                    PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
+                                                          c: c, ldc: positions * depth)
+                                } else {
+                                    BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
+                                              b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
+                                }
                             }
                             for n in items {
                                 let item = image + n * itemFloats
@@ -372,6 +385,26 @@ final class WinogradConvolution {
                 }
             }
             return body(u)
+        }
+    }
+
+    /// Runs `body` on the products' right-hand operand: each position's `U_ξ` (`depth × gridChannels`),
+    /// or its transpose, packed into panels for `PanelProduct` when `panels` (positions spread
+    /// over the pool), else `U` as it is, for `BLAS.gemm`.
+    private func withKernelOperand<R>(_ kernel: Tensor, panels: Bool, transposed: Bool, pool: BufferPool,
+                                      _ body: (UnsafePointer<Float>) -> R) -> R {
+        withTransformedKernel(kernel, pool: pool) { u in
+            guard panels else { return body(u) }
+            let (depth, gridChannels) = (plan.depth, gridChannels), size = plan.depth * gridChannels
+            return pool.with(count: plan.positions * size) { packed in
+                forEachRange(count: plan.positions, floats: 0) { range, _ in
+                    for xi in range {
+                        PanelProduct.pack(k: transposed ? gridChannels : depth, n: transposed ? depth : gridChannels, b: u + xi * size,
+                                          ldb: gridChannels, transposed: transposed, into: packed + xi * size)
+                    }
+                }
+                return body(packed)
+            }
         }
     }
 

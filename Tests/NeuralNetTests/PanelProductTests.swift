@@ -1,0 +1,92 @@
+import Testing
+@testable import NeuralNet
+
+/// `PanelProduct` (the Winograd positions' products) against the same sums in double precision,
+/// with every instruction set this CPU runs, on shapes with every kind of row remainder, strided
+/// operands, and outputs that must not be written past their columns.
+@Suite struct PanelProductTests {
+    static let sets = KernelInstructionSet.allCases.filter(\.isSupported)
+
+    /// `a · B` for `a` `m × k` stored with rows `lda` apart, B `k × n` with rows `ldb` apart.
+    func reference(m: Int, n: Int, k: Int, a: [Float], lda: Int, b: [Float], ldb: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for l in 0..<k {
+                let x = Double(a[i * lda + l])
+                for j in 0..<n { c[i * n + j] += x * Double(b[l * ldb + j]) }
+            }
+        }
+        return c
+    }
+
+    @Test func productsMatchDoublePrecision() {
+        let random = RandomGenerator(seed: 41)
+        for (m, n, k) in [(1, 32, 1), (7, 32, 5), (8, 64, 3), (13, 96, 40), (50, 32, 256), (17, 128, 129)] {
+            let (lda, ldb, ldc) = (k + 3, n + 5, n + 7)
+            let a = random.uniformTensor(shape: [m * lda], low: -1, high: 1).scalars
+            let b = random.uniformTensor(shape: [k * ldb], low: -1, high: 1).scalars
+            let expected = reference(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb)
+            var panels = [Float](repeating: 0, count: k * n)
+            b.withUnsafeBufferPointer { b in
+                panels.withUnsafeMutableBufferPointer { PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: ldb, transposed: false, into: $0.baseAddress!) }
+            }
+            for set in Self.sets {
+                var c = [Float](repeating: .nan, count: m * ldc)
+                a.withUnsafeBufferPointer { a in
+                    panels.withUnsafeBufferPointer { panels in
+                        c.withUnsafeMutableBufferPointer { c in
+                            PanelProduct.multiply(m: m, n: n, k: k, a: a.baseAddress!, lda: lda, panels: panels.baseAddress!,
+                                                  c: c.baseAddress!, ldc: ldc, instructionSet: set)
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) }
+                    let past = c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0.isNaN }
+                    #expect(past, "\(set), \(m)×\(n)×\(k): row \(i) written past its columns")
+                }
+                #expect(worst < 1e-6 * Double(k + 1), "\(set), \(m)×\(n)×\(k): worst \(worst)")
+            }
+        }
+    }
+
+    /// B given as its transpose packs into the very same panels, and a product's rows come out the
+    /// same bits however the rows are cut into calls (one register chain per element over k).
+    @Test func transposedPackingAndRowCutsGiveTheSameBits() {
+        let random = RandomGenerator(seed: 42)
+        let (m, n, k) = (21, 64, 37)
+        let a = random.uniformTensor(shape: [m * k], low: -1, high: 1).scalars
+        let b = random.uniformTensor(shape: [k * n], low: -1, high: 1).scalars
+        let bTransposed = (0..<(n * k)).map { b[($0 % k) * n + $0 / k] }
+        var panels = [Float](repeating: 0, count: k * n), fromTransposed = [Float](repeating: .nan, count: k * n)
+        b.withUnsafeBufferPointer { b in
+            panels.withUnsafeMutableBufferPointer { PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: n, transposed: false, into: $0.baseAddress!) }
+        }
+        bTransposed.withUnsafeBufferPointer { b in
+            fromTransposed.withUnsafeMutableBufferPointer {
+                PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: k, transposed: true, into: $0.baseAddress!)
+            }
+        }
+        #expect(panels == fromTransposed)
+        for set in Self.sets {
+            var whole = [Float](repeating: 0, count: m * n), cut = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { a in
+                panels.withUnsafeBufferPointer { panels in
+                    whole.withUnsafeMutableBufferPointer { c in
+                        PanelProduct.multiply(m: m, n: n, k: k, a: a.baseAddress!, lda: k, panels: panels.baseAddress!, c: c.baseAddress!,
+                                              ldc: n, instructionSet: set)
+                    }
+                    cut.withUnsafeMutableBufferPointer { c in
+                        for rows in [0..<3, 3..<12, 12..<13, 13..<21] {
+                            PanelProduct.multiply(m: rows.count, n: n, k: k, a: a.baseAddress! + rows.lowerBound * k, lda: k,
+                                                  panels: panels.baseAddress!, c: c.baseAddress! + rows.lowerBound * n, ldc: n,
+                                                  instructionSet: set)
+                        }
+                    }
+                }
+            }
+            #expect(whole == cut, "\(set)")
+        }
+    }
+}
