@@ -89,4 +89,44 @@ import Testing
             #expect(whole == cut, "\(set)")
         }
     }
+
+    /// `aᵀ · b` read in place (the kernel gradient's sum over tiles): against double precision on
+    /// sums shorter and longer than a chunk of k, with every row remainder and strided operands;
+    /// nothing written past the columns; and cutting the columns into bands gives the same bits.
+    @Test func transposedProductsMatchDoublePrecision() {
+        let random = RandomGenerator(seed: 43)
+        for (m, n, k) in [(1, 32, 1), (9, 32, 0), (13, 64, 7), (16, 32, 8), (30, 96, 61), (8, 128, 300)] {
+            let (lda, ldb, ldc) = (m + 3, n + 5, n + 7)
+            let a = random.uniformTensor(shape: [max(k, 1) * lda], low: -1, high: 1).scalars
+            let b = random.uniformTensor(shape: [max(k, 1) * ldb], low: -1, high: 1).scalars
+            let aTransposed = (0..<(m * k)).map { a[($0 % k) * lda + $0 / k] }
+            let expected = reference(m: m, n: n, k: k, a: aTransposed, lda: k, b: b, ldb: ldb)
+            for set in Self.sets {
+                var c = [Float](repeating: .nan, count: m * ldc), banded = c
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            PanelProduct.multiplyTransposed(m: m, n: n, k: k, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
+                                                            c: c.baseAddress!, ldc: ldc, instructionSet: set)
+                        }
+                        banded.withUnsafeMutableBufferPointer { c in
+                            for start in stride(from: 0, to: n, by: 32) {
+                                PanelProduct.multiplyTransposed(m: m, n: 32, k: k, a: a.baseAddress!, lda: lda, b: b.baseAddress! + start,
+                                                                ldb: ldb, c: c.baseAddress! + start, ldc: ldc, instructionSet: set)
+                            }
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) }
+                    let past = c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0.isNaN }
+                    #expect(past, "\(set), \(m)×\(n)×\(k): row \(i) written past its columns")
+                }
+                #expect(worst < 1e-6 * Double(k + 1), "\(set), \(m)×\(n)×\(k): worst \(worst)")
+                let same = zip(c, banded).allSatisfy { $0.bitPattern == $1.bitPattern }
+                #expect(same, "\(set), \(m)×\(n)×\(k): bands of 32 columns")
+            }
+        }
+    }
 }

@@ -138,7 +138,7 @@ import _TestSupport
         for (positions, columns, threads) in [(9, 24, 2), (25, 8, 2), (36, 100, 8), (9, 512, 3)] {
             var covered = [Int](repeating: 0, count: positions * columns)
             for part in WinogradConvolution.positionParts(positions: positions, columns: columns, threads: threads) {
-                #expect(!part.columns.isEmpty && part.columns.lowerBound % 16 == 0)
+                #expect(!part.columns.isEmpty && part.columns.lowerBound % PanelProduct.width == 0)
                 for column in part.columns { covered[part.position * columns + column] += 1 }
             }
             #expect(covered.allSatisfy { $0 == 1 }, "\(positions) positions × \(columns) columns on \(threads) threads")

@@ -79,6 +79,17 @@ void lab_panel_product(long m, long n, long k, const float *a, long lda, const f
 void lab_panel_product_using(int instruction_set, long m, long n, long k, const float *a, long lda, const float *panels,
                              float *c, long ldc);
 
+/// c[i][j] = Σ_l a[l · lda + i] · b[l · ldb + j] for i < m, j < n: aᵀ · b with a (k × m) and
+/// b (k × n), row l of each `lda` and `ldb` floats on (the Winograd kernel gradient, a sum over
+/// tiles). Rows are copied side by side 64 at a time and c is written once per chunk of them,
+/// so c should fit a core's cache. Each element is one chain of multiply-adds over l in order,
+/// so the bits do not depend on how rows or columns are cut. `n` must be a multiple of 32.
+void lab_transposed_product(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
+
+/// `lab_transposed_product` with the given `enum lab_instruction_set`.
+void lab_transposed_product_using(int instruction_set, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                                  float *c, long ldc);
+
 #include "ThreadCounter.h"
 
 #endif

@@ -12,7 +12,8 @@
 /// convolution itself, not of an approximation; only rounding differs from the direct products.
 /// Every product is a single-threaded call for one transform position: `PanelProduct` with
 /// each position's transformed kernel packed once per call where the channels come in whole
-/// panels (the transformed data read in place), else BLAS. The forward and
+/// panels (the transformed data read in place; kernel gradients whose output fits a core's
+/// cache too), else BLAS. The forward and
 /// adjoint products run block by block (tiles, or whole batch items where tiles overlap on the
 /// image), each block's output transform right after its products, blocks spread evenly over
 /// the `WorkerPool` (`blockCount`); the kernel gradient spreads positions over it, leftover
@@ -287,12 +288,14 @@ final class WinogradConvolution {
 
     /// The kernel gradient's products as parts for the pool: one position each, except that the
     /// positions left over after a whole round of `threads` are cut into `threads` bands of
-    /// columns (multiples of 16), so that 9 positions on two threads are 8 whole and 2 halves
-    /// rather than 5 against 4. Every element is still one product over all tiles.
+    /// columns (multiples of 32, a `PanelProduct` panel), so that 9 positions on two threads are
+    /// 8 whole and 2 halves rather than 5 against 4. Every element is still one product over all
+    /// tiles.
     static func positionParts(positions: Int, columns: Int, threads: Int = ParallelSplit.cores) -> [(position: Int, columns: Range<Int>)] {
         let whole = positions - positions % threads
         var parts = (0..<whole).map { ($0, 0..<columns) }
-        let band = max(16, (columns / threads + 15) / 16 * 16)
+        let width = PanelProduct.width
+        let band = max(width, (columns / threads + width - 1) / width * width)
         for position in whole..<positions {
             for start in stride(from: 0, to: columns, by: band) {
                 parts.append((position, start..<min(columns, start + band)))
@@ -311,9 +314,16 @@ final class WinogradConvolution {
         pool.with(count: plan.positions * depth * gridChannels) { product in
             WorkerPool.shared.run(parts: parts.count) { part in
                 let (xi, columns) = parts[part]
-                BLAS.gemm(transposeA: true, m: depth, n: columns.count, k: tiles, a: v + xi * depth, lda: plan.positions * depth,
-                          b: g + xi * gridChannels + columns.lowerBound, ldb: plan.positions * gridChannels, beta: 0,
-                          c: product + xi * depth * gridChannels + columns.lowerBound, ldc: gridChannels, splitOverPool: false)
+                let panels = PanelProduct.fitsTransposed(rows: depth, columns: columns.count)
+                let (a, b) = (v + xi * depth, g + xi * gridChannels + columns.lowerBound)
+                let c = product + xi * depth * gridChannels + columns.lowerBound
+                if panels {
+                    PanelProduct.multiplyTransposed(m: depth, n: columns.count, k: tiles, a: a, lda: plan.positions * depth, b: b,
+                                                    ldb: plan.positions * gridChannels, c: c, ldc: gridChannels)
+                } else {
+                    BLAS.gemm(transposeA: true, m: depth, n: columns.count, k: tiles, a: a, lda: plan.positions * depth, b: b,
+                              ldb: plan.positions * gridChannels, beta: 0, c: c, ldc: gridChannels, splitOverPool: false)
+                }
             }
             kernelAdjoint.withCoefficients { coefficients in
                 forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
