@@ -113,21 +113,55 @@ DEFINE_PRODUCT(product_avx512, v16, 2, 8)
 // 333; read in place, the products ran slower than OpenBLAS's in the training step.
 #define TRANSPOSED_CHUNK 64
 
+// The next chunk's rows, asked of memory a few cache lines at a time while the current chunk's
+// products run, so that copying them finds them in the second-level cache: the rows come
+// straight from memory (the transformed data was stored past the caches), and the copies that
+// waited for them took 5 % of the chapter DCGAN's step.
+struct upcoming {
+    const char *a, *b;
+    long a_step, b_step, a_lines, b_lines, lines, per_block, done;
+};
+
+static inline struct upcoming upcoming_rows(const float *a, long lda, long m, const float *b, long ldb, long n, long from, long k,
+                                            long blocks) {
+    long rows = k - from < TRANSPOSED_CHUNK ? k - from : TRANSPOSED_CHUNK;
+    struct upcoming next = {(const char *)(a + from * lda), (const char *)(b + from * ldb), lda * 4, ldb * 4,
+                            (m * 4 + 63) / 64, (n * 4 + 63) / 64, 0, 0, 0};
+    if (rows > 0) next.lines = rows * (next.a_lines + next.b_lines);
+    next.per_block = blocks > 0 ? (next.lines + blocks - 1) / blocks : next.lines;
+    return next;
+}
+
+static inline void prefetch_some(struct upcoming *next) {
+    long end = next->done + next->per_block < next->lines ? next->done + next->per_block : next->lines;
+    for (; next->done < end; next->done++) {
+        long row = next->done / (next->a_lines + next->b_lines), line = next->done % (next->a_lines + next->b_lines);
+        const char *address = line < next->a_lines ? next->a + row * next->a_step + line * 64
+                                                   : next->b + row * next->b_step + (line - next->a_lines) * 64;
+        __builtin_prefetch(address, 0, 2);
+    }
+}
+
 #define DEFINE_TRANSPOSED_PRODUCT(NAME, TYPE, VECS, ROWS)                                                 \
     DEFINE_TRANSPOSED_BLOCK(NAME##_rows, TYPE, VECS, ROWS)                                                \
     DEFINE_TRANSPOSED_BLOCK(NAME##_row, TYPE, VECS, 1)                                                    \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, \
                      float *rows_a, float *rows_b) {                                                      \
         const long columns = VECS * (long)(sizeof(TYPE) / 4);                                             \
+        const long blocks = (n / columns) * ((m + ROWS - 1) / ROWS);                                      \
         for (long k0 = 0; k0 < k; k0 += TRANSPOSED_CHUNK) {                                               \
             long chunk = k - k0 < TRANSPOSED_CHUNK ? k - k0 : TRANSPOSED_CHUNK;                           \
             for (long l = 0; l < chunk; l++) {                                                            \
                 memcpy(rows_a + l * m, a + (k0 + l) * lda, (size_t)m * sizeof(float));                    \
                 memcpy(rows_b + l * n, b + (k0 + l) * ldb, (size_t)n * sizeof(float));                    \
             }                                                                                             \
+            struct upcoming next = upcoming_rows(a, lda, m, b, ldb, n, k0 + chunk, k, blocks);            \
             for (long j = 0; j < n; j += columns) {                                                       \
                 long i = 0;                                                                               \
-                for (; i + ROWS <= m; i += ROWS) NAME##_rows(chunk, rows_a + i, m, rows_b + j, n, c + i * ldc + j, ldc, k0 > 0); \
+                for (; i + ROWS <= m; i += ROWS) {                                                        \
+                    NAME##_rows(chunk, rows_a + i, m, rows_b + j, n, c + i * ldc + j, ldc, k0 > 0);       \
+                    prefetch_some(&next);                                                                 \
+                }                                                                                         \
                 for (; i < m; i++) NAME##_row(chunk, rows_a + i, m, rows_b + j, n, c + i * ldc + j, ldc, k0 > 0); \
             }                                                                                             \
         }                                                                                                 \
