@@ -54,24 +54,6 @@ typedef float v4 __attribute__((vector_size(16)));
         }                                                                                                 \
     }
 
-// Baseline (SSE2: 16 registers of 4 floats): 4 rows × 8 columns.
-DEFINE_PRODUCT(product_baseline, v4, 2, 4)
-
-#if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-// 16 registers of 8 floats: 2 rows × the whole panel (8 sums, 4 of the panel, 1 of a). On Zen 5
-// with LAB_KERNELS=avx2, the chapter's 128 × 128 × 256 products ran at 109–111 GFLOPS on one core
-// against OpenBLAS's Haswell kernel's 94–98; 6 rows × 16 columns at 101, 4 × 16 at 102.
-DEFINE_PRODUCT(product_avx2, v8, 4, 2)
-#pragma clang attribute pop
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-// 32 registers of 16 floats: 8 rows × the whole panel of 32 columns. On Zen 5 this ran the
-// chapter DCGAN's 128 × 128 × 256 Winograd products at 240 GFLOPS on one core against OpenBLAS's
-// 165 (12 rows: 200, 14 rows: 200).
-DEFINE_PRODUCT(product_avx512, v16, 2, 8)
-#pragma clang attribute pop
-#endif
-
 // c[r][v · LANES + l] (+)= Σ_k a[k · lda + r] · b[k · ldb + v · LANES + l] for r < ROWS, v < VECS
 // and the `k_count` rows of a and b given: the product aᵀ · b with both operands read in place,
 // row k of each `lda` and `ldb` floats on. The sums start from c when `load` (the chain of
@@ -169,13 +151,25 @@ static inline void prefetch_some(struct upcoming *next) {
             for (long i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));               \
     }
 
+// Each product for each instruction set. Baseline (SSE2: 16 registers of 4 floats): 4 rows × 8
+// columns.
+DEFINE_PRODUCT(product_baseline, v4, 2, 4)
 DEFINE_TRANSPOSED_PRODUCT(transposed_baseline, v4, 2, 4)
+
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-// 6 rows × 16 columns: 104 GFLOPS against OpenBLAS's 97 (2 rows × 32 columns: 93).
+// 16 registers of 8 floats: 2 rows × the whole panel (8 sums, 4 of the panel, 1 of a). On Zen 5
+// with LAB_KERNELS=avx2, the chapter's 128 × 128 × 256 products ran at 109–111 GFLOPS on one core
+// against OpenBLAS's Haswell kernel's 94–98; 6 rows × 16 columns at 101, 4 × 16 at 102.
+DEFINE_PRODUCT(product_avx2, v8, 4, 2)
+// The kernel gradient: 6 rows × 16 columns, 104 GFLOPS against OpenBLAS's 97 (2 × 32: 93).
 DEFINE_TRANSPOSED_PRODUCT(transposed_avx2, v8, 2, 6)
 #pragma clang attribute pop
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+// 32 registers of 16 floats: 8 rows × the whole panel of 32 columns. On Zen 5 this ran the
+// chapter DCGAN's 128 × 128 × 256 Winograd products at 240 GFLOPS on one core against OpenBLAS's
+// 165 (12 rows: 200, 14 rows: 200).
+DEFINE_PRODUCT(product_avx512, v16, 2, 8)
 DEFINE_TRANSPOSED_PRODUCT(transposed_avx512, v16, 2, 8)
 #pragma clang attribute pop
 #endif

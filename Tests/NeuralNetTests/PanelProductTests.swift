@@ -19,6 +19,18 @@ import Testing
         return c
     }
 
+    /// `c` (`m` rows `ldc` apart) within rounding of `expected` (`m × n`), and every float past
+    /// a row's `n` columns still NaN.
+    func expectClose(_ c: [Float], ldc: Int, to expected: [Double], m: Int, n: Int, k: Int, label: String) {
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) }
+            let past = c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0.isNaN }
+            #expect(past, "\(label), \(m)×\(n)×\(k): row \(i) written past its columns")
+        }
+        #expect(worst < 1e-6 * Double(k + 1), "\(label), \(m)×\(n)×\(k): worst \(worst)")
+    }
+
     @Test func productsMatchDoublePrecision() {
         let random = RandomGenerator(seed: 41)
         for (m, n, k) in [(1, 32, 1), (7, 32, 5), (8, 64, 3), (13, 96, 40), (50, 32, 256), (17, 128, 129)] {
@@ -40,13 +52,7 @@ import Testing
                         }
                     }
                 }
-                var worst = 0.0
-                for i in 0..<m {
-                    for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) }
-                    let past = c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0.isNaN }
-                    #expect(past, "\(set), \(m)×\(n)×\(k): row \(i) written past its columns")
-                }
-                #expect(worst < 1e-6 * Double(k + 1), "\(set), \(m)×\(n)×\(k): worst \(worst)")
+                expectClose(c, ldc: ldc, to: expected, m: m, n: n, k: k, label: "\(set)")
             }
         }
     }
@@ -117,13 +123,7 @@ import Testing
                         }
                     }
                 }
-                var worst = 0.0
-                for i in 0..<m {
-                    for j in 0..<n { worst = max(worst, abs(Double(c[i * ldc + j]) - expected[i * n + j])) }
-                    let past = c[(i * ldc + n)..<((i + 1) * ldc)].allSatisfy { $0.isNaN }
-                    #expect(past, "\(set), \(m)×\(n)×\(k): row \(i) written past its columns")
-                }
-                #expect(worst < 1e-6 * Double(k + 1), "\(set), \(m)×\(n)×\(k): worst \(worst)")
+                expectClose(c, ldc: ldc, to: expected, m: m, n: n, k: k, label: "\(set)")
                 let same = zip(c, banded).allSatisfy { $0.bitPattern == $1.bitPattern }
                 #expect(same, "\(set), \(m)×\(n)×\(k): bands of 32 columns")
             }
