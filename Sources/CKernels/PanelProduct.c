@@ -55,8 +55,8 @@ typedef float v4 __attribute__((vector_size(16)));
     }
 
 // c[r][v · LANES + l] (+)= Σ_k a[k · lda + r] · b[k · ldb + v · LANES + l] for r < ROWS, v < VECS
-// and the `k_count` rows of a and b given: the product aᵀ · b with both operands read in place,
-// row k of each `lda` and `ldb` floats on. The sums start from c when `load` (the chain of
+// and the `k_count` rows of a and b given: the product aᵀ · b of those rows, row k of each `lda`
+// and `ldb` floats on (the chunk copies below, side by side). The sums start from c when `load` (the chain of
 // multiply-adds goes on from where the last chunk of k left it: stored and loaded floats round
 // nothing), else from zero.
 #define DEFINE_TRANSPOSED_BLOCK(NAME, TYPE, VECS, ROWS)                                                   \
