@@ -79,19 +79,32 @@ enum ChannelLoops {
         }
     }
 
-    /// y = x · scale + shift, per column.
-    static func scaleAndShift(
-        _ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float],
-        into y: UnsafeMutablePointer<Float>
+    /// Batch normalisation's two element-wise steps in one pass over `x`:
+    /// x̂ = x · scale + shift into `normalized`, then y = x̂ · gamma + beta into `y` from the x̂
+    /// just computed: the same operations, and bits, as two passes, without reading x̂ back.
+    static func normalize(
+        _ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float], gamma: [Float], beta: [Float],
+        normalized xhat: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
         scale.withUnsafeBufferPointer { sb in
             shift.withUnsafeBufferPointer { tb in
-                let (s, t) = (sb.baseAddress!, tb.baseAddress!)
-                ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
-                    for r in rowRange {
-                        let (row, out) = (x + r * channels, y + r * channels)
-                        blocks(0..<channels, { c in out.setVector(row.vector(at: c) * s.vector(at: c) + t.vector(at: c), at: c) },
-                               tail: { c in out[c] = row[c] * s[c] + t[c] })
+                gamma.withUnsafeBufferPointer { gb in
+                    beta.withUnsafeBufferPointer { bb in
+                        let (s, t, g, b) = (sb.baseAddress!, tb.baseAddress!, gb.baseAddress!, bb.baseAddress!)
+                        ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
+                            for r in rowRange {
+                                let (row, normalizedRow, out) = (x + r * channels, xhat + r * channels, y + r * channels)
+                                blocks(0..<channels, { c in
+                                    let value = row.vector(at: c) * s.vector(at: c) + t.vector(at: c)
+                                    normalizedRow.setVector(value, at: c)
+                                    out.setVector(value * g.vector(at: c) + b.vector(at: c), at: c)
+                                }, tail: { c in
+                                    let value = row[c] * s[c] + t[c]
+                                    normalizedRow[c] = value
+                                    out[c] = value * g[c] + b[c]
+                                })
+                            }
+                        }
                     }
                 }
             }

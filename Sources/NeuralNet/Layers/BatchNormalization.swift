@@ -98,20 +98,18 @@ public final class BatchNormalization: Layer {
         }
         // x̂ = (x − μ) · s, then y = x̂ · γ + β.
         let shift = (0..<channels).map { -mean[$0] * inverseStd[$0] }
+        var output: Tensor?
         let normalized = Tensor(shape: input.shape) { xhat in
-            input.withUnsafeBufferPointer { x in
-                ChannelLoops.scaleAndShift(x.baseAddress!, rows: rows, channels: channels,
-                                           scale: inverseStd, shift: shift, into: xhat.baseAddress!)
-            }
-        }
-        let output = Tensor(shape: input.shape) { y in
-            normalized.withUnsafeBufferPointer { xhat in
-                ChannelLoops.scaleAndShift(xhat.baseAddress!, rows: rows, channels: channels,
-                                           scale: gamma.value.scalars, shift: beta.value.scalars, into: y.baseAddress!)
+            output = Tensor(shape: input.shape) { y in
+                input.withUnsafeBufferPointer { x in
+                    ChannelLoops.normalize(x.baseAddress!, rows: rows, channels: channels, scale: inverseStd, shift: shift,
+                                           gamma: gamma.value.scalars, beta: beta.value.scalars,
+                                           normalized: xhat.baseAddress!, into: y.baseAddress!)
+                }
             }
         }
         memory[slot] = Memory(normalized: normalized, inverseStd: inverseStd, training: training)
-        return output
+        return output!
     }
 
     public func backward(
