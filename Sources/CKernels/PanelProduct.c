@@ -130,7 +130,7 @@ static inline void prefetch_some(struct upcoming *next) {
     static void NAME(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, \
                      float *rows_a, float *rows_b) {                                                      \
         const long columns = VECS * (long)(sizeof(TYPE) / 4);                                             \
-        const long blocks = (n / columns) * ((m + ROWS - 1) / ROWS);                                      \
+        const long blocks = (n / columns) * (m / ROWS); /* the calls that ask memory for more */           \
         for (long k0 = 0; k0 < k; k0 += TRANSPOSED_CHUNK) {                                               \
             long chunk = k - k0 < TRANSPOSED_CHUNK ? k - k0 : TRANSPOSED_CHUNK;                           \
             for (long l = 0; l < chunk; l++) {                                                            \

@@ -44,8 +44,7 @@ enum PanelProduct {
 
     /// `c = aᵀ · b` for `a` `k × m` and `b` `k × n`, with rows `lda` and `ldb` apart (see
     /// `lab_transposed_product`: no packing into panels, only chunks of rows copied side by
-    /// side); `c`'s rows are `ldc` apart. Adds its 2·m·n·k to the
-    /// thread's `ProductCount`.
+    /// side); `c`'s rows are `ldc` apart. Adds its 2·m·n·k to the thread's `ProductCount`.
     static func multiplyTransposed(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                    c: UnsafeMutablePointer<Float>, ldc: Int, instructionSet: KernelInstructionSet? = nil) {
         precondition(fits(columns: n), "panel products need a multiple of \(width) columns, not \(n)")

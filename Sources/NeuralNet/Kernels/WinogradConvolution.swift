@@ -402,8 +402,8 @@ final class WinogradConvolution {
     /// Runs `body` on the products' right-hand operand: each position's `U_ξ` (`depth × gridChannels`),
     /// or its transpose, packed into panels for `PanelProduct` when `panels`, else `U` as it is,
     /// for `BLAS.gemm`. Each position is packed in place from a copy (positions spread over the
-    /// pool), so a layer keeps one transformed kernel's room, not two: a second buffer raised the
-    /// main lab's peak memory by 47 MiB and the 004 lab's by 85.
+    /// pool), so a layer keeps one transformed kernel's room, not two: with a second buffer the
+    /// 004 lab's peak memory was 1,834 MiB, with this 1,750.
     private func withKernelOperand<R>(_ kernel: Tensor, panels: Bool, transposed: Bool, pool: BufferPool,
                                       _ body: (UnsafePointer<Float>) -> R) -> R {
         withTransformedKernel(kernel, pool: pool) { u in
