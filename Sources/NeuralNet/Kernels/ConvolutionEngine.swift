@@ -50,7 +50,10 @@ final class ConvolutionEngine {
     private var cachedPlan: TapPlan?
 
     /// Drops the kept work buffers (they are allocated again on the next call).
-    func releaseBuffers() { pool.removeAll() }
+    func releaseBuffers() {
+        pool.removeAll()
+        cachedWinograd?.releaseKeptOperand()
+    }
 
     init(geometry: ConvolutionGeometry, gridChannels: Int) {
         self.geometry = geometry
@@ -224,7 +227,9 @@ final class ConvolutionEngine {
     // MARK: Products
 
     /// `grid = bias + Σ over taps of image · W[tap]`, as an NHWC tensor `[N, gridHeight, gridWidth, gridChannels]`.
-    func grid(from image: PreparedImage, kernel: Tensor, bias: Tensor?) -> Tensor {
+    /// With a `stamp` (the kernel parameter's), Winograd tiles may reuse the transformed kernel
+    /// of an earlier call with the same stamp (`KernelOperandCache`).
+    func grid(from image: PreparedImage, kernel: Tensor, stamp: ParameterStamp? = nil, bias: Tensor?) -> Tensor {
         let batch = image.batch, rows = positions(batch)
         let shape = [batch, geometry.gridHeight, geometry.gridWidth, gridChannels]
         return kernel.withUnsafeBufferPointer { w in
@@ -249,7 +254,7 @@ final class ConvolutionEngine {
                         return Tensor(shape: shape) { out in plan.unpack(.grid, packed, channels: gridChannels, into: out.baseAddress!) }
                     }
                 case .winograd:
-                    return winograd.grid(from: source, batch: batch, kernel: kernel, bias: bias, pool: pool)
+                    return winograd.grid(from: source, batch: batch, kernel: kernel, stamp: stamp, bias: bias, pool: pool)
                 }
             }
         }
@@ -257,7 +262,8 @@ final class ConvolutionEngine {
 
     /// `image = bias + Σ over taps of grid · W[tap]ᵀ` (each grid cell spread over its patch), as an
     /// NHWC tensor `[N, imageHeight, imageWidth, imageChannels]`.
-    func image(from grid: PreparedGrid, kernel: Tensor, bias: Tensor?) -> Tensor {
+    /// `stamp` as in `grid(from:kernel:stamp:bias:)`.
+    func image(from grid: PreparedGrid, kernel: Tensor, stamp: ParameterStamp? = nil, bias: Tensor?) -> Tensor {
         let batch = grid.batch, rows = positions(batch)
         let pixels = batch * geometry.imageHeight * geometry.imageWidth
         let shape = [batch, geometry.imageHeight, geometry.imageWidth, imageChannels]
@@ -286,7 +292,7 @@ final class ConvolutionEngine {
                         return Tensor(shape: shape) { out in plan.unpack(.image, packed, channels: imageChannels, into: out.baseAddress!) }
                     }
                 case .winograd:
-                    return winograd.image(from: source, batch: batch, kernel: kernel, bias: bias, pool: pool)
+                    return winograd.image(from: source, batch: batch, kernel: kernel, stamp: stamp, bias: bias, pool: pool)
                 }
             }
         }

@@ -3,7 +3,7 @@
 ///
 ///     V = Bᵀ d B  per image tile and phase          (transformImage)
 ///     Ĝ = A y Aᵀ  per grid tile                     (transformGrid: the adjoint of the output transform)
-///     U = G w Gᵀ  per sub-kernel                    (kernel transform, done on every call)
+///     U = G w Gᵀ  per sub-kernel                    (kernel transform, kept while the kernel is unchanged)
 ///     grid  = Aᵀ (V · U) A                          one product per position ξ, then the output transform
 ///     image = Σ tiles B (Ĝ · Uᵀ) Bᵀ                 the adjoint: overlapping tiles add up
 ///     ∂w    = Gᵀ (Vᵀ · Ĝ) G                         the kernel gradient, summed over tiles in the product
@@ -22,6 +22,7 @@
 final class WinogradConvolution {
     let plan: WinogradPlan
     private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelTransform, kernelAdjoint: TileTransform
+    private let operands = KernelOperandCache()
 
     init(plan: WinogradPlan) {
         self.plan = plan
@@ -185,14 +186,16 @@ final class WinogradConvolution {
 
     /// `grid = bias + Aᵀ (V · U) A`, as an NHWC tensor. Tiles go in blocks: the products of a
     /// block's positions, then its output transforms, while the products are still in cache.
-    func grid(from v: UnsafePointer<Float>, batch: Int, kernel: Tensor, bias: Tensor?, pool: BufferPool) -> Tensor {
+    /// With a `stamp`, the kernel operand of an earlier call with that stamp may be reused.
+    func grid(from v: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?,
+              pool: BufferPool) -> Tensor {
         let (m, channels, depth, positions) = (plan.y.outputs, gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
         let shape = [batch, geometry.gridHeight, geometry.gridWidth, channels]
         let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
         let perBlock = (tiles + blocks - 1) / blocks
         let panels = PanelProduct.fits(columns: channels)
-        return withKernelOperand(kernel, panels: panels, transposed: false, pool: pool) { u in
+        return withKernelOperand(kernel, stamp: stamp, panels: panels, transposed: false, pool: pool) { u in
             Tensor(shape: shape) { out in
                 let grid = out.baseAddress!
                 withBias(bias, channels: channels) { bias in
@@ -230,7 +233,9 @@ final class WinogradConvolution {
 
     /// `image = bias + Σ over tiles of B (Ĝ · Uᵀ) Bᵀ`, as an NHWC tensor. Blocks are whole batch
     /// items, because tiles overlap on the image.
-    func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, bias: Tensor?, pool: BufferPool) -> Tensor {
+    /// `stamp` as in `grid(from:batch:kernel:stamp:bias:pool:)`.
+    func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?,
+               pool: BufferPool) -> Tensor {
         let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
         let gridChannels = gridChannels
         let shape = [batch, geometry.imageHeight, geometry.imageWidth, channels]
@@ -238,7 +243,7 @@ final class WinogradConvolution {
         let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
         let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
         let panels = PanelProduct.fits(columns: depth)
-        return withKernelOperand(kernel, panels: panels, transposed: true, pool: pool) { u in
+        return withKernelOperand(kernel, stamp: stamp, panels: panels, transposed: true, pool: pool) { u in
             Tensor(shape: shape) { out in
                 let image = out.baseAddress!
                 withBias(bias, channels: channels) { bias in
@@ -367,35 +372,31 @@ final class WinogradConvolution {
         return ky < 0 || kx < 0 ? nil : ky * geometry.kernelWidth + kx
     }
 
-    /// Runs `body` on `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]`
-    /// (which `body` may overwrite).
-    private func withTransformedKernel<R>(_ kernel: Tensor, pool: BufferPool, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    /// Writes `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]` to `u`.
+    private func transformKernel(_ kernel: Tensor, into u: UnsafeMutablePointer<Float>) {
         let (ry, rx, channels, depth, gridChannels) = (plan.y.taps, plan.x.taps, imageChannels, plan.depth, gridChannels)
-        return pool.with(count: plan.positions * depth * gridChannels) { u in
-            kernel.withUnsafeBufferPointer { w in
-                kernelTransform.withCoefficients { coefficients in
-                    forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
-                        for c in range {
-                            forEachPhase { phase, py, px in
-                                for t in 0..<ry {
-                                    for s in 0..<rx {
-                                        let target = block + (t * rx + s) * gridChannels
-                                        if let tap = kernelTap(py, t, px, s) {
-                                            target.update(from: w.baseAddress! + (tap * channels + c) * gridChannels, count: gridChannels)
-                                        } else {
-                                            target.update(repeating: 0, count: gridChannels)
-                                        }
+        kernel.withUnsafeBufferPointer { w in
+            kernelTransform.withCoefficients { coefficients in
+                forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
+                    for c in range {
+                        forEachPhase { phase, py, px in
+                            for t in 0..<ry {
+                                for s in 0..<rx {
+                                    let target = block + (t * rx + s) * gridChannels
+                                    if let tap = kernelTap(py, t, px, s) {
+                                        target.update(from: w.baseAddress! + (tap * channels + c) * gridChannels, count: gridChannels)
+                                    } else {
+                                        target.update(repeating: 0, count: gridChannels)
                                     }
                                 }
-                                kernelTransform.apply(block, inputStride: gridChannels, to: u + (phase * channels + c) * gridChannels,
-                                                      outputStride: depth * gridChannels, channels: gridChannels,
-                                                      coefficients: coefficients)
                             }
+                            kernelTransform.apply(block, inputStride: gridChannels, to: u + (phase * channels + c) * gridChannels,
+                                                  outputStride: depth * gridChannels, channels: gridChannels,
+                                                  coefficients: coefficients)
                         }
                     }
                 }
             }
-            return body(u)
         }
     }
 
@@ -403,12 +404,15 @@ final class WinogradConvolution {
     /// or its transpose, packed into panels for `PanelProduct` when `panels`, else `U` as it is,
     /// for `BLAS.gemm`. Each position is packed in place from a copy (positions spread over the
     /// pool), so a layer keeps one transformed kernel's room, not two: with a second buffer the
-    /// 004 lab's peak memory was 1,834 MiB, with this 1,750.
-    private func withKernelOperand<R>(_ kernel: Tensor, panels: Bool, transposed: Bool, pool: BufferPool,
+    /// 004 lab's peak memory was 1,834 MiB, with this 1,750. With a `stamp`, `operands` may hand
+    /// back the operand of an earlier call instead.
+    private func withKernelOperand<R>(_ kernel: Tensor, stamp: ParameterStamp?, panels: Bool, transposed: Bool, pool: BufferPool,
                                       _ body: (UnsafePointer<Float>) -> R) -> R {
-        withTransformedKernel(kernel, pool: pool) { u in
-            guard panels else { return body(u) }
-            let (depth, gridChannels) = (plan.depth, gridChannels), size = plan.depth * gridChannels
+        let (depth, gridChannels) = (plan.depth, gridChannels), size = plan.depth * gridChannels
+        let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
+        return operands.with(key: key, count: plan.positions * size, pool: pool, compute: { u in
+            transformKernel(kernel, into: u)
+            guard panels else { return }
             forEachRange(count: plan.positions, floats: size) { range, copy in
                 for xi in range {
                     copy.update(from: u + xi * size, count: size)
@@ -416,9 +420,11 @@ final class WinogradConvolution {
                                       ldb: gridChannels, transposed: transposed, into: u + xi * size)
                 }
             }
-            return body(u)
-        }
+        }, body)
     }
+
+    /// Drops the kernel operand kept between calls.
+    func releaseKeptOperand() { operands.removeAll() }
 
     /// Runs `body` with the bias (or zeros), `channels` floats.
     private func withBias<R>(_ bias: Tensor?, channels: Int, _ body: (UnsafePointer<Float>) -> R) -> R {

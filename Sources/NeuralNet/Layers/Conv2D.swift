@@ -68,7 +68,7 @@ public final class Conv2D: ConvolutionLayer {
             engine.recycle(old.input)
         }
         let prepared = engine.prepare(image: input)
-        var output = engine.grid(from: prepared, kernel: kernel.value, bias: bias?.value)
+        var output = engine.grid(from: prepared, kernel: kernel.value, stamp: kernel.stamp, bias: bias?.value)
         activation.applyInPlace(&output)
         memory[slot] = Memory(input: prepared, output: output)
         return output
@@ -86,7 +86,7 @@ public final class Conv2D: ConvolutionLayer {
             bias?.accumulateColumnSums(of: preActivation)
         }
         guard needsInputGradient else { return nil }
-        return engine.image(from: grid, kernel: kernel.value, bias: nil)
+        return engine.image(from: grid, kernel: kernel.value, stamp: kernel.stamp, bias: nil)
     }
 
     /// The engine, the kernel and the output of the call in `slot`.

@@ -72,7 +72,7 @@ public final class Conv2DTranspose: ConvolutionLayer {
             engine.recycle(old.input)
         }
         let prepared = engine.prepare(grid: input)
-        var output = engine.image(from: prepared, kernel: kernel.value, bias: bias?.value)
+        var output = engine.image(from: prepared, kernel: kernel.value, stamp: kernel.stamp, bias: bias?.value)
         activation.applyInPlace(&output)
         memory[slot] = Memory(input: prepared, output: output)
         return output
@@ -90,6 +90,6 @@ public final class Conv2DTranspose: ConvolutionLayer {
             bias?.accumulateColumnSums(of: preActivation)
         }
         guard needsInputGradient else { return nil }
-        return engine.grid(from: image, kernel: kernel.value, bias: nil)
+        return engine.grid(from: image, kernel: kernel.value, stamp: kernel.stamp, bias: nil)
     }
 }

@@ -6,7 +6,10 @@ public final class Parameter {
     /// The Keras weight name, e.g. `kernel`, `gamma`, `moving_mean`.
     public let name: String
     /// The current value.
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Counts the changes of `value` (every assignment and every in-place mutation): caches of
+    /// something computed from the value compare `stamp`s to know whether it still holds.
+    private(set) var version: UInt64 = 0
     /// Whether optimizers update this parameter.
     public let isTrainable: Bool
     private var gradientStorage: Tensor
@@ -34,6 +37,9 @@ public final class Parameter {
             gradientIsZero = false
         }
     }
+
+    /// This parameter and the current version of its value.
+    var stamp: ParameterStamp { ParameterStamp(parameter: ObjectIdentifier(self), version: version) }
 
     /// Starts a new accumulation: the gradient counts as zero from now on.
     public func zeroGradient() { gradientIsZero = true }
@@ -141,4 +147,11 @@ struct SlotStore<Value> {
             values[slot] = newValue
         }
     }
+}
+
+/// One value of one parameter: two equal stamps mean that the parameter's value has not changed
+/// between them.
+struct ParameterStamp: Equatable {
+    let parameter: ObjectIdentifier
+    let version: UInt64
 }
