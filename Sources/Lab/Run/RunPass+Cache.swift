@@ -9,11 +9,12 @@ extension RunPass {
     /// one that only a later step reads does not re-run this one (parameter bindings are not in
     /// the state fingerprint either). The leading tag changes whenever the numbers a step
     /// computes change for the same code (6: convolutions on Winograd tiles round differently;
-    /// 7: their products sum over all of k in one chain, where OpenBLAS cut long sums in blocks),
+    /// 7: their products sum over all of k in one chain, where OpenBLAS cut long sums in blocks;
+    /// 8: grids that tiles do not divide get smaller tiles at their edges),
     /// so entries an older `lab` wrote are not replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
         let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-7", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-8", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose

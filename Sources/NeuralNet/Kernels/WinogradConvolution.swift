@@ -23,11 +23,14 @@ final class WinogradConvolution {
     let plan: WinogradPlan
     private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelTransform, kernelAdjoint: TileTransform
     private let operands = KernelOperandCache()
+    /// `plan.filterPositions`: where each position's kernel operand lies in the one the products get.
+    private let filterPositions: [Int]
 
     init(plan: WinogradPlan) {
         self.plan = plan
+        filterPositions = plan.filterPositions
         let (y, x) = (plan.y.transform, plan.x.transform)
-        let (ay, ax, m) = (y.inputs, x.inputs, y.outputs)
+        let (ay, ax, my, mx) = (y.inputs, x.inputs, y.outputs, x.outputs)
         func transposed(_ matrix: [Float], _ rows: Int, _ columns: Int) -> [Float] {
             TileTransform.transposed(matrix, rows: rows, columns: columns)
         }
@@ -35,10 +38,10 @@ final class WinogradConvolution {
                                        right: x.inputTransform, outputColumns: ax, inputColumns: ax)
         imageAdjoint = TileTransform(left: transposed(y.inputTransform, ay, ay), outputRows: ay, inputRows: ay,
                                      right: transposed(x.inputTransform, ax, ax), outputColumns: ax, inputColumns: ax)
-        outputTransform = TileTransform(left: y.outputTransform, outputRows: m, inputRows: ay,
-                                        right: x.outputTransform, outputColumns: m, inputColumns: ax)
-        gridTransform = TileTransform(left: transposed(y.outputTransform, m, ay), outputRows: ay, inputRows: m,
-                                      right: transposed(x.outputTransform, m, ax), outputColumns: ax, inputColumns: m)
+        outputTransform = TileTransform(left: y.outputTransform, outputRows: my, inputRows: ay,
+                                        right: x.outputTransform, outputColumns: mx, inputColumns: ax)
+        gridTransform = TileTransform(left: transposed(y.outputTransform, my, ay), outputRows: ay, inputRows: my,
+                                      right: transposed(x.outputTransform, mx, ax), outputColumns: ax, inputColumns: mx)
         kernelTransform = TileTransform(left: y.filterTransform, outputRows: ay, inputRows: y.taps,
                                         right: x.filterTransform, outputColumns: ax, inputColumns: x.taps)
         kernelAdjoint = TileTransform(left: transposed(y.filterTransform, ay, y.taps), outputRows: y.taps, inputRows: ay,
@@ -55,6 +58,12 @@ final class WinogradConvolution {
     func transformedImageCount(batch: Int) -> Int { plan.positions * tiles(batch: batch) * plan.depth }
     /// Floats of a transformed grid batch.
     func transformedGridCount(batch: Int) -> Int { plan.positions * tiles(batch: batch) * gridChannels }
+
+    /// The index of the grid cell at `row`, `column` of this plan's region in batch item `item`.
+    @inline(__always)
+    private func gridOffset(item: Int, row: Int, column: Int) -> Int {
+        (item * geometry.gridHeight + plan.y.gridStart + row) * geometry.gridWidth + plan.x.gridStart + column
+    }
 
     /// Batch item, tile row and tile column of tile `t`.
     private func tilePosition(_ t: Int) -> (item: Int, row: Int, column: Int) {
@@ -116,22 +125,21 @@ final class WinogradConvolution {
         }
     }
 
-    /// `Ĝ[tile][ξ][c] = (A y Aᵀ)` of an NHWC grid batch, cells beyond the grid's edge taken as zero,
-    /// stored past the caches as `V` is.
+    /// `Ĝ[tile][ξ][c] = (A y Aᵀ)` of an NHWC grid batch, cells beyond the region's edge taken as
+    /// zero, stored past the caches as `V` is.
     func transformGrid(_ grid: UnsafePointer<Float>, batch: Int, into g: UnsafeMutablePointer<Float>) {
-        let (m, channels) = (plan.y.outputs, gridChannels)
+        let (my, mx, channels) = (plan.y.outputs, plan.x.outputs, gridChannels)
         let tiles = tiles(batch: batch)
         gridTransform.withCoefficients { coefficients in
-            forEachRange(count: tiles, floats: m * m * channels) { range, block in
+            forEachRange(count: tiles, floats: my * mx * channels) { range, block in
                 for t in range {
                     let (n, ty, tx) = tilePosition(t)
-                    for i in 0..<m {
-                        for j in 0..<m {
-                            let (row, column) = (ty * m + i, tx * m + j)
-                            let target = block + (i * m + j) * channels
-                            if row < geometry.gridHeight, column < geometry.gridWidth {
-                                target.update(from: grid + ((n * geometry.gridHeight + row) * geometry.gridWidth + column) * channels,
-                                              count: channels)
+                    for i in 0..<my {
+                        for j in 0..<mx {
+                            let (row, column) = (ty * my + i, tx * mx + j)
+                            let target = block + (i * mx + j) * channels
+                            if row < plan.y.cells, column < plan.x.cells {
+                                target.update(from: grid + gridOffset(item: n, row: row, column: column) * channels, count: channels)
                             } else {
                                 target.update(repeating: 0, count: channels)
                             }
@@ -184,45 +192,41 @@ final class WinogradConvolution {
         }
     }
 
-    /// `grid = bias + Aᵀ (V · U) A`, as an NHWC tensor. Tiles go in blocks: the products of a
-    /// block's positions, then its output transforms, while the products are still in cache.
-    /// With a `stamp`, the kernel operand of an earlier call with that stamp may be reused.
-    func grid(from v: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?,
-              pool: BufferPool) -> Tensor {
-        let (m, channels, depth, positions) = (plan.y.outputs, gridChannels, plan.depth, plan.positions)
+    /// Writes `grid = bias + Aᵀ (V · U) A` into the cells of this plan's region of an NHWC grid
+    /// batch, `u` the kernel operand (`withKernelOperand`, not transposed) of the plan whose
+    /// filter transform this one shares. Tiles go in blocks: the products of a block's positions,
+    /// then its output transforms, while the products are still in cache.
+    func writeGrid(from v: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
+                   into grid: UnsafeMutablePointer<Float>, pool: BufferPool) {
+        let (my, mx, channels, depth, positions) = (plan.y.outputs, plan.x.outputs, gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
-        let shape = [batch, geometry.gridHeight, geometry.gridWidth, channels]
         let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
         let perBlock = (tiles + blocks - 1) / blocks
         let panels = PanelProduct.fits(columns: channels)
-        return withKernelOperand(kernel, stamp: stamp, panels: panels, transposed: false, pool: pool) { u in
-            Tensor(shape: shape) { out in
-                let grid = out.baseAddress!
-                withBias(bias, channels: channels) { bias in
-                    outputTransform.withCoefficients { coefficients in
-                        forEachBlock(count: tiles, blocks: blocks, localFloats: (perBlock * positions + m * m) * channels,
-                                     pool: pool) { range, local in
-                            let block = local + perBlock * positions * channels
-                            for xi in 0..<positions {
-                                let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + xi * depth * channels, local + xi * channels)
-                                if panels {
-                                    PanelProduct.multiply(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, panels: b,
-                                                          c: c, ldc: positions * channels)
-                                } else {
-                                    BLAS.gemm(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, b: b, ldb: channels,
-                                              beta: 0, c: c, ldc: positions * channels, splitOverPool: false)
-                                }
-                            }
-                            for t in range {
-                                let (n, ty, tx) = tilePosition(t)
-                                outputTransform.apply(local + (t - range.lowerBound) * positions * channels, inputStride: channels,
-                                                      to: block, outputStride: channels, channels: channels, coefficients: coefficients)
-                                for i in 0..<min(m, geometry.gridHeight - ty * m) {
-                                    for j in 0..<min(m, geometry.gridWidth - tx * m) {
-                                        let cell = grid + ((n * geometry.gridHeight + ty * m + i) * geometry.gridWidth + tx * m + j) * channels
-                                        VectorMath.add(bias, block + (i * m + j) * channels, into: cell, count: channels)
-                                    }
-                                }
+        withBias(bias, channels: channels) { bias in
+            outputTransform.withCoefficients { coefficients in
+                forEachBlock(count: tiles, blocks: blocks, localFloats: (perBlock * positions + my * mx) * channels,
+                             pool: pool) { range, local in
+                    let block = local + perBlock * positions * channels
+                    for xi in 0..<positions {
+                        let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + filterPositions[xi] * depth * channels,
+                                         local + xi * channels)
+                        if panels {
+                            PanelProduct.multiply(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, panels: b,
+                                                  c: c, ldc: positions * channels)
+                        } else {
+                            BLAS.gemm(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, b: b, ldb: channels,
+                                      beta: 0, c: c, ldc: positions * channels, splitOverPool: false)
+                        }
+                    }
+                    for t in range {
+                        let (n, ty, tx) = tilePosition(t)
+                        outputTransform.apply(local + (t - range.lowerBound) * positions * channels, inputStride: channels,
+                                              to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+                        for i in 0..<min(my, plan.y.cells - ty * my) {
+                            for j in 0..<min(mx, plan.x.cells - tx * mx) {
+                                let cell = grid + gridOffset(item: n, row: ty * my + i, column: tx * mx + j) * channels
+                                VectorMath.add(bias, block + (i * mx + j) * channels, into: cell, count: channels)
                             }
                         }
                     }
@@ -231,56 +235,53 @@ final class WinogradConvolution {
         }
     }
 
-    /// `image = bias + Σ over tiles of B (Ĝ · Uᵀ) Bᵀ`, as an NHWC tensor. Blocks are whole batch
-    /// items, because tiles overlap on the image.
-    /// `stamp` as in `grid(from:batch:kernel:stamp:bias:pool:)`.
-    func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?,
-               pool: BufferPool) -> Tensor {
+    /// Adds `Σ over this region's tiles of B (Ĝ · Uᵀ) Bᵀ` to an NHWC image batch, which it first
+    /// sets to the bias (zeros without one) when `initialize`; `u` the transposed kernel operand,
+    /// as in `writeGrid`. Blocks are whole batch items, because tiles overlap on the image.
+    func addImage(from g: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
+                  into image: UnsafeMutablePointer<Float>, initialize: Bool, pool: BufferPool) {
         let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
         let gridChannels = gridChannels
-        let shape = [batch, geometry.imageHeight, geometry.imageWidth, channels]
         let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
         let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
         let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
         let panels = PanelProduct.fits(columns: depth)
-        return withKernelOperand(kernel, stamp: stamp, panels: panels, transposed: true, pool: pool) { u in
-            Tensor(shape: shape) { out in
-                let image = out.baseAddress!
-                withBias(bias, channels: channels) { bias in
-                    imageAdjoint.withCoefficients { coefficients in
-                        forEachBlock(count: batch, blocks: blocks, localFloats: perBlock * positions * depth + ay * ax * channels,
-                                     pool: pool) { items, local in
-                            let block = local + perBlock * positions * depth
-                            let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
-                            for xi in 0..<positions {
-                                let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels, u + xi * depth * gridChannels, local + xi * depth)
-                                if panels {
-                                    PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
-                                                          c: c, ldc: positions * depth)
-                                } else {
-                                    BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
-                                              b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
-                                }
-                            }
-                            for n in items {
-                                let item = image + n * itemFloats
-                                for p in 0..<(itemFloats / channels) { (item + p * channels).update(from: bias, count: channels) }
-                                for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
-                                    let (_, ty, tx) = tilePosition(t)
-                                    forEachPhase { phase, py, px in
-                                        imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
-                                                           to: block, outputStride: channels, channels: channels, coefficients: coefficients)
-                                        let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
-                                        for a in 0..<ay {
-                                            let row = plan.y.imageIndex[rowBase + a]
-                                            guard row >= 0 else { continue }
-                                            for b in 0..<ax {
-                                                let column = plan.x.imageIndex[columnBase + b]
-                                                guard column >= 0 else { continue }
-                                                VectorMath.add(block + (a * ax + b) * channels,
-                                                               into: item + (row * geometry.imageWidth + column) * channels, count: channels)
-                                            }
-                                        }
+        withBias(bias, channels: channels) { bias in
+            imageAdjoint.withCoefficients { coefficients in
+                forEachBlock(count: batch, blocks: blocks, localFloats: perBlock * positions * depth + ay * ax * channels,
+                             pool: pool) { items, local in
+                    let block = local + perBlock * positions * depth
+                    let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
+                    for xi in 0..<positions {
+                        let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels,
+                                         u + filterPositions[xi] * depth * gridChannels, local + xi * depth)
+                        if panels {
+                            PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
+                                                  c: c, ldc: positions * depth)
+                        } else {
+                            BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
+                                      b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
+                        }
+                    }
+                    for n in items {
+                        let item = image + n * itemFloats
+                        if initialize {
+                            for p in 0..<(itemFloats / channels) { (item + p * channels).update(from: bias, count: channels) }
+                        }
+                        for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
+                            let (_, ty, tx) = tilePosition(t)
+                            forEachPhase { phase, py, px in
+                                imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
+                                                   to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+                                let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
+                                for a in 0..<ay {
+                                    let row = plan.y.imageIndex[rowBase + a]
+                                    guard row >= 0 else { continue }
+                                    for b in 0..<ax {
+                                        let column = plan.x.imageIndex[columnBase + b]
+                                        guard column >= 0 else { continue }
+                                        VectorMath.add(block + (a * ax + b) * channels,
+                                                       into: item + (row * geometry.imageWidth + column) * channels, count: channels)
                                     }
                                 }
                             }
@@ -406,9 +407,10 @@ final class WinogradConvolution {
     /// pool), so a layer keeps one transformed kernel's room, not two: with a second buffer the
     /// 004 lab's peak memory was 1,834 MiB, with this 1,750. With a `stamp`, `operands` may hand
     /// back the operand of an earlier call instead.
-    private func withKernelOperand<R>(_ kernel: Tensor, stamp: ParameterStamp?, panels: Bool, transposed: Bool, pool: BufferPool,
-                                      _ body: (UnsafePointer<Float>) -> R) -> R {
+    func withKernelOperand<R>(_ kernel: Tensor, stamp: ParameterStamp?, transposed: Bool, pool: BufferPool,
+                              _ body: (UnsafePointer<Float>) -> R) -> R {
         let (depth, gridChannels) = (plan.depth, gridChannels), size = plan.depth * gridChannels
+        let panels = PanelProduct.fits(columns: transposed ? depth : gridChannels)
         let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
         return operands.with(key: key, count: plan.positions * size, pool: pool, compute: { u in
             transformKernel(kernel, into: u)

@@ -8,7 +8,8 @@
 /// stride-2 kernel four 2×2 ones, and all phases go into one product: their transformed images
 /// sit side by side, `phases × imageChannels` deep.
 ///
-/// The grid is cut into tiles of `outputs × outputs` cells. Transformed data is stored tile by
+/// The grid (or one region of it, see `regions`) is cut into tiles of `outputs` cells per axis.
+/// Transformed data is stored tile by
 /// tile, `[tile][ξ][depth]` (one tile's transform is one contiguous block), and each of the
 /// α_y · α_x transform positions ξ is one matrix product `tiles × depth · depth × gridChannels`
 /// whose rows are every tile's row ξ.
@@ -17,7 +18,9 @@ struct WinogradPlan: Equatable {
     struct Axis: Equatable {
         let transform: WinogradTransform
         let stride: Int
-        /// Tiles along the grid side: ⌈grid / outputs⌉.
+        /// The first grid cell of the region this axis covers, and its number of cells.
+        let gridStart: Int, cells: Int
+        /// Tiles along the region: ⌈cells / outputs⌉.
         let tiles: Int
         /// `imageIndex[(phase · tiles + tile) · inputs + u]`: the image coordinate that input u
         /// of that tile reads in that phase, or −1 outside the image.
@@ -25,6 +28,9 @@ struct WinogradPlan: Equatable {
         /// `kernelIndex[phase · taps + t]`: the kernel coordinate of sub-kernel tap t, or −1
         /// for a padding tap.
         let kernelIndex: [Int]
+        /// Inputs per tile of the transform whose filter rows this one shares (its own unless
+        /// built with `filterOutputs`, see `WinogradTransform.init(outputs:taps:sharingFilterOf:)`).
+        let filterInputs: Int
 
         var inputs: Int { transform.inputs }
         var outputs: Int { transform.outputs }
@@ -32,10 +38,18 @@ struct WinogradPlan: Equatable {
 
         /// The axis of a convolution whose grid cell i reads image pixel i · stride + tap − pad.
         init(grid: Int, image: Int, kernel: Int, stride: Int, pad: Int, outputs: Int) {
+            self.init(grid: 0..<grid, image: image, kernel: kernel, stride: stride, pad: pad, outputs: outputs)
+        }
+
+        /// The axis over grid cells `grid` only, its filter rows those of tiles of `filterOutputs`
+        /// cells (at least `outputs`) when given.
+        init(grid: Range<Int>, image: Int, kernel: Int, stride: Int, pad: Int, outputs: Int, filterOutputs: Int? = nil) {
             let taps = (kernel + stride - 1) / stride
-            transform = WinogradTransform(outputs: outputs, taps: taps)
+            filterInputs = (filterOutputs ?? outputs) + taps - 1
+            transform = WinogradTransform(outputs: outputs, taps: taps, sharingFilterOf: filterInputs)
             self.stride = stride
-            tiles = (grid + outputs - 1) / outputs
+            (gridStart, cells) = (grid.lowerBound, grid.count)
+            tiles = (cells + outputs - 1) / outputs
             var imageIndex: [Int] = [], kernelIndex: [Int] = []
             let alpha = outputs + taps - 1
             for phase in 0..<stride {
@@ -48,7 +62,7 @@ struct WinogradPlan: Equatable {
                 }
                 for tile in 0..<tiles {
                     for u in 0..<alpha {
-                        let pixel = stride * (tile * outputs + firstRow + u) + phase
+                        let pixel = stride * (gridStart + tile * outputs + firstRow + u) + phase
                         imageIndex.append(pixel >= 0 && pixel < image ? pixel : -1)
                     }
                 }
@@ -56,6 +70,10 @@ struct WinogradPlan: Equatable {
             self.imageIndex = imageIndex
             self.kernelIndex = kernelIndex
         }
+
+        /// The position, among the `filterInputs` of the shared filter transform, of this axis's
+        /// position u: the same point, infinity last.
+        func filterPosition(_ u: Int) -> Int { u == inputs - 1 ? filterInputs - 1 : u }
     }
 
     let geometry: ConvolutionGeometry
@@ -70,12 +88,49 @@ struct WinogradPlan: Equatable {
     var positions: Int { y.inputs * x.inputs }
     var tilesPerItem: Int { y.tiles * x.tiles }
 
-    /// Tiles of `outputs × outputs` grid cells.
+    /// Tiles of `outputs × outputs` grid cells over the whole grid.
     init(geometry g: ConvolutionGeometry, gridChannels: Int, outputs: Int) {
+        self.init(geometry: g, gridChannels: gridChannels, rows: 0..<g.gridHeight, outputsY: outputs,
+                  columns: 0..<g.gridWidth, outputsX: outputs)
+    }
+
+    /// Tiles of `outputsY × outputsX` cells over grid rows `rows` and columns `columns`, whose
+    /// filter transform is that of `filterOutputs × filterOutputs` tiles (see `Axis`) when given.
+    init(geometry g: ConvolutionGeometry, gridChannels: Int, rows: Range<Int>, outputsY: Int, columns: Range<Int>, outputsX: Int,
+         filterOutputs: Int? = nil) {
         geometry = g
         self.gridChannels = gridChannels
-        y = Axis(grid: g.gridHeight, image: g.imageHeight, kernel: g.kernelHeight, stride: g.strideY, pad: g.padTop, outputs: outputs)
-        x = Axis(grid: g.gridWidth, image: g.imageWidth, kernel: g.kernelWidth, stride: g.strideX, pad: g.padLeft, outputs: outputs)
+        y = Axis(grid: rows, image: g.imageHeight, kernel: g.kernelHeight, stride: g.strideY, pad: g.padTop, outputs: outputsY,
+                 filterOutputs: filterOutputs)
+        x = Axis(grid: columns, image: g.imageWidth, kernel: g.kernelWidth, stride: g.strideX, pad: g.padLeft, outputs: outputsX,
+                 filterOutputs: filterOutputs)
+    }
+
+    /// `filterPositions[ξ]`: the position of the shared filter transform (of `filterInputs`
+    /// per axis) that position ξ of this plan's tiles multiplies with.
+    var filterPositions: [Int] {
+        (0..<y.inputs).flatMap { u in (0..<x.inputs).map { w in y.filterPosition(u) * x.filterInputs + x.filterPosition(w) } }
+    }
+
+    /// Tiles of `outputs` cells per axis where they fit whole, and one row (column) of smaller
+    /// tiles for the cells left at the far edge, each its own region of the grid with its own
+    /// transform: up to four plans, the first of whole tiles. A 7×7 grid in tiles of 4 is a 4×4,
+    /// a 4×3, a 3×4 and a 3×3 tile per item instead of four 4×4 ones of which 15 of 64 cells lie
+    /// outside the grid: for 5×5 kernels 225 instead of 256 products per item and channel pair,
+    /// for 3×3 ones 121 instead of 144. Every region shares the first one's filter transform, so
+    /// one transformed kernel serves them all (`filterPositions`).
+    static func regions(geometry g: ConvolutionGeometry, gridChannels: Int, outputs: Int) -> [WinogradPlan] {
+        func split(_ cells: Int) -> [(Range<Int>, Int)] {
+            let whole = cells / outputs * outputs
+            if whole == 0 || whole == cells { return [(0..<cells, outputs)] }
+            return [(0..<whole, outputs), (whole..<cells, cells - whole)]
+        }
+        return split(g.gridHeight).flatMap { rows, outputsY in
+            split(g.gridWidth).map { columns, outputsX in
+                WinogradPlan(geometry: g, gridChannels: gridChannels, rows: rows, outputsY: outputsY, columns: columns, outputsX: outputsX,
+                             filterOutputs: outputs)
+            }
+        }
     }
 
     /// Largest α per axis that is used: rounding error grows fast beyond it (`WinogradTests`:
@@ -90,16 +145,16 @@ struct WinogradPlan: Equatable {
             && g.kernelHeight > g.strideY && g.kernelWidth > g.strideX
     }
 
-    /// The tile size with the least estimated work among those that cut an item's grid into at
-    /// least two tiles, or nil if Winograd does not apply (or no size gives two tiles). With one
-    /// tile per item the kernel's transform, rewritten on every call and larger than the kernel,
+    /// The regions (`regions`) of the tile size with the least estimated work among those that
+    /// cut an item's grid into at least two tiles, or nil if Winograd does not apply (or no size
+    /// gives two tiles). With one tile per item the kernel's transform, larger than the kernel,
     /// takes what the tiles save (see `ConvolutionEngine.fastestAlgorithm`).
-    static func cheapest(geometry g: ConvolutionGeometry, gridChannels: Int) -> WinogradPlan? {
+    static func cheapest(geometry g: ConvolutionGeometry, gridChannels: Int) -> [WinogradPlan]? {
         guard applies(to: g, gridChannels: gridChannels) else { return nil }
         let taps = max((g.kernelHeight + g.strideY - 1) / g.strideY, (g.kernelWidth + g.strideX - 1) / g.strideX)
         let sizes = 2...max(2, largestInputs + 1 - taps)
-        return sizes.map { WinogradPlan(geometry: g, gridChannels: gridChannels, outputs: $0) }
-            .filter { $0.tilesPerItem >= 2 }
+        return sizes.map { regions(geometry: g, gridChannels: gridChannels, outputs: $0) }
+            .filter { $0.reduce(0) { $0 + $1.tilesPerItem } >= 2 }
             .min { $0.estimatedWork < $1.estimatedWork }
     }
 
@@ -117,4 +172,9 @@ struct WinogradPlan: Equatable {
     /// Measured: with 2, the estimate picks what ran faster on the chapter's and the 004
     /// models' layers (see `ConvolutionEngine.fastestAlgorithm`).
     static let transformWeight = 2.0
+}
+
+extension [WinogradPlan] {
+    /// The regions' estimated work together.
+    var estimatedWork: Double { reduce(0) { $0 + $1.estimatedWork } }
 }

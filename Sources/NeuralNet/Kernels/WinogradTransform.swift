@@ -40,13 +40,23 @@ struct WinogradTransform: Equatable {
     static let largestInputs = points.count + 1
 
     /// F(outputs, taps); α = outputs + taps − 1 must be at least 2 and at most `largestInputs`.
-    init(outputs: Int, taps: Int) {
+    ///
+    /// With `sharingFilterOf` a larger α (of the same taps), each row of `G` is scaled to equal,
+    /// bit for bit, that larger transform's row for the same point (the f_j over its points),
+    /// and row j of `Bᵀ` by the inverse: the products are unchanged, and a kernel transformed
+    /// for the larger tiles serves these too, position j of this one being position j of that
+    /// one (the last, infinity, the last). Points are taken in the same order for every α, so
+    /// this one's are the first of the larger one's.
+    init(outputs: Int, taps: Int, sharingFilterOf referenceInputs: Int? = nil) {
         let alpha = outputs + taps - 1
         precondition(outputs >= 1 && taps >= 1 && alpha >= 2 && alpha <= Self.largestInputs,
                      "Winograd F(\(outputs), \(taps)) is out of range")
+        precondition((referenceInputs ?? alpha) >= alpha && (referenceInputs ?? alpha) <= Self.largestInputs,
+                     "Winograd F(\(outputs), \(taps)) cannot share the filter transform of α = \(referenceInputs ?? alpha)")
         self.outputs = outputs
         self.taps = taps
         let p = Array(Self.points.prefix(alpha - 1))
+        let referencePoints = Array(Self.points.prefix((referenceInputs ?? alpha) - 1))
         func power(_ x: Double, _ n: Int) -> Double { (0..<n).reduce(1) { r, _ in r * x } }
 
         var a = [Double](repeating: 0, count: outputs * alpha)
@@ -60,9 +70,11 @@ struct WinogradTransform: Equatable {
         for j in 0..<(alpha - 1) {
             let others = p.indices.filter { $0 != j }.map { p[$0] }
             let scale = others.reduce(1.0) { $0 * (p[j] - $1) }
-            for k in 0..<taps { g[j * taps + k] = power(p[j], k) / scale }
+            let referenceScale = referencePoints.indices.filter { $0 != j }.reduce(1.0) { $0 * (p[j] - referencePoints[$1]) }
+            for k in 0..<taps { g[j * taps + k] = power(p[j], k) / referenceScale }
             let coefficients = Self.polynomial(roots: others)
-            for n in coefficients.indices { b[j * alpha + n] = coefficients[n] }
+            let rescale = referenceScale == scale ? 1 : referenceScale / scale
+            for n in coefficients.indices { b[j * alpha + n] = coefficients[n] * rescale }
         }
         g[(alpha - 1) * taps + taps - 1] = 1
         let all = Self.polynomial(roots: p)

@@ -1,0 +1,90 @@
+/// A convolution in Winograd tiles over one or more regions of its grid (`WinogradPlan.regions`),
+/// each a `WinogradConvolution` with tiles of its own size: their transformed images (grids) lie
+/// one after the other in one buffer, every grid cell is written by exactly one region, and the
+/// image and kernel gradients are the sums of the regions' parts. The first region transforms
+/// the kernel; the others share its filter transform and read their positions of it.
+final class WinogradRegions {
+    let parts: [WinogradConvolution]
+
+    init(plans: [WinogradPlan]) {
+        precondition(!plans.isEmpty, "no Winograd regions")
+        parts = plans.map(WinogradConvolution.init(plan:))
+    }
+
+    private var geometry: ConvolutionGeometry { parts[0].plan.geometry }
+
+    /// Where each region's transformed data starts: whole cache lines apart, so that every
+    /// region's data is as aligned as the buffer (streamed stores need that).
+    private static func offsets(_ counts: [Int]) -> [Int] {
+        let line = 64 / MemoryLayout<Float>.stride
+        return counts.indices.map { index in counts[..<index].reduce(0) { $0 + ($1 + line - 1) / line * line } }
+    }
+
+    private func imageOffsets(batch: Int) -> [Int] { Self.offsets(parts.map { $0.transformedImageCount(batch: batch) }) }
+    private func gridOffsets(batch: Int) -> [Int] { Self.offsets(parts.map { $0.transformedGridCount(batch: batch) }) }
+
+    /// Floats of a transformed image batch, every region's.
+    func transformedImageCount(batch: Int) -> Int { imageOffsets(batch: batch).last! + parts.last!.transformedImageCount(batch: batch) }
+    /// Floats of a transformed grid batch, every region's.
+    func transformedGridCount(batch: Int) -> Int { gridOffsets(batch: batch).last! + parts.last!.transformedGridCount(batch: batch) }
+
+    /// Every region's `V` of an NHWC image batch.
+    func transformImage(_ image: UnsafePointer<Float>, batch: Int, into v: UnsafeMutablePointer<Float>) {
+        for (part, offset) in zip(parts, imageOffsets(batch: batch)) { part.transformImage(image, batch: batch, into: v + offset) }
+    }
+
+    /// Every region's `Ĝ` of an NHWC grid batch.
+    func transformGrid(_ grid: UnsafePointer<Float>, batch: Int, into g: UnsafeMutablePointer<Float>) {
+        for (part, offset) in zip(parts, gridOffsets(batch: batch)) { part.transformGrid(grid, batch: batch, into: g + offset) }
+    }
+
+    /// `grid = bias + Aᵀ (V · U) A` over every region, as an NHWC tensor. With a `stamp`, the
+    /// kernel operand of an earlier call with that stamp may be reused (`KernelOperandCache`).
+    func grid(from v: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?, pool: BufferPool) -> Tensor {
+        let gridChannels = parts[0].plan.gridChannels
+        return parts[0].withKernelOperand(kernel, stamp: stamp, transposed: false, pool: pool) { u in
+            Tensor(shape: [batch, geometry.gridHeight, geometry.gridWidth, gridChannels]) { out in
+                for (part, offset) in zip(parts, imageOffsets(batch: batch)) {
+                    part.writeGrid(from: v + offset, batch: batch, operand: u, bias: bias, into: out.baseAddress!, pool: pool)
+                }
+            }
+        }
+    }
+
+    /// `image = bias + Σ over every region's tiles of B (Ĝ · Uᵀ) Bᵀ`, as an NHWC tensor; `stamp`
+    /// as in `grid(from:batch:kernel:stamp:bias:pool:)`.
+    func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?, pool: BufferPool) -> Tensor {
+        parts[0].withKernelOperand(kernel, stamp: stamp, transposed: true, pool: pool) { u in
+            Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { out in
+                for (index, (part, offset)) in zip(parts, gridOffsets(batch: batch)).enumerated() {
+                    part.addImage(from: g + offset, batch: batch, operand: u, bias: bias, into: out.baseAddress!,
+                                  initialize: index == 0, pool: pool)
+                }
+            }
+        }
+    }
+
+    /// Adds the kernel gradient summed over every region's tiles to `dw` (or writes it there,
+    /// with `overwrite`).
+    func accumulateKernelGradient(image v: UnsafePointer<Float>, grid g: UnsafePointer<Float>, batch: Int,
+                                  into dw: UnsafeMutablePointer<Float>, overwrite: Bool, pool: BufferPool) {
+        let regions = zip(imageOffsets(batch: batch), gridOffsets(batch: batch))
+        for (index, (part, (imageOffset, gridOffset))) in zip(parts, regions).enumerated() {
+            part.accumulateKernelGradient(image: v + imageOffset, grid: g + gridOffset, batch: batch, into: dw,
+                                          overwrite: overwrite && index == 0, pool: pool)
+        }
+    }
+
+    /// Drops every region's kept kernel operand.
+    func releaseKeptOperands() { parts.forEach { $0.releaseKeptOperand() } }
+
+    /// The tiles in words, e.g. `F(4×4, 5×5)`, `F(4×4, 3×3) and 3-cell edge tiles, 4 phases`.
+    var description: String {
+        let (y, x) = (parts[0].plan.y, parts[0].plan.x)
+        var text = "F(\(y.outputs)×\(x.outputs), \(y.taps)×\(x.taps))"
+        let edges = Set(parts.dropFirst().flatMap { [$0.plan.y, $0.plan.x] }.filter { $0.gridStart > 0 }.map(\.outputs))
+        if !edges.isEmpty { text += " and " + edges.sorted().map { "\($0)-cell" }.joined(separator: ", ") + " edge tiles" }
+        let phases = parts[0].plan.phases
+        return text + (phases > 1 ? ", \(phases) phases" : "")
+    }
+}
