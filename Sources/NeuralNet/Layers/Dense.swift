@@ -20,6 +20,7 @@ public final class Dense: Layer {
 
     private struct Memory { var input: Tensor; var output: Tensor }
     private var memory = SlotStore<Memory>()
+    private let weightProducts = WeightProducts()
 
     public func releaseWorkingMemory() { memory = SlotStore() }
 
@@ -73,17 +74,31 @@ public final class Dense: Layer {
         precondition(input.itemSize == inputs, "\(name): input \(input.shape) does not fit kernel \(kernel.value.shape)")
         let output = Tensor(shape: [rows, units]) { y in
             let out = y.baseAddress!
-            if let bias {
-                bias.value.withUnsafeBufferPointer { b in
-                    ParallelSplit.forEachRowRange(rows: rows, width: units) { range in
-                        for r in range { (out + r * units).update(from: b.baseAddress!, count: units) }
+            if WeightProducts.applies(rows: rows, columns: units, depth: inputs) {
+                input.withUnsafeBufferPointer { x in
+                    weightProducts.multiply(rows: rows, x: x.baseAddress!, weight: kernel.value, stamp: kernel.stamp, transposed: false,
+                                            into: out)
+                }
+                if let bias {
+                    bias.value.withUnsafeBufferPointer { b in
+                        ParallelSplit.forEachRowRange(rows: rows, width: units) { range in
+                            for r in range { VectorMath.add(b.baseAddress!, into: out + r * units, count: units) }
+                        }
                     }
                 }
-            }
-            input.withUnsafeBufferPointer { x in
-                kernel.value.withUnsafeBufferPointer { w in
-                    BLAS.gemm(m: rows, n: units, k: inputs, a: x.baseAddress!, lda: inputs,
-                              b: w.baseAddress!, ldb: units, beta: bias == nil ? 0 : 1, c: out, ldc: units)
+            } else {
+                if let bias {
+                    bias.value.withUnsafeBufferPointer { b in
+                        ParallelSplit.forEachRowRange(rows: rows, width: units) { range in
+                            for r in range { (out + r * units).update(from: b.baseAddress!, count: units) }
+                        }
+                    }
+                }
+                input.withUnsafeBufferPointer { x in
+                    kernel.value.withUnsafeBufferPointer { w in
+                        BLAS.gemm(m: rows, n: units, k: inputs, a: x.baseAddress!, lda: inputs,
+                                  b: w.baseAddress!, ldb: units, beta: bias == nil ? 0 : 1, c: out, ldc: units)
+                    }
                 }
             }
             activation.apply(out, out, count: rows * units)
@@ -105,6 +120,11 @@ public final class Dense: Layer {
         guard needsInputGradient else { return nil }
         return Tensor(shape: saved.input.shape) { dx in
             preActivation.withUnsafeBufferPointer { dz in
+                if WeightProducts.applies(rows: rows, columns: inputs, depth: units) {
+                    weightProducts.multiply(rows: rows, x: dz.baseAddress!, weight: kernel.value, stamp: kernel.stamp, transposed: true,
+                                            into: dx.baseAddress!)
+                    return
+                }
                 kernel.value.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeB: true, m: rows, n: inputs, k: units, a: dz.baseAddress!, lda: units,
                               b: w.baseAddress!, ldb: units, beta: 0, c: dx.baseAddress!, ldc: inputs)
