@@ -10,10 +10,19 @@ final class WeightProducts {
     private let pool = BufferPool()
 
     /// Whether a product with `columns` output columns (and `rows · columns · depth`
-    /// multiply-adds) runs here: whole panels, and enough work to share.
+    /// multiply-adds) runs here: whole panels, sums of at least `shortestSum` terms, and enough
+    /// work to share.
     static func applies(rows: Int, columns: Int, depth: Int) -> Bool {
-        PanelProduct.fits(columns: columns) && rows >= 8 && rows * columns * depth >= 1 << 18
+        PanelProduct.fits(columns: columns) && depth >= shortestSum && rows >= 8 && rows * columns * depth >= 1 << 18
     }
+
+    /// Shorter sums stay on OpenBLAS: the chapter DCGAN's first Dense layer (100 noise inputs,
+    /// followed by batch normalisation) is as accurate on our kernel (largest error 6.4e-7 of
+    /// its terms' magnitude with either) but rounds 21 % of its outputs differently, and the
+    /// Keras parity test's first-step gradient of that layer, ill-conditioned on its 16-item
+    /// batch, then lands 18 of 512 samples past its outlier limit where OpenBLAS's rounding
+    /// lands none (its worst, 2.7e-2 of the mean magnitude, is Keras's own float32 step's).
+    static let shortestSum = 128
 
     /// `c = x · W` (`transposed`: `x · Wᵀ`) for `x` `rows × depth` (rows `depth` apart) and
     /// `weight` `[depth, columns]` (`[columns, depth]` when transposed), with `stamp` its
