@@ -102,7 +102,9 @@ final class ConvolutionEngine {
     /// 0.948 of the time before over 4 alternating rounds (2026-12-03). Grids that the tiles do
     /// not divide (the chapter's 7×7) get smaller tiles at their far edges instead of tiles
     /// reaching past the grid (`WinogradPlan.regions`): the chapter's three Winograd layers
-    /// 13–18 % faster by `--layers`, the DCGAN step 0.962 (6 alternating rounds, 2026-12-04).
+    /// 15–17 % faster by `--layers` (one run each), the DCGAN step 0.962 (6 alternating rounds,
+    /// 2026-12-04); the 004 models' 32 ↔ 16 layers, which the estimate now gives 6×6 tiles with
+    /// 4-cell edges instead of 4×4 tiles, no faster or slower (the 64×64 step 0.996, 6 rounds).
     static func fastestAlgorithm(
         geometry: ConvolutionGeometry, gridChannels: Int, allowingWinograd: Bool = winogradAllowed
     ) -> Algorithm {

@@ -177,13 +177,46 @@ final class WinogradConvolution {
         (index * count / blocks)..<((index + 1) * count / blocks)
     }
 
-    /// Runs `body(units, local)` on `blocks` consecutive blocks of `count` units, spread over the
-    /// pool; each part reuses `localFloats` floats of its own from `pool` for all its blocks.
+    /// How the forward or adjoint products of a batch go in blocks: `blocks` of `perBlock` units
+    /// (tiles, or items' tiles), each part of the pool with `localFloats` of its own.
+    struct Blocking {
+        let blocks: Int, perBlock: Int, localFloats: Int
+        /// Parts the pool runs: each takes blocks in turn.
+        var parts: Int { min(blocks, 2 * ParallelSplit.cores) }
+        /// Floats of scratch all parts together take from the pool.
+        var scratch: Int { parts * localFloats }
+    }
+
+    /// `writeGrid`'s blocks for a batch of `batch` items.
+    func gridBlocking(batch: Int) -> Blocking {
+        let (positions, channels) = (plan.positions, gridChannels)
+        let tiles = tiles(batch: batch)
+        let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
+        let perBlock = (tiles + blocks - 1) / blocks
+        return Blocking(blocks: blocks, perBlock: perBlock, localFloats: (perBlock * positions + plan.y.outputs * plan.x.outputs) * channels)
+    }
+
+    /// `addImage`'s blocks (whole items) for a batch of `batch` items.
+    func imageBlocking(batch: Int) -> Blocking {
+        let (positions, depth) = (plan.positions, plan.depth)
+        let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
+        let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
+        return Blocking(blocks: blocks, perBlock: perBlock,
+                        localFloats: perBlock * positions * depth + plan.y.inputs * plan.x.inputs * imageChannels)
+    }
+
+    /// Floats of `accumulateKernelGradient`'s products.
+    var gradientScratch: Int { plan.positions * plan.depth * gridChannels }
+
+    /// Runs `body(units, local)` on the blocks of `blocking` over `count` units, spread over the
+    /// pool; each part reuses `localFloats` floats of its own for all its blocks, from one pooled
+    /// buffer of at least `scratch` floats (the regions of a layer ask for the same size, so that
+    /// the pool keeps one buffer for them all).
     private func forEachBlock(
-        count: Int, blocks: Int, localFloats: Int, pool: BufferPool, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
+        count: Int, blocking: Blocking, scratch: Int, pool: BufferPool, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
     ) {
-        let parts = min(blocks, 2 * ParallelSplit.cores)
-        pool.with(count: parts * localFloats) { local in
+        let (parts, blocks, localFloats) = (blocking.parts, blocking.blocks, blocking.localFloats)
+        pool.with(count: max(scratch, blocking.scratch)) { local in
             WorkerPool.shared.run(parts: parts) { part in
                 for block in stride(from: part, to: blocks, by: parts) {
                     body(Self.blockRange(block, of: blocks, count: count), local + part * localFloats)
@@ -195,18 +228,17 @@ final class WinogradConvolution {
     /// Writes `grid = bias + Aᵀ (V · U) A` into the cells of this plan's region of an NHWC grid
     /// batch, `u` the kernel operand (`withKernelOperand`, not transposed) of the plan whose
     /// filter transform this one shares. Tiles go in blocks: the products of a block's positions,
-    /// then its output transforms, while the products are still in cache.
+    /// then its output transforms, while the products are still in cache. Its pooled scratch is
+    /// at least `scratch` floats (see `forEachBlock`).
     func writeGrid(from v: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
-                   into grid: UnsafeMutablePointer<Float>, pool: BufferPool) {
+                   into grid: UnsafeMutablePointer<Float>, scratch: Int = 0, pool: BufferPool) {
         let (my, mx, channels, depth, positions) = (plan.y.outputs, plan.x.outputs, gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
-        let blocks = Self.blockCount(count: tiles, unitFloats: positions * channels, minimum: 8)
-        let perBlock = (tiles + blocks - 1) / blocks
+        let blocking = gridBlocking(batch: batch), perBlock = blocking.perBlock
         let panels = PanelProduct.fits(columns: channels)
         withBias(bias, channels: channels) { bias in
             outputTransform.withCoefficients { coefficients in
-                forEachBlock(count: tiles, blocks: blocks, localFloats: (perBlock * positions + my * mx) * channels,
-                             pool: pool) { range, local in
+                forEachBlock(count: tiles, blocking: blocking, scratch: scratch, pool: pool) { range, local in
                     let block = local + perBlock * positions * channels
                     for xi in 0..<positions {
                         let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + filterPositions[xi] * depth * channels,
@@ -238,18 +270,17 @@ final class WinogradConvolution {
     /// Adds `Σ over this region's tiles of B (Ĝ · Uᵀ) Bᵀ` to an NHWC image batch, which it first
     /// sets to the bias (zeros without one) when `initialize`; `u` the transposed kernel operand,
     /// as in `writeGrid`. Blocks are whole batch items, because tiles overlap on the image.
+    /// `scratch` as in `writeGrid`.
     func addImage(from g: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
-                  into image: UnsafeMutablePointer<Float>, initialize: Bool, pool: BufferPool) {
+                  into image: UnsafeMutablePointer<Float>, initialize: Bool, scratch: Int = 0, pool: BufferPool) {
         let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
         let gridChannels = gridChannels
         let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
-        let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
-        let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
+        let blocking = imageBlocking(batch: batch), perBlock = blocking.perBlock
         let panels = PanelProduct.fits(columns: depth)
         withBias(bias, channels: channels) { bias in
             imageAdjoint.withCoefficients { coefficients in
-                forEachBlock(count: batch, blocks: blocks, localFloats: perBlock * positions * depth + ay * ax * channels,
-                             pool: pool) { items, local in
+                forEachBlock(count: batch, blocking: blocking, scratch: scratch, pool: pool) { items, local in
                     let block = local + perBlock * positions * depth
                     let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
                     for xi in 0..<positions {
@@ -311,13 +342,13 @@ final class WinogradConvolution {
     }
 
     /// Adds `Gᵀ (Vᵀ · Ĝ) G`, the kernel gradient summed over every tile, to `dw` (or writes it
-    /// there, with `overwrite`).
+    /// there, with `overwrite`); its products go in a pooled buffer of at least `scratch` floats.
     func accumulateKernelGradient(image v: UnsafePointer<Float>, grid g: UnsafePointer<Float>, batch: Int,
-                                  into dw: UnsafeMutablePointer<Float>, overwrite: Bool, pool: BufferPool) {
+                                  into dw: UnsafeMutablePointer<Float>, overwrite: Bool, scratch: Int = 0, pool: BufferPool) {
         let (ry, rx, channels, depth, gridChannels) = (plan.y.taps, plan.x.taps, imageChannels, plan.depth, gridChannels)
         let tiles = tiles(batch: batch)
         let parts = Self.positionParts(positions: plan.positions, columns: gridChannels)
-        pool.with(count: plan.positions * depth * gridChannels) { product in
+        pool.with(count: max(scratch, gradientScratch)) { product in
             WorkerPool.shared.run(parts: parts.count) { part in
                 let (xi, columns) = parts[part]
                 let panels = PanelProduct.fitsTransposed(rows: depth, columns: columns.count)

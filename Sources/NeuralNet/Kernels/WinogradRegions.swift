@@ -2,7 +2,9 @@
 /// each a `WinogradConvolution` with tiles of its own size: their transformed images (grids) lie
 /// one after the other in one buffer, every grid cell is written by exactly one region, and the
 /// image and kernel gradients are the sums of the regions' parts. The first region transforms
-/// the kernel; the others share its filter transform and read their positions of it.
+/// the kernel; the others share its filter transform and read their positions of it. Every
+/// region asks the pool for the same scratch sizes (the largest of them), so that the layer
+/// keeps one buffer of each kind, not one per region.
 final class WinogradRegions {
     let parts: [WinogradConvolution]
 
@@ -44,8 +46,10 @@ final class WinogradRegions {
         let gridChannels = parts[0].plan.gridChannels
         return parts[0].withKernelOperand(kernel, stamp: stamp, transposed: false, pool: pool) { u in
             Tensor(shape: [batch, geometry.gridHeight, geometry.gridWidth, gridChannels]) { out in
+                let scratch = parts.map { $0.gridBlocking(batch: batch).scratch }.max()!
                 for (part, offset) in zip(parts, imageOffsets(batch: batch)) {
-                    part.writeGrid(from: v + offset, batch: batch, operand: u, bias: bias, into: out.baseAddress!, pool: pool)
+                    part.writeGrid(from: v + offset, batch: batch, operand: u, bias: bias, into: out.baseAddress!, scratch: scratch,
+                                   pool: pool)
                 }
             }
         }
@@ -56,9 +60,10 @@ final class WinogradRegions {
     func image(from g: UnsafePointer<Float>, batch: Int, kernel: Tensor, stamp: ParameterStamp?, bias: Tensor?, pool: BufferPool) -> Tensor {
         parts[0].withKernelOperand(kernel, stamp: stamp, transposed: true, pool: pool) { u in
             Tensor(shape: [batch, geometry.imageHeight, geometry.imageWidth, geometry.channels]) { out in
+                let scratch = parts.map { $0.imageBlocking(batch: batch).scratch }.max()!
                 for (index, (part, offset)) in zip(parts, gridOffsets(batch: batch)).enumerated() {
                     part.addImage(from: g + offset, batch: batch, operand: u, bias: bias, into: out.baseAddress!,
-                                  initialize: index == 0, pool: pool)
+                                  initialize: index == 0, scratch: scratch, pool: pool)
                 }
             }
         }
@@ -69,9 +74,10 @@ final class WinogradRegions {
     func accumulateKernelGradient(image v: UnsafePointer<Float>, grid g: UnsafePointer<Float>, batch: Int,
                                   into dw: UnsafeMutablePointer<Float>, overwrite: Bool, pool: BufferPool) {
         let regions = zip(imageOffsets(batch: batch), gridOffsets(batch: batch))
+        let scratch = parts.map(\.gradientScratch).max()!
         for (index, (part, (imageOffset, gridOffset))) in zip(parts, regions).enumerated() {
             part.accumulateKernelGradient(image: v + imageOffset, grid: g + gridOffset, batch: batch, into: dw,
-                                          overwrite: overwrite && index == 0, pool: pool)
+                                          overwrite: overwrite && index == 0, scratch: scratch, pool: pool)
         }
     }
 
