@@ -58,6 +58,16 @@ import Testing
         #expect(other.stamp != stamps[0], "another parameter's first value has another stamp")
     }
 
+    /// Counting changes must not copy the tensor an optimizer updates in place (a `didSet`
+    /// observer did: every update copied every weight).
+    @Test func inPlaceChangesStayInPlace() {
+        let parameter = Parameter(name: "kernel", value: Tensor(shape: [1 << 16], repeating: 1))
+        func address() -> Int { parameter.value.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress!) } }
+        let (before, version) = (address(), parameter.version)
+        parameter.value.withUnsafeMutableBufferPointer { $0[7] = 2 }
+        #expect(address() == before && parameter.version != version && parameter.value.scalars[7] == 2)
+    }
+
     /// A discriminator-like layer called twice per kernel (two slots) with its kernel changed in
     /// place between calls, as an optimizer does: every output and input gradient equals, bit for
     /// bit, that of a new layer built with the kernel of the moment.

@@ -6,7 +6,23 @@ public final class Parameter {
     /// The Keras weight name, e.g. `kernel`, `gamma`, `moving_mean`.
     public let name: String
     /// The current value.
-    public var value: Tensor { didSet { version &+= 1 } }
+    ///
+    /// Changes, whether assigned or made in place (an optimizer's update), count in `version`.
+    /// In-place changes stay in place: a `didSet` observer would have made Swift copy the whole
+    /// tensor for every in-place mutation, so the count is kept by a `_modify` accessor, which
+    /// hands out the stored tensor itself.
+    public var value: Tensor {
+        get { storedValue }
+        set {
+            storedValue = newValue
+            version &+= 1
+        }
+        _modify {
+            defer { version &+= 1 }
+            yield &storedValue
+        }
+    }
+    private var storedValue: Tensor
     /// Counts the changes of `value` (every assignment and every in-place mutation): caches of
     /// something computed from the value compare `stamp`s to know whether it still holds.
     private(set) var version: UInt64 = 0
@@ -20,7 +36,7 @@ public final class Parameter {
     /// A parameter with the given value and a zero gradient.
     public init(name: String, value: Tensor, isTrainable: Bool = true) {
         self.name = name
-        self.value = value
+        self.storedValue = value
         self.isTrainable = isTrainable
         self.gradientStorage = Tensor(shape: isTrainable ? value.shape : [0])
     }
