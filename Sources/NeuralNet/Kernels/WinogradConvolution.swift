@@ -3,7 +3,7 @@
 ///
 ///     V = Bᵀ d B  per image tile and phase          (transformImage)
 ///     Ĝ = A y Aᵀ  per grid tile                     (transformGrid: the adjoint of the output transform)
-///     U = G w Gᵀ  per sub-kernel                    (kernel transform, kept while the kernel is unchanged)
+///     U = G w Gᵀ  per sub-kernel                    (kernel transform, `withKernelOperand`)
 ///     grid  = Aᵀ (V · U) A                          one product per position ξ, then the output transform
 ///     image = Σ tiles B (Ĝ · Uᵀ) Bᵀ                 the adjoint: overlapping tiles add up
 ///     ∂w    = Gᵀ (Vᵀ · Ĝ) G                         the kernel gradient, summed over tiles in the product
@@ -11,9 +11,12 @@
 /// The last two are the exact adjoints of the first, so the gradients are those of the
 /// convolution itself, not of an approximation; only rounding differs from the direct products.
 /// Every product is a single-threaded call for one transform position: `PanelProduct` with
-/// each position's transformed kernel packed once per call where the channels come in whole
+/// each position's transformed kernel packed into panels where the channels come in whole
 /// panels (the transformed data read in place; kernel gradients whose output fits a core's
-/// cache too), else BLAS. The forward and
+/// cache too), else BLAS. The transformed kernel is made per call, or kept between calls that
+/// ask for it twice in a row with the same weights (`KernelOperandCache`), and in a grid cut
+/// into regions it comes from the first region's plan (`WinogradRegions`), whose positions the
+/// others read through `filterPositions`. The forward and
 /// adjoint products run block by block (tiles, or whole batch items where tiles overlap on the
 /// image), each block's output transform right after its products, blocks spread evenly over
 /// the `WorkerPool` (`blockCount`); the kernel gradient spreads positions over it, leftover
