@@ -11,6 +11,7 @@ extension LabCommand.Bench {
         var forwardTimes = [[Double]](repeating: [], count: model.layers.count)
         var backwardTimes = forwardTimes
         var updateTimes: [Double] = []
+        var modelTimes: (forward: [Double], backward: [Double]) = ([], [])
         let clock = ContinuousClock()
         for pass in 0..<(warmup + steps) {
             var activation = input
@@ -32,6 +33,16 @@ extension LabCommand.Bench {
                 optimizer.update(model.trainableParameters)
                 if pass >= warmup { updateTimes.append((clock.now - start).inSeconds) }
             }
+            // The same pass as the model runs it in training, with its chained layers.
+            model.zeroGradients()
+            let start = clock.now
+            let output = model.forward(input, training: true, slot: 0)
+            let middle = clock.now
+            model.backward(Tensor(shape: output.shape, repeating: 1 / Float(output.count)), slot: 0)
+            if pass >= warmup {
+                modelTimes.forward.append((middle - start).inSeconds)
+                modelTimes.backward.append((clock.now - middle).inSeconds)
+            }
         }
         func median(_ times: [Double]) -> Double { times.sorted()[times.count / 2] * 1000 }
         print("\(model.name), batch \(batchSize): median ms per layer")
@@ -50,6 +61,8 @@ extension LabCommand.Bench {
             print("  \(label)  \(padded(fixed(f, 2), 7))  \(padded(fixed(b, 2), 8))\(algorithm)")
         }
         print("  \("total".padding(toLength: 28, withPad: " ", startingAt: 0))  \(padded(fixed(totals.0, 2), 7))  \(padded(fixed(totals.1, 2), 8))")
+        let modelCall = "whole model, chained".padding(toLength: 28, withPad: " ", startingAt: 0)
+        print("  \(modelCall)  \(padded(fixed(median(modelTimes.forward), 2), 7))  \(padded(fixed(median(modelTimes.backward), 2), 8))")
         if let optimizer, !updateTimes.isEmpty {
             let update = median(updateTimes)
             print("  \("\(type(of: optimizer)) update".padding(toLength: 28, withPad: " ", startingAt: 0))  \(padded(fixed(update, 2), 7))")

@@ -36,14 +36,38 @@ public enum Activation: Sendable, Equatable {
         switch self {
         case .linear:
             if UnsafePointer(y) != x { y.update(from: x, count: count) }
-        case .relu:
-            VectorMath.map(x, y, count: count) { v in v.replacing(with: 0, where: v .< 0) }
-        case .leakyReLU(let alpha):
-            VectorMath.map(x, y, count: count) { v in v.replacing(with: v * alpha, where: v .< 0) }
+        case .relu, .leakyReLU:
+            VectorMath.map(x, y, count: count, rectified)
         case .tanh:
             VectorMath.map(x, y, count: count, VectorMath.tanh)
         case .sigmoid:
             VectorMath.map(x, y, count: count, VectorMath.sigmoid)
+        }
+    }
+
+    /// ReLU and LeakyReLU: f(x) = x above zero and a fixed slope below. f′ then follows from the
+    /// sign of the output, and still does after the output is scaled by a positive number (as
+    /// dropout scales what it keeps), which lets `ElementwiseChain` remember the dropped output.
+    var isRectifier: Bool {
+        switch self {
+        case .relu, .leakyReLU: true
+        default: false
+        }
+    }
+
+    /// f of eight values, for a rectifier (`isRectifier`).
+    @inline(__always) func rectified(_ v: FloatVector) -> FloatVector {
+        switch self {
+        case .leakyReLU(let alpha): v.replacing(with: v * alpha, where: v .< 0)
+        default: v.replacing(with: 0, where: v .< 0)
+        }
+    }
+
+    /// dL/dx = dL/dy · f′ for eight values, f′ from the sign of the output, for a rectifier.
+    @inline(__always) func rectifierGradient(_ g: FloatVector, output: FloatVector) -> FloatVector {
+        switch self {
+        case .leakyReLU(let alpha): g.replacing(with: g * alpha, where: output .<= 0)
+        default: g.replacing(with: 0, where: output .<= 0)
         }
     }
 
@@ -74,10 +98,8 @@ public enum Activation: Sendable, Equatable {
         switch self {
         case .linear:
             if UnsafePointer(dx) != dy { dx.update(from: dy, count: count) }
-        case .relu:
-            each { g, out in g.replacing(with: 0, where: out .<= 0) }
-        case .leakyReLU(let alpha):
-            each { g, out in g.replacing(with: g * alpha, where: out .<= 0) }
+        case .relu, .leakyReLU:
+            each(rectifierGradient)
         case .tanh:
             each { g, out in g * (1 - out * out) }
         case .sigmoid:
@@ -122,6 +144,9 @@ public final class ActivationLayer: Layer {
         guard let output = outputs[slot] else { preconditionFailure("\(name): no call remembered in slot \(slot)") }
         return output
     }
+
+    /// Remembers `output` as the output of the call in `slot`, for a call `ElementwiseChain` made.
+    func remember(output: Tensor, slot: Int) { outputs[slot] = output }
 
     /// A layer applying `activation`, shown in summaries as `typeName`.
     public init(_ activation: Activation, typeName: String, name: String = "") {

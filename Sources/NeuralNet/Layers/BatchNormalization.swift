@@ -67,6 +67,24 @@ public final class BatchNormalization: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        let step = normalizationStep(for: input, training: training)
+        var output: Tensor?
+        let normalized = Tensor(shape: input.shape) { xhat in
+            output = Tensor(shape: input.shape) { y in
+                input.withUnsafeBufferPointer { x in
+                    ChannelLoops.normalize(x.baseAddress!, rows: input.count / step.channels, channels: step.channels,
+                                           scale: step.scale, shift: step.shift, gamma: step.gamma, beta: step.beta,
+                                           normalized: xhat.baseAddress!, into: y.baseAddress!)
+                }
+            }
+        }
+        remember(normalized: normalized, of: step, slot: slot)
+        return output!
+    }
+
+    /// The per-channel constants of a call on `input`: the batch statistics in training, which
+    /// also move the moving ones, the moving statistics in inference.
+    func normalizationStep(for input: Tensor, training: Bool) -> NormalizationStep {
         guard let gamma, let beta, let movingMean, let movingVariance else {
             preconditionFailure("\(name): forward before build")
         }
@@ -98,18 +116,13 @@ public final class BatchNormalization: Layer {
         }
         // x̂ = (x − μ) · s, then y = x̂ · γ + β.
         let shift = (0..<channels).map { -mean[$0] * inverseStd[$0] }
-        var output: Tensor?
-        let normalized = Tensor(shape: input.shape) { xhat in
-            output = Tensor(shape: input.shape) { y in
-                input.withUnsafeBufferPointer { x in
-                    ChannelLoops.normalize(x.baseAddress!, rows: rows, channels: channels, scale: inverseStd, shift: shift,
-                                           gamma: gamma.value.scalars, beta: beta.value.scalars,
-                                           normalized: xhat.baseAddress!, into: y.baseAddress!)
-                }
-            }
-        }
-        memory[slot] = Memory(normalized: normalized, inverseStd: inverseStd, training: training)
-        return output!
+        return NormalizationStep(channels: channels, scale: inverseStd, shift: shift,
+                                 gamma: gamma.value.scalars, beta: beta.value.scalars, training: training)
+    }
+
+    /// Remembers x̂ of the call in `slot` for `backward`.
+    func remember(normalized: Tensor, of step: NormalizationStep, slot: Int) {
+        memory[slot] = Memory(normalized: normalized, inverseStd: step.scale, training: step.training)
     }
 
     public func backward(
@@ -155,4 +168,18 @@ public final class BatchNormalization: Layer {
             }
         }
     }
+}
+
+/// One call's batch normalisation as per-channel constants: x̂ = x · scale + shift, then
+/// y = x̂ · gamma + beta.
+struct NormalizationStep {
+    let channels: Int
+    /// 1 / √(σ² + ε).
+    let scale: [Float]
+    /// −μ / √(σ² + ε).
+    let shift: [Float]
+    let gamma: [Float]
+    let beta: [Float]
+    /// Whether the statistics are the batch's own.
+    let training: Bool
 }

@@ -29,6 +29,11 @@ public final class Sequential {
     public var trainable = true
     /// What `compile(loss:optimizer:)` fixed, for `trainOnBatch`; nil before.
     public internal(set) var compilation: Compilation?
+    /// Runs of batch normalisation, rectifier and dropout that `forward` runs as one pass, by the
+    /// index of their first layer.
+    private let chains: [Int: ElementwiseChain]
+    /// The chains with dropout, by the index of their dropout layer, which `backward` reaches first.
+    private let chainsEndingInDropout: [Int: ElementwiseChain]
 
     /// Builds a model from a list of layers.
     public init(_ name: String, inputShape: [Int], random: RandomGenerator, layers: [any Layer]) throws {
@@ -55,6 +60,10 @@ public final class Sequential {
         self.inputShape = inputShape
         self.layers = layers
         self.outputShapes = shapes
+        chains = ElementwiseChain.all(in: layers)
+        chainsEndingInDropout = Dictionary(uniqueKeysWithValues: chains.compactMap { start, chain in
+            chain.dropout == nil ? nil : (start + chain.length - 1, chain)
+        })
     }
 
     /// Builds a model from a block of layers, one per line.
@@ -94,9 +103,21 @@ public final class Sequential {
         return forward(input, training: training, slot: 0)
     }
 
-    /// Applies every layer, remembering what `backward` needs in `slot`.
+    /// Applies every layer, remembering what `backward` needs in `slot`. Runs of batch
+    /// normalisation, rectifier and dropout go through the data once (`ElementwiseChain`), with
+    /// the same results as their layers one by one.
     public func forward(_ input: Tensor, training: Bool, slot: Int = 0) -> Tensor {
-        layers.reduce(input) { $1.forward($0, training: training, slot: slot) }
+        var value = input, index = 0
+        while index < layers.count {
+            if let chain = chains[index] {
+                value = chain.forward(value, training: training, slot: slot)
+                index += chain.length
+            } else {
+                value = layers[index].forward(value, training: training, slot: slot)
+                index += 1
+            }
+        }
+        return value
     }
 
     /// Back-propagates `outputGradient` through the call remembered in `slot`, adding parameter
@@ -106,26 +127,35 @@ public final class Sequential {
         _ outputGradient: Tensor, slot: Int = 0,
         needsInputGradient: Bool = false, accumulateParameterGradients: Bool = true
     ) -> Tensor? {
-        var gradient: Tensor? = outputGradient
-        for (index, layer) in layers.enumerated().reversed() {
-            guard let incoming = gradient else { break }
-            gradient = layer.backward(
-                incoming, slot: slot,
-                needsInputGradient: index > 0 || needsInputGradient,
-                accumulateParameterGradients: accumulateParameterGradients)
-        }
-        return gradient
+        backward(outputGradient, slot: slot, needsInputGradient: needsInputGradient) { _ in accumulateParameterGradients }
     }
 
     /// `backward` adding parameter gradients only in the layers `accumulates` picks; every layer
     /// still passes the gradient on to the one before it.
     func backward(_ outputGradient: Tensor, slot: Int, accumulatingIn accumulates: (any Layer) -> Bool) {
+        _ = backward(outputGradient, slot: slot, needsInputGradient: false, accumulates: accumulates)
+    }
+
+    /// The layers' `backward` from last to first; dropout and the rectifier before it go in one
+    /// pass where `forward` chained them (`ElementwiseChain`), with the same bits.
+    private func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulates: (any Layer) -> Bool
+    ) -> Tensor? {
         var gradient: Tensor? = outputGradient
-        for (index, layer) in layers.enumerated().reversed() {
-            guard let incoming = gradient else { break }
-            gradient = layer.backward(incoming, slot: slot, needsInputGradient: index > 0,
-                                      accumulateParameterGradients: accumulates(layer))
+        var index = layers.count - 1
+        while index >= 0, let incoming = gradient {
+            if let chain = chainsEndingInDropout[index], index - 1 > 0 || needsInputGradient,
+               let fused = chain.backwardThroughRectifierAndDropout(incoming, slot: slot) {
+                gradient = fused
+                index -= 2
+                continue
+            }
+            gradient = layers[index].backward(
+                incoming, slot: slot, needsInputGradient: index > 0 || needsInputGradient,
+                accumulateParameterGradients: accumulates(layers[index]))
+            index -= 1
         }
+        return gradient
     }
 
     /// Every layer's `releaseWorkingMemory()`: after training, the model keeps its weights and

@@ -1,0 +1,209 @@
+/// Batch normalisation, a rectifier (ReLU or LeakyReLU) and dropout that follow each other in a
+/// model, run as one pass over the data instead of one pass per layer. Either end may be missing,
+/// the rectifier may not: `BatchNormalization → LeakyReLU`, `LeakyReLU → Dropout`, or all three.
+///
+/// Between the products of a GAN's models these layers read and write whole batches of
+/// activations, several times each, and at 64 × 64 those no longer fit in cache. The chain reads
+/// the input once after the statistics, and writes x̂ and the output; the backward pass through
+/// dropout and the rectifier reads the gradient and the output once and writes one gradient.
+///
+/// Every value is computed by the same operations as the layers one by one, so the bits are the
+/// same, and every layer remembers what its own `backward` needs: a model can run a chain forward
+/// and its layers backward one by one, or the other way round. The one difference is what the
+/// rectifier remembers when dropout follows: the output after dropout instead of before. Its
+/// derivative comes from the sign of that output, which dropout keeps (it scales by a positive
+/// number) or zeroes where the incoming gradient is zero anyway, so its `backward` gives the same
+/// bits either way.
+struct ElementwiseChain {
+    let normalization: BatchNormalization?
+    let rectifier: ActivationLayer
+    let dropout: Dropout?
+
+    /// The number of layers the chain runs.
+    var length: Int { 1 + (normalization == nil ? 0 : 1) + (dropout == nil ? 0 : 1) }
+
+    /// The chain of two or three layers that starts at `index`, if there is one.
+    static func starting(at index: Int, in layers: [any Layer]) -> ElementwiseChain? {
+        var position = index
+        let normalization = layers[position] as? BatchNormalization
+        if normalization != nil { position += 1 }
+        guard position < layers.count, let rectifier = layers[position] as? ActivationLayer,
+              rectifier.activation.isRectifier else { return nil }
+        position += 1
+        let dropout = position < layers.count ? layers[position] as? Dropout : nil
+        guard normalization != nil || dropout != nil else { return nil }
+        return ElementwiseChain(normalization: normalization, rectifier: rectifier, dropout: dropout)
+    }
+
+    /// The chains of a layer list, by the index of their first layer; chains do not overlap.
+    static func all(in layers: [any Layer]) -> [Int: ElementwiseChain] {
+        var chains: [Int: ElementwiseChain] = [:]
+        var index = 0
+        while index < layers.count {
+            if let chain = starting(at: index, in: layers) {
+                chains[index] = chain
+                index += chain.length
+            } else {
+                index += 1
+            }
+        }
+        return chains
+    }
+
+    /// The layers' `forward` calls in one pass: the same output, and the same memories for
+    /// `backward`, as calling them one after the other.
+    func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
+        let step = normalization?.normalizationStep(for: input, training: training)
+        let mask = dropout?.drawMask(training: training, slot: slot)
+        let activation = rectifier.activation
+        var normalized: Tensor?
+        let output = Tensor(shape: input.shape) { z in
+            input.withUnsafeBufferPointer { x in
+                if let step {
+                    normalized = Tensor(shape: input.shape) { xhat in
+                        Self.run(x.baseAddress!, count: x.count, step: step, normalized: xhat.baseAddress!,
+                                 activation: activation, mask: mask, into: z.baseAddress!)
+                    }
+                } else {
+                    Self.run(x.baseAddress!, count: x.count, step: nil, normalized: nil,
+                             activation: activation, mask: mask, into: z.baseAddress!)
+                }
+            }
+        }
+        if let step, let normalized { normalization?.remember(normalized: normalized, of: step, slot: slot) }
+        rectifier.remember(output: output, slot: slot)
+        return output
+    }
+
+    /// The gradient at the rectifier's input from the gradient at the dropout's output, through
+    /// the call in `slot`, in one pass: the same bits as the two layers' `backward`. Nil when the
+    /// chain has no dropout or the call dropped nothing (the layers then run one by one).
+    func backwardThroughRectifierAndDropout(_ outputGradient: Tensor, slot: Int) -> Tensor? {
+        guard let mask = dropout?.rememberedMask(slot) else { return nil }
+        let output = rectifier.rememberedOutput(slot)
+        let activation = rectifier.activation
+        return Tensor(shape: outputGradient.shape) { dx in
+            outputGradient.withUnsafeBufferPointer { dz in
+                output.withUnsafeBufferPointer { z in
+                    let (gradient, out, result) = (dz.baseAddress!, z.baseAddress!, dx.baseAddress!)
+                    mask.forEachBlock(count: dx.count) { range, draws in
+                        let (g, y, d) = (gradient + range.lowerBound, out + range.lowerBound, result + range.lowerBound)
+                        var i = 0
+                        while i + FloatVector.scalarCount <= range.count {
+                            let dropped = mask.masked(g.vector(at: i), draws: draws + i)
+                            d.setVector(activation.rectifierGradient(dropped, output: y.vector(at: i)), at: i)
+                            i += FloatVector.scalarCount
+                        }
+                        if i < range.count {
+                            var (rest, outputs) = (FloatVector(), FloatVector())
+                            for j in i..<range.count {
+                                rest[j - i] = mask.masked(g[j], draw: draws[j])
+                                outputs[j - i] = y[j]
+                            }
+                            let tail = activation.rectifierGradient(rest, output: outputs)
+                            for j in i..<range.count { d[j] = tail[j - i] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the chain's output for `count` elements of `x` into `z` (and x̂ into `normalized`
+    /// when there is a normalisation step), spread over the `WorkerPool`: by mask blocks when
+    /// there is a mask, by ranges of elements otherwise.
+    private static func run(
+        _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?, normalized: UnsafeMutablePointer<Float>?,
+        activation: Activation, mask: DropoutMask?, into z: UnsafeMutablePointer<Float>
+    ) {
+        let constants = step.map(ChannelConstants.init)
+        defer { constants?.deallocate() }
+        if let mask {
+            mask.forEachBlock(count: count) { range, draws in
+                runRange(x, range, constants, normalized, activation, mask, draws, z)
+            }
+        } else {
+            ParallelSplit.forEachRange(count: count) { range in
+                runRange(x, range, constants, normalized, activation, nil, nil, z)
+            }
+        }
+    }
+
+    /// One range of elements: row by row through the channel constants when there are some, so
+    /// that each piece of a row meets the constants of its channels.
+    @inline(__always) private static func runRange(
+        _ x: UnsafePointer<Float>, _ range: Range<Int>, _ constants: ChannelConstants?,
+        _ normalized: UnsafeMutablePointer<Float>?, _ activation: Activation,
+        _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
+    ) {
+        guard let constants, let normalized else {
+            runPiece(x + range.lowerBound, count: range.count, channel: 0, nil, nil, activation, mask, draws, z + range.lowerBound)
+            return
+        }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let channel = start % constants.channels
+            let length = min(constants.channels - channel, range.upperBound - start)
+            runPiece(x + start, count: length, channel: channel, constants, normalized + start, activation, mask,
+                     draws.map { $0 + (start - range.lowerBound) }, z + start)
+            start += length
+        }
+    }
+
+    /// `count` contiguous elements whose first one is in `channel`, eight at a time.
+    @inline(__always) private static func runPiece(
+        _ x: UnsafePointer<Float>, count: Int, channel: Int, _ constants: ChannelConstants?,
+        _ normalized: UnsafeMutablePointer<Float>?, _ activation: Activation,
+        _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
+    ) {
+        @inline(__always) func eight(_ value: FloatVector, at i: Int) -> FloatVector {
+            var y = value
+            if let constants, let normalized {
+                let c = channel + i
+                let xhat = y * constants.scale.vector(at: c) + constants.shift.vector(at: c)
+                normalized.setVector(xhat, at: i)
+                y = xhat * constants.gamma.vector(at: c) + constants.beta.vector(at: c)
+            }
+            y = activation.rectified(y)
+            if let mask, let draws { y = mask.masked(y, draws: draws + i) }
+            return y
+        }
+        var i = 0
+        while i + FloatVector.scalarCount <= count {
+            z.setVector(eight(x.vector(at: i), at: i), at: i)
+            i += FloatVector.scalarCount
+        }
+        guard i < count else { return }
+        // The last few elements, one at a time through the same arithmetic.
+        for j in i..<count {
+            var y = x[j]
+            if let constants, let normalized {
+                let c = channel + j
+                let xhat = y * constants.scale[c] + constants.shift[c]
+                normalized[j] = xhat
+                y = xhat * constants.gamma[c] + constants.beta[c]
+            }
+            y = activation.rectified(FloatVector(repeating: y))[0]
+            if let mask, let draws { y = mask.masked(y, draw: draws[j]) }
+            z[j] = y
+        }
+    }
+}
+
+/// A normalisation step's four per-channel arrays, copied to memory that stays put while threads
+/// read it.
+private struct ChannelConstants {
+    let channels: Int
+    let scale, shift, gamma, beta: UnsafeMutablePointer<Float>
+
+    init(_ step: NormalizationStep) {
+        channels = step.channels
+        let storage = UnsafeMutablePointer<Float>.allocate(capacity: 4 * channels)
+        for (k, values) in [step.scale, step.shift, step.gamma, step.beta].enumerated() {
+            (storage + k * channels).initialize(from: values, count: channels)
+        }
+        (scale, shift, gamma, beta) = (storage, storage + channels, storage + 2 * channels, storage + 3 * channels)
+    }
+
+    func deallocate() { scale.deallocate() }
+}

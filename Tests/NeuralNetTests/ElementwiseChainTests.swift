@@ -1,0 +1,104 @@
+@testable import NeuralNet
+import Testing
+
+/// A model runs batch normalisation, a rectifier and dropout that follow each other as one pass
+/// (`ElementwiseChain`). That must change nothing but the time: the same output, input gradient,
+/// weight gradients and moving statistics, bit for bit, as the layers called one by one, and
+/// memories that either way of running `backward` can use.
+@Suite struct ElementwiseChainTests {
+    /// The kinds of chain, each after a Dense layer (so `backward` goes through it to a layer
+    /// with weights) and before another: a label and new layers.
+    static func kind(_ index: Int) -> (String, [any Layer]) {
+        switch index {
+        case 0: ("normalization, LeakyReLU", [BatchNormalization(momentum: 0.9), LeakyReLU(alpha: 0.2)])
+        case 1: ("LeakyReLU, dropout", [LeakyReLU(alpha: 0.2), Dropout(0.3)])
+        case 2: ("normalization, LeakyReLU, dropout", [BatchNormalization(momentum: 0.9), LeakyReLU(alpha: 0.2), Dropout(0.3)])
+        default: ("normalization, ReLU, dropout", [BatchNormalization(), ReLU(), Dropout(0.5)])
+        }
+    }
+
+    /// A model with `middle` between a convolution with 13 channels (so that rows do not start
+    /// on a vector and a batch is not whole mask blocks) and a Dense layer, on items of `shape`.
+    func model(_ middle: [any Layer], shape: [Int], seed: UInt64) throws -> Sequential {
+        try Sequential("chain", inputShape: shape, random: RandomGenerator(seed: seed),
+                       layers: [Conv2D(13, kernelSize: 3, padding: .same)] + middle + [Flatten(), Dense(5)])
+    }
+
+    /// Everything a training pass produces: output, input gradient, then every parameter's value
+    /// and gradient (moving statistics included).
+    func pass(_ model: Sequential, _ input: Tensor, oneByOne: (forward: Bool, backward: Bool), training: Bool) -> [[Float]] {
+        model.zeroGradients()
+        var output = input
+        if oneByOne.forward {
+            for layer in model.layers { output = layer.forward(output, training: training, slot: 1) }
+        } else {
+            output = model.forward(input, training: training, slot: 1)
+        }
+        let seed = Tensor(shape: output.shape, scalars: (0..<output.count).map { Float($0 % 7) - 3 })
+        var gradient: Tensor? = seed
+        if oneByOne.backward {
+            for (index, layer) in model.layers.enumerated().reversed() {
+                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: true, accumulateParameterGradients: index >= 0)
+            }
+        } else {
+            gradient = model.backward(seed, slot: 1, needsInputGradient: true)
+        }
+        return [output.scalars, gradient!.scalars]
+            + model.parameters.flatMap { [$0.value.scalars, $0.isTrainable ? $0.gradient.scalars : []] }
+    }
+
+    @Test(arguments: 0..<4)
+    func chainedPassesGiveTheBitsOfTheLayersOneByOne(kind: Int) throws {
+        let label = Self.kind(kind).0
+        func layers() -> [any Layer] { Self.kind(kind).1 }
+        let input = RandomGenerator(seed: 3).uniformTensor(shape: [37, 6, 5, 4], low: -2, high: 2)
+        for training in [true, false] {
+            let reference = try model(layers(), shape: [6, 5, 4], seed: 11)
+            let expected = pass(reference, input, oneByOne: (true, true), training: training)
+            for mix in [(false, false), (false, true), (true, false)] {
+                let chained = try model(layers(), shape: [6, 5, 4], seed: 11)
+                let got = pass(chained, input, oneByOne: mix, training: training)
+                #expect(got.count == expected.count)
+                for (a, b) in zip(got, expected) {
+                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern),
+                            "\(label), training \(training), one by one \(mix): \(a.prefix(4)) against \(b.prefix(4))")
+                }
+            }
+        }
+    }
+
+    @Test func chainsAreFoundWhereTheLayersFollowEachOther() {
+        let layers: [any Layer] = [
+            Dense(4), BatchNormalization(), LeakyReLU(), Dropout(0.1),  // 1...3
+            Dense(4), LeakyReLU(), Dropout(0.2),  // 5...6
+            BatchNormalization(), Tanh(),  // not a rectifier
+            BatchNormalization(), ReLU(), Dense(4),  // 9...10
+            LeakyReLU(), Dense(1),  // a rectifier alone is no chain
+        ]
+        let chains = ElementwiseChain.all(in: layers)
+        #expect(chains.keys.sorted() == [1, 5, 9])
+        #expect(chains.sorted { $0.key < $1.key }.map(\.value.length) == [3, 2, 2])
+    }
+
+    /// Dropout chained behind a rectifier drops about its rate, scales what it keeps, and the
+    /// gradient is the rectifier's slope times that scale where an element was kept, zero where
+    /// it was dropped.
+    @Test func chainedDropoutDropsAtItsRateAndScalesTheGradient() throws {
+        let model = try Sequential("drop", inputShape: [4096], random: RandomGenerator(seed: 5),
+                                   layers: [LeakyReLU(alpha: 0.2), Dropout(0.3)])
+        let input = RandomGenerator(seed: 6).uniformTensor(shape: [8, 4096], low: -1, high: 1)
+        let output = model.forward(input, training: true, slot: 0)
+        let kept: Float = 1 / (1 - 0.3)
+        let dropped = output.scalars.indices.filter { output.scalars[$0] == 0 }
+        #expect(abs(Double(dropped.count) / Double(output.count) - 0.3) < 0.01)
+        let gradient = model.backward(Tensor(shape: output.shape, repeating: 1), slot: 0, needsInputGradient: true)!
+        var mismatches = 0
+        for i in 0..<input.count {
+            let x = input.scalars[i], isDropped = output.scalars[i] == 0
+            let expectedOutput: Float = isDropped ? 0 : (x < 0 ? x * 0.2 : x) * kept
+            let expectedGradient: Float = isDropped ? 0 : (x > 0 ? kept : kept * 0.2)
+            if output.scalars[i] != expectedOutput || gradient.scalars[i] != expectedGradient { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+}
