@@ -79,79 +79,97 @@ enum ChannelLoops {
         }
     }
 
-    /// Batch normalisation's two element-wise steps in one pass over `x`:
-    /// x̂ = x · scale + shift into `normalized`, then y = x̂ · gamma + beta into `y` from the x̂
-    /// just computed: the same operations, and bits, as two passes, without reading x̂ back.
+    /// Batch normalisation's two element-wise steps in one pass over `x`: x̂ = x · scale + shift,
+    /// then y = x̂ · gamma + beta into `y`. x̂ is not kept: `columnSums` and
+    /// `normalizationGradient` compute it again from x, by the same operations, to the same bits.
     static func normalize(
         _ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float], gamma: [Float], beta: [Float],
-        normalized xhat: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+        into y: UnsafeMutablePointer<Float>
     ) {
-        scale.withUnsafeBufferPointer { sb in
-            shift.withUnsafeBufferPointer { tb in
-                gamma.withUnsafeBufferPointer { gb in
-                    beta.withUnsafeBufferPointer { bb in
-                        let (s, t, g, b) = (sb.baseAddress!, tb.baseAddress!, gb.baseAddress!, bb.baseAddress!)
-                        ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
-                            for r in rowRange {
-                                let (row, normalizedRow, out) = (x + r * channels, xhat + r * channels, y + r * channels)
-                                blocks(0..<channels, { c in
-                                    let value = row.vector(at: c) * s.vector(at: c) + t.vector(at: c)
-                                    normalizedRow.setVector(value, at: c)
-                                    out.setVector(value * g.vector(at: c) + b.vector(at: c), at: c)
-                                }, tail: { c in
-                                    let value = row[c] * s[c] + t[c]
-                                    normalizedRow[c] = value
-                                    out[c] = value * g[c] + b[c]
-                                })
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Column sums of `a` and of `a · b`.
-    static func columnSums(
-        _ a: UnsafePointer<Float>, times b: UnsafePointer<Float>, rows: Int, channels: Int,
-        sum: UnsafeMutablePointer<Float>, sumOfProducts: UnsafeMutablePointer<Float>
-    ) {
-        ParallelSplit.forEachColumnRange(rows: rows, columns: channels) { range in
-            blockedColumnSums(rows: rows, columns: range, into: [sum, sumOfProducts]) { rowBlock, partials in
-                let (s, p) = (partials[0], partials[1])
-                for r in rowBlock {
-                    let (ra, rb) = (a + r * channels, b + r * channels)
-                    blocks(range, { c in
-                        let va = ra.vector(at: c)
-                        s.setVector(s.vector(at: c) + va, at: c)
-                        p.setVector(p.vector(at: c) + va * rb.vector(at: c), at: c)
+        withConstants(scale, shift, gamma, beta) { s, t, g, b in
+            ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
+                for r in rowRange {
+                    let (row, out) = (x + r * channels, y + r * channels)
+                    blocks(0..<channels, { c in
+                        out.setVector(normalized(row, c, s, t) * g.vector(at: c) + b.vector(at: c), at: c)
                     }, tail: { c in
-                        s[c] += ra[c]
-                        p[c] += ra[c] * rb[c]
+                        out[c] = (row[c] * s[c] + t[c]) * g[c] + b[c]
                     })
                 }
             }
         }
     }
 
-    /// dx = scale · (dy − meanGradient − x̂ · meanGradientTimesNormalized), per column.
+    /// x̂ = x · scale + shift for the eight channels from `c` of a row.
+    @inline(__always) static func normalized(
+        _ row: UnsafePointer<Float>, _ c: Int, _ scale: UnsafePointer<Float>, _ shift: UnsafePointer<Float>
+    ) -> FloatVector {
+        row.vector(at: c) * scale.vector(at: c) + shift.vector(at: c)
+    }
+
+    /// Calls `body` with the base addresses of four per-channel arrays.
+    @inline(__always) private static func withConstants<R>(
+        _ a: [Float], _ b: [Float], _ c: [Float], _ d: [Float],
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R
+    ) -> R {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeBufferPointer { pc in
+                    d.withUnsafeBufferPointer { pd in body(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, pd.baseAddress!) }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the base addresses of two per-channel arrays.
+    @inline(__always) private static func withConstants<R>(
+        _ a: [Float], _ b: [Float], _ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> R
+    ) -> R {
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in body(pa.baseAddress!, pb.baseAddress!) } }
+    }
+
+    /// Column sums of `dy` and of `dy · x̂`, with x̂ = x · scale + shift computed from `x`.
+    static func columnSums(
+        _ dy: UnsafePointer<Float>, normalizing x: UnsafePointer<Float>, scale: [Float], shift: [Float], rows: Int, channels: Int,
+        sum: UnsafeMutablePointer<Float>, sumOfProducts: UnsafeMutablePointer<Float>
+    ) {
+        withConstants(scale, shift) { s, t in
+            ParallelSplit.forEachColumnRange(rows: rows, columns: channels) { range in
+                blockedColumnSums(rows: rows, columns: range, into: [sum, sumOfProducts]) { rowBlock, partials in
+                    let (total, products) = (partials[0], partials[1])
+                    for r in rowBlock {
+                        let (gradient, row) = (dy + r * channels, x + r * channels)
+                        blocks(range, { c in
+                            let g = gradient.vector(at: c)
+                            total.setVector(total.vector(at: c) + g, at: c)
+                            products.setVector(products.vector(at: c) + g * normalized(row, c, s, t), at: c)
+                        }, tail: { c in
+                            total[c] += gradient[c]
+                            products[c] += gradient[c] * (row[c] * s[c] + t[c])
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// dx = gradientScale · (dy − meanGradient − x̂ · meanGradientTimesNormalized), per column,
+    /// with x̂ = x · scale + shift computed from `x`.
     static func normalizationGradient(
-        _ dy: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, rows: Int, channels: Int,
-        scale: [Float], meanGradient: [Float], meanGradientTimesNormalized: [Float],
+        _ dy: UnsafePointer<Float>, normalizing x: UnsafePointer<Float>, scale: [Float], shift: [Float], rows: Int, channels: Int,
+        gradientScale: [Float], meanGradient: [Float], meanGradientTimesNormalized: [Float],
         into dx: UnsafeMutablePointer<Float>
     ) {
-        scale.withUnsafeBufferPointer { sb in
-            meanGradient.withUnsafeBufferPointer { mb in
-                meanGradientTimesNormalized.withUnsafeBufferPointer { nb in
-                    let (s, m, n) = (sb.baseAddress!, mb.baseAddress!, nb.baseAddress!)
-                    ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
-                        for r in rowRange {
-                            let (g, h, out) = (dy + r * channels, xhat + r * channels, dx + r * channels)
-                            blocks(0..<channels, { c in
-                                let value = g.vector(at: c) - m.vector(at: c) - h.vector(at: c) * n.vector(at: c)
-                                out.setVector(s.vector(at: c) * value, at: c)
-                            }, tail: { c in out[c] = s[c] * (g[c] - m[c] - h[c] * n[c]) })
-                        }
+        withConstants(scale, shift, gradientScale, meanGradient) { s, t, k, m in
+            meanGradientTimesNormalized.withUnsafeBufferPointer { nb in
+                let n = nb.baseAddress!
+                ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
+                    for r in rowRange {
+                        let (g, row, out) = (dy + r * channels, x + r * channels, dx + r * channels)
+                        blocks(0..<channels, { c in
+                            let value = g.vector(at: c) - m.vector(at: c) - normalized(row, c, s, t) * n.vector(at: c)
+                            out.setVector(k.vector(at: c) * value, at: c)
+                        }, tail: { c in out[c] = k[c] * (g[c] - m[c] - (row[c] * s[c] + t[c]) * n[c]) })
                     }
                 }
             }

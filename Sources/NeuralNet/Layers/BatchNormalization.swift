@@ -18,7 +18,10 @@ public final class BatchNormalization: Layer {
     /// γ, β, moving mean and moving variance, created by `build` unless given.
     public private(set) var gamma, beta, movingMean, movingVariance: Parameter?
 
-    private struct Memory { var normalized: Tensor; var inverseStd: [Float]; var training: Bool }
+    /// What `backward` needs of a call: its input (which the layer before usually keeps anyway,
+    /// so this costs no memory) and the constants of x̂ = x · scale + shift, from which `backward`
+    /// computes x̂ again, to the same bits, instead of storing it.
+    private struct Memory { var input: Tensor; var step: NormalizationStep }
     private var memory = SlotStore<Memory>()
 
     public func releaseWorkingMemory() { memory = SlotStore() }
@@ -68,18 +71,15 @@ public final class BatchNormalization: Layer {
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         let step = normalizationStep(for: input, training: training)
-        var output: Tensor?
-        let normalized = Tensor(shape: input.shape) { xhat in
-            output = Tensor(shape: input.shape) { y in
-                input.withUnsafeBufferPointer { x in
-                    ChannelLoops.normalize(x.baseAddress!, rows: input.count / step.channels, channels: step.channels,
-                                           scale: step.scale, shift: step.shift, gamma: step.gamma, beta: step.beta,
-                                           normalized: xhat.baseAddress!, into: y.baseAddress!)
-                }
+        let output = Tensor(shape: input.shape) { y in
+            input.withUnsafeBufferPointer { x in
+                ChannelLoops.normalize(x.baseAddress!, rows: input.count / step.channels, channels: step.channels,
+                                       scale: step.scale, shift: step.shift, gamma: step.gamma, beta: step.beta,
+                                       into: y.baseAddress!)
             }
         }
-        remember(normalized: normalized, of: step, slot: slot)
-        return output!
+        remember(input: input, of: step, slot: slot)
+        return output
     }
 
     /// The per-channel constants of a call on `input`: the batch statistics in training, which
@@ -120,9 +120,9 @@ public final class BatchNormalization: Layer {
                                  gamma: gamma.value.scalars, beta: beta.value.scalars, training: training)
     }
 
-    /// Remembers x̂ of the call in `slot` for `backward`.
-    func remember(normalized: Tensor, of step: NormalizationStep, slot: Int) {
-        memory[slot] = Memory(normalized: normalized, inverseStd: step.scale, training: step.training)
+    /// Remembers the call in `slot` for `backward`.
+    func remember(input: Tensor, of step: NormalizationStep, slot: Int) {
+        memory[slot] = Memory(input: input, step: step)
     }
 
     public func backward(
@@ -133,12 +133,13 @@ public final class BatchNormalization: Layer {
         let rows = outputGradient.count / channels
         var sumGrad = [Float](repeating: 0, count: channels)
         var sumGradNormalized = [Float](repeating: 0, count: channels)
+        let step = saved.step
         outputGradient.withUnsafeBufferPointer { dy in
-            saved.normalized.withUnsafeBufferPointer { xhat in
+            saved.input.withUnsafeBufferPointer { x in
                 sumGrad.withUnsafeMutableBufferPointer { sg in
                     sumGradNormalized.withUnsafeMutableBufferPointer { sgx in
-                        ChannelLoops.columnSums(dy.baseAddress!, times: xhat.baseAddress!, rows: rows, channels: channels,
-                                                sum: sg.baseAddress!, sumOfProducts: sgx.baseAddress!)
+                        ChannelLoops.columnSums(dy.baseAddress!, normalizing: x.baseAddress!, scale: step.scale, shift: step.shift,
+                                                rows: rows, channels: channels, sum: sg.baseAddress!, sumOfProducts: sgx.baseAddress!)
                     }
                 }
             }
@@ -154,16 +155,17 @@ public final class BatchNormalization: Layer {
         guard needsInputGradient else { return nil }
         // dx = γ s (dy − mean(dy) − x̂ · mean(dy · x̂)); in inference the statistics are constants,
         // so the two mean terms vanish.
-        let perRow = saved.training ? 1 / Float(rows) : 0
-        let scale = (0..<channels).map { gamma.value.scalars[$0] * saved.inverseStd[$0] }
+        let perRow = step.training ? 1 / Float(rows) : 0
+        let gradientScale = (0..<channels).map { gamma.value.scalars[$0] * step.scale[$0] }
         let meanGrad = sumGrad.map { $0 * perRow }
         let meanGradNormalized = sumGradNormalized.map { $0 * perRow }
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
-                saved.normalized.withUnsafeBufferPointer { xhat in
+                saved.input.withUnsafeBufferPointer { x in
                     ChannelLoops.normalizationGradient(
-                        dy.baseAddress!, xhat.baseAddress!, rows: rows, channels: channels, scale: scale,
-                        meanGradient: meanGrad, meanGradientTimesNormalized: meanGradNormalized, into: dx.baseAddress!)
+                        dy.baseAddress!, normalizing: x.baseAddress!, scale: step.scale, shift: step.shift, rows: rows,
+                        channels: channels, gradientScale: gradientScale, meanGradient: meanGrad,
+                        meanGradientTimesNormalized: meanGradNormalized, into: dx.baseAddress!)
                 }
             }
         }

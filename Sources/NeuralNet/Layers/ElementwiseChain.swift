@@ -4,7 +4,7 @@
 ///
 /// Between the products of a GAN's models these layers read and write whole batches of
 /// activations, several times each, and at 64 × 64 those no longer fit in cache. The chain reads
-/// the input once after the statistics, and writes x̂ and the output; the backward pass through
+/// the input once after the statistics and writes only the output; the backward pass through
 /// dropout and the rectifier reads the gradient and the output once and writes one gradient.
 ///
 /// Every value is computed by the same operations as the layers one by one, so the bits are the
@@ -56,21 +56,12 @@ struct ElementwiseChain {
         let step = normalization?.normalizationStep(for: input, training: training)
         let mask = dropout?.drawMask(training: training, slot: slot)
         let activation = rectifier.activation
-        var normalized: Tensor?
         let output = Tensor(shape: input.shape) { z in
             input.withUnsafeBufferPointer { x in
-                if let step {
-                    normalized = Tensor(shape: input.shape) { xhat in
-                        Self.run(x.baseAddress!, count: x.count, step: step, normalized: xhat.baseAddress!,
-                                 activation: activation, mask: mask, into: z.baseAddress!)
-                    }
-                } else {
-                    Self.run(x.baseAddress!, count: x.count, step: nil, normalized: nil,
-                             activation: activation, mask: mask, into: z.baseAddress!)
-                }
+                Self.run(x.baseAddress!, count: x.count, step: step, activation: activation, mask: mask, into: z.baseAddress!)
             }
         }
-        if let step, let normalized { normalization?.remember(normalized: normalized, of: step, slot: slot) }
+        if let step { normalization?.remember(input: input, of: step, slot: slot) }
         rectifier.remember(output: output, slot: slot)
         return output
     }
@@ -109,22 +100,21 @@ struct ElementwiseChain {
         }
     }
 
-    /// Writes the chain's output for `count` elements of `x` into `z` (and x̂ into `normalized`
-    /// when there is a normalisation step), spread over the `WorkerPool`: by mask blocks when
-    /// there is a mask, by ranges of elements otherwise.
+    /// Writes the chain's output for `count` elements of `x` into `z`, spread over the
+    /// `WorkerPool`: by mask blocks when there is a mask, by ranges of elements otherwise.
     private static func run(
-        _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?, normalized: UnsafeMutablePointer<Float>?,
+        _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?,
         activation: Activation, mask: DropoutMask?, into z: UnsafeMutablePointer<Float>
     ) {
         let constants = step.map(ChannelConstants.init)
         defer { constants?.deallocate() }
         if let mask {
             mask.forEachBlock(count: count) { range, draws in
-                runRange(x, range, constants, normalized, activation, mask, draws, z)
+                runRange(x, range, constants, activation, mask, draws, z)
             }
         } else {
             ParallelSplit.forEachRange(count: count) { range in
-                runRange(x, range, constants, normalized, activation, nil, nil, z)
+                runRange(x, range, constants, activation, nil, nil, z)
             }
         }
     }
@@ -132,19 +122,18 @@ struct ElementwiseChain {
     /// One range of elements: row by row through the channel constants when there are some, so
     /// that each piece of a row meets the constants of its channels.
     @inline(__always) private static func runRange(
-        _ x: UnsafePointer<Float>, _ range: Range<Int>, _ constants: ChannelConstants?,
-        _ normalized: UnsafeMutablePointer<Float>?, _ activation: Activation,
+        _ x: UnsafePointer<Float>, _ range: Range<Int>, _ constants: ChannelConstants?, _ activation: Activation,
         _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
     ) {
-        guard let constants, let normalized else {
-            runPiece(x + range.lowerBound, count: range.count, channel: 0, nil, nil, activation, mask, draws, z + range.lowerBound)
+        guard let constants else {
+            runPiece(x + range.lowerBound, count: range.count, channel: 0, nil, activation, mask, draws, z + range.lowerBound)
             return
         }
         var start = range.lowerBound
         while start < range.upperBound {
             let channel = start % constants.channels
             let length = min(constants.channels - channel, range.upperBound - start)
-            runPiece(x + start, count: length, channel: channel, constants, normalized + start, activation, mask,
+            runPiece(x + start, count: length, channel: channel, constants, activation, mask,
                      draws.map { $0 + (start - range.lowerBound) }, z + start)
             start += length
         }
@@ -152,16 +141,14 @@ struct ElementwiseChain {
 
     /// `count` contiguous elements whose first one is in `channel`, eight at a time.
     @inline(__always) private static func runPiece(
-        _ x: UnsafePointer<Float>, count: Int, channel: Int, _ constants: ChannelConstants?,
-        _ normalized: UnsafeMutablePointer<Float>?, _ activation: Activation,
+        _ x: UnsafePointer<Float>, count: Int, channel: Int, _ constants: ChannelConstants?, _ activation: Activation,
         _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
     ) {
         @inline(__always) func eight(_ value: FloatVector, at i: Int) -> FloatVector {
             var y = value
-            if let constants, let normalized {
+            if let constants {
                 let c = channel + i
                 let xhat = y * constants.scale.vector(at: c) + constants.shift.vector(at: c)
-                normalized.setVector(xhat, at: i)
                 y = xhat * constants.gamma.vector(at: c) + constants.beta.vector(at: c)
             }
             y = activation.rectified(y)
@@ -177,10 +164,9 @@ struct ElementwiseChain {
         // The last few elements, one at a time through the same arithmetic.
         for j in i..<count {
             var y = x[j]
-            if let constants, let normalized {
+            if let constants {
                 let c = channel + j
                 let xhat = y * constants.scale[c] + constants.shift[c]
-                normalized[j] = xhat
                 y = xhat * constants.gamma[c] + constants.beta[c]
             }
             y = activation.rectified(FloatVector(repeating: y))[0]
