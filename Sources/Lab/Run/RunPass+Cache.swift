@@ -11,11 +11,12 @@ extension RunPass {
     /// computes change for the same code (6: convolutions on Winograd tiles round differently;
     /// 7: their products sum over all of k in one chain, where OpenBLAS cut long sums in blocks;
     /// 8: grids that tiles do not divide get smaller tiles at their edges; 9: dense layers'
-    /// forward and input-gradient products on our panel kernel),
+    /// forward and input-gradient products on our panel kernel; 10: the forward products of
+    /// convolutions on patches, the chapter's and the 64×64 models' first layers, there too),
     /// so entries an older `lab` wrote are not replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
         let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-9", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-10", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose
