@@ -32,7 +32,7 @@ public final class Dropout: Layer {
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         guard let mask = drawMask(training: training, slot: slot) else { return input }
         return Tensor(shape: input.shape) { y in
-            input.withUnsafeBufferPointer { x in applyMask(key: mask.key, x.baseAddress!, y.baseAddress!, count: x.count) }
+            input.withUnsafeBufferPointer { x in applyMask(mask, x.baseAddress!, y.baseAddress!, count: x.count) }
         }
     }
 
@@ -40,10 +40,10 @@ public final class Dropout: Layer {
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let key = maskKeys[slot] else { return outputGradient }
+        guard let mask = rememberedMask(slot) else { return outputGradient }
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
-                applyMask(key: key, dy.baseAddress!, dx.baseAddress!, count: dx.count)
+                applyMask(mask, dy.baseAddress!, dx.baseAddress!, count: dx.count)
             }
         }
     }
@@ -65,9 +65,8 @@ public final class Dropout: Layer {
         maskKeys[slot].map { DropoutMask(key: $0, rate: rate) }
     }
 
-    /// y = x · mask, the mask of `key`, spread over the `WorkerPool` by mask blocks.
-    private func applyMask(key: UInt64, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        let mask = DropoutMask(key: key, rate: rate)
+    /// y = x · mask, spread over the `WorkerPool` by mask blocks.
+    private func applyMask(_ mask: DropoutMask, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         mask.forEachBlock(count: count) { range, draws in
             mask.apply(draws, x + range.lowerBound, y + range.lowerBound, count: range.count)
         }
