@@ -6,7 +6,8 @@ extension LabCommand.Bench {
     /// `lab bench --compare OTHER`: this build and another `lab` binary, run one after the other in
     /// alternating rounds (this, other, this, other, …) with the same benchmarks and settings, so
     /// that a machine that speeds up or slows down between minutes affects both alike. Prints each
-    /// benchmark's numbers per round and the ratio of the medians.
+    /// benchmark's numbers per round, the ratio of the medians and in how many rounds this build's
+    /// number was the lower (the faster for times; for GFLOPS, the slower).
     func compare(with other: String) throws {
         guard FileManager.default.isExecutableFile(atPath: other) else {
             throw ValidationError("--compare takes the path of another lab executable; \(other) is not one")
@@ -26,13 +27,13 @@ extension LabCommand.Bench {
                 }
             }
         }
-        func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.sorted()[values.count / 2] }
-        print("\nbenchmark  unit  this build (per round)  other (per round)  this / other (medians)")
+        print("\nbenchmark  unit  this build (per round)  other (per round)  this / other (medians)  lower in")
         for name in order {
             let (mine, theirs, unit) = results[name]!
-            let ratio = median(mine).flatMap { m in median(theirs).map { m / $0 } }
+            let comparison = BenchComparison(this: mine, other: theirs)
+            let rounds = comparison.roundsLower
             print("\(name)  \(unit)  \(mine.map { fixed($0, 2) }.joined(separator: ", "))  \(theirs.map { fixed($0, 2) }.joined(separator: ", "))  "
-                + (ratio.map { fixed($0, 3) } ?? "—"))
+                + (comparison.medianRatio.map { fixed($0, 3) } ?? "—") + "  \(rounds.lower) of \(rounds.of) rounds")
         }
     }
 
