@@ -12,16 +12,56 @@ extension LabCommand.Bench {
         guard FileManager.default.isExecutableFile(atPath: other) else {
             throw ValidationError("--compare takes the path of another lab executable; \(other) is not one")
         }
+        let arguments = childArguments(benchmarks: only)
+        try alternate(otherLabel: other) { try Self.measurements(running: other, arguments) }
+    }
+
+    /// `lab bench --keras SCRIPT`: this build's GAN steps and the Keras script's, in alternating
+    /// rounds (ours, then Keras right after, for each benchmark), with the ratio ours / Keras.
+    func compareWithKeras(script: String) throws {
+        guard FileManager.default.isReadableFile(atPath: script) else {
+            throw ValidationError("--keras takes the path of the Keras timing script (keras_gan_step.py); \(script) is not a readable file")
+        }
+        let benchmarks = only.isEmpty ? KerasReference.kinds.map(\.benchmark) : only
+        if let other = benchmarks.first(where: { KerasReference.kind(of: $0) == nil }) {
+            throw ValidationError("--keras times the GAN steps only (\(KerasReference.kinds.map(\.benchmark).joined(separator: ", "))), not \(other)")
+        }
+        try alternate(otherLabel: "Keras (\(script))", benchmarks: benchmarks, comparedOnly: true) {
+            try benchmarks.map { benchmark in
+                let kind = KerasReference.kind(of: benchmark)!
+                // TensorFlow's start-up log goes to standard error: not shown.
+                let output = try Self.output(of: "/usr/bin/env", ["python3", script, kind, String(steps)], showingErrors: false)
+                guard let milliseconds = KerasReference.millisecondsPerStep(in: output, kind: kind) else {
+                    throw ValidationError("\(script) \(kind) printed no '\(kind): … ms/step' line; is TensorFlow installed (pip install tensorflow-cpu)?")
+                }
+                return (benchmark, milliseconds, "ms/step")
+            }
+        }
+    }
+
+    /// The arguments that make a child `lab bench` run `benchmarks` with this command's settings.
+    private func childArguments(benchmarks: [String]) -> [String] {
+        var arguments = ["bench", "--steps", String(steps), "--warmup", String(warmup), "--batch-size", String(batchSize)] + benchmarks
+        if let mnist { arguments += ["--mnist", mnist] }
+        return arguments
+    }
+
+    /// Runs this build and `other` in alternating rounds (this, other, this, other, …), then
+    /// prints each benchmark's numbers per round, the ratio of the medians and in how many rounds
+    /// this build's number was the lower (the faster for times; for GFLOPS, the slower).
+    /// With `comparedOnly`, lines that only this build printed (the steps' `-floor` lines beside
+    /// Keras) are left out of the table.
+    private func alternate(otherLabel: String, benchmarks: [String]? = nil, comparedOnly: Bool = false,
+                           _ other: () throws -> [(String, Double, String)]) throws {
         let this = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let ours = FileManager.default.isExecutableFile(atPath: this) ? this : CommandLine.arguments[0]
-        var arguments = ["bench", "--steps", String(steps), "--warmup", String(warmup), "--batch-size", String(batchSize)] + only
-        if let mnist { arguments += ["--mnist", mnist] }
+        let arguments = childArguments(benchmarks: benchmarks ?? only)
         var results: [String: (this: [Double], other: [Double], unit: String)] = [:]
         var order: [String] = []
         for round in 1...rounds {
-            for (index, binary) in [ours, other].enumerated() {
-                print("round \(round)/\(rounds): \(index == 0 ? "this build" : other)")
-                for (name, value, unit) in try Self.measurements(running: binary, arguments) {
+            for index in 0..<2 {
+                print("round \(round)/\(rounds): \(index == 0 ? "this build" : otherLabel)")
+                for (name, value, unit) in try index == 0 ? Self.measurements(running: ours, arguments) : other() {
                     if results[name] == nil { order.append(name); results[name] = ([], [], unit) }
                     if index == 0 { results[name]!.this.append(value) } else { results[name]!.other.append(value) }
                 }
@@ -30,6 +70,7 @@ extension LabCommand.Bench {
         print("\nbenchmark  unit  this build (per round)  other (per round)  this / other (medians)  lower in")
         for name in order {
             let (mine, theirs, unit) = results[name]!
+            if comparedOnly && theirs.isEmpty { continue }
             let comparison = BenchComparison(this: mine, other: theirs)
             let rounds = comparison.roundsLower
             print("\(name)  \(unit)  \(mine.map { fixed($0, 2) }.joined(separator: ", "))  \(theirs.map { fixed($0, 2) }.joined(separator: ", "))  "
@@ -40,23 +81,30 @@ extension LabCommand.Bench {
     /// Runs `binary` with `arguments` and reads its result lines: a name, two spaces, a number and
     /// its unit ("dcgan-step  312.40 ms/step  …").
     static func measurements(running binary: String, _ arguments: [String]) throws -> [(String, Double, String)] {
+        try output(of: binary, arguments).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 3, fields[0] != "machine", let value = Double(fields[1]) else { return nil }
+            return (String(fields[0]), value, String(fields[2]))
+        }
+    }
+
+    /// What `executable` with `arguments` prints on standard output (its errors shown unless
+    /// `showingErrors` is false); a thrown error when it fails.
+    static func output(of executable: String, _ arguments: [String], showingErrors: Bool = true) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         // Each build chooses its kernels from the user's environment, not from this process's choice.
         process.environment = KernelSelectionEnvironment.forChild(ProcessInfo.processInfo.environment)
         let pipe = Pipe()
         process.standardOutput = pipe
+        if !showingErrors { process.standardError = FileHandle.nullDevice }
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("\(binary) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
         }
-        return output.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 3, fields[0] != "machine", let value = Double(fields[1]) else { return nil }
-            return (String(fields[0]), value, String(fields[2]))
-        }
+        return output
     }
 }

@@ -34,7 +34,12 @@ extension LabCommand {
                                    valueName: "other-lab"))
         var compare: String?
 
-        @Option(help: "Rounds of each binary with --compare.")
+        @Option(help: ArgumentHelp(
+            "Time the GAN steps against Keras: run this Keras timing script (../shared/reference/keras_gan_step.py, with TensorFlow installed) right after each of our rounds, and compare.",
+            valueName: "script"))
+        var keras: String?
+
+        @Option(help: "Rounds of each binary with --compare, or of each side with --keras.")
         var rounds = 3
 
         @Argument(help: ArgumentHelp(
@@ -47,6 +52,7 @@ extension LabCommand {
 
         func validate() throws {
             guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
+            guard compare == nil || keras == nil else { throw ValidationError("--compare and --keras cannot be used together") }
             guard steps > 0, warmup >= 0, batchSize > 0 else {
                 throw ValidationError("--steps and --batch-size must be positive and --warmup not negative")
             }
@@ -57,6 +63,7 @@ extension LabCommand {
 
         func run() throws {
             if let compare { return try self.compare(with: compare) }
+            if let keras { return try compareWithKeras(script: keras) }
             func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
             // Machines differ between sessions: every set of numbers says where it was measured.
             print("machine  \(MachineDescription.current); \(MachineDescription.vectorExtensions); "
