@@ -17,7 +17,8 @@ extension LabCommand.Bench {
     }
 
     /// `lab bench --keras SCRIPT`: this build's GAN steps and the Keras script's, in alternating
-    /// rounds (ours, then Keras right after, for each benchmark), with the ratio ours / Keras.
+    /// rounds (ours for every benchmark, then the script once per benchmark), with the ratio
+    /// ours / Keras.
     func compareWithKeras(script: String) throws {
         guard FileManager.default.isReadableFile(atPath: script) else {
             throw ValidationError("--keras takes the path of the Keras timing script (keras_gan_step.py); \(script) is not a readable file")

@@ -37,8 +37,8 @@ import Testing
         let seed = Tensor(shape: output.shape, scalars: (0..<output.count).map { Float($0 % 7) - 3 })
         var gradient: Tensor? = seed
         if oneByOne.backward {
-            for (index, layer) in model.layers.enumerated().reversed() {
-                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: true, accumulateParameterGradients: index >= 0)
+            for layer in model.layers.reversed() {
+                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: true, accumulateParameterGradients: true)
             }
         } else {
             gradient = model.backward(seed, slot: 1, needsInputGradient: true)
@@ -55,6 +55,7 @@ import Testing
         for training in [true, false] {
             let reference = try model(layers(), shape: [6, 5, 4], seed: 11)
             let expected = pass(reference, input, oneByOne: (true, true), training: training)
+            let referenceZeros = Self.zerosRemembered(by: reference)
             for mix in [(false, false), (false, true), (true, false)] {
                 let chained = try model(layers(), shape: [6, 5, 4], seed: 11)
                 let got = pass(chained, input, oneByOne: mix, training: training)
@@ -63,8 +64,39 @@ import Testing
                     #expect(a.map(\.bitPattern) == b.map(\.bitPattern),
                             "\(label), training \(training), one by one \(mix): \(a.prefix(4)) against \(b.prefix(4))")
                 }
+                // The chain really ran: behind dropout, the rectifier remembers the dropped output.
+                let dropsInTraining = training && chained.layers.contains { $0 is Dropout }
+                #expect((Self.zerosRemembered(by: chained) > referenceZeros) == (dropsInTraining && !mix.0), "\(label), \(mix)")
+            }
+            if training, chained(layers()).dropout != nil {
+                try fusedBackwardMatchesTheLayers(layers())
             }
         }
+    }
+
+    /// Exact zeros in what the model's rectifier remembers of the call in slot 1.
+    static func zerosRemembered(by model: Sequential) -> Int {
+        let rectifier = model.layers.compactMap { $0 as? ActivationLayer }.first!
+        return rectifier.rememberedOutput(1).scalars.filter { $0 == 0 }.count
+    }
+
+    /// The chain that `middle` makes.
+    func chained(_ middle: [any Layer]) -> ElementwiseChain {
+        ElementwiseChain.starting(at: 0, in: middle)!
+    }
+
+    /// The fused backward pass through dropout and its rectifier, called directly, against the two
+    /// layers' own `backward` after the same chained forward.
+    func fusedBackwardMatchesTheLayers(_ middle: [any Layer]) throws {
+        let model = try model(middle, shape: [6, 5, 4], seed: 12)
+        let chain = ElementwiseChain.starting(at: 1, in: model.layers)!
+        let input = RandomGenerator(seed: 4).uniformTensor(shape: [9, 6, 5, 4], low: -2, high: 2)
+        _ = model.forward(input, training: true, slot: 0)
+        let gradient = RandomGenerator(seed: 5).uniformTensor(shape: [9, 6, 5, 13], low: -1, high: 1)
+        let fused = chain.backwardThroughRectifierAndDropout(gradient, slot: 0)
+        let dropped = chain.dropout!.backward(gradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: false)!
+        let layers = chain.rectifier.backward(dropped, slot: 0, needsInputGradient: true, accumulateParameterGradients: false)!
+        #expect(fused?.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
     }
 
     @Test func chainsAreFoundWhereTheLayersFollowEachOther() {
