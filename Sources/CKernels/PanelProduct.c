@@ -218,20 +218,42 @@ void lab_panel_product_using(int instruction_set, long m, long n, long k, const 
     product_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), m, n, k, a, lda, panels, c, ldc);
 }
 
+// Writes the transpose of the 4 × 4 block at `source` (rows `stride` floats apart) to `target`
+// (rows `targetStride` apart): four loads, eight shuffles, four stores.
+static inline void transpose_4x4(const float *source, long stride, float *target, long targetStride) {
+    v4 r0, r1, r2, r3;
+    memcpy(&r0, source, sizeof r0);
+    memcpy(&r1, source + stride, sizeof r1);
+    memcpy(&r2, source + 2 * stride, sizeof r2);
+    memcpy(&r3, source + 3 * stride, sizeof r3);
+    v4 low01 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), high01 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+    v4 low23 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), high23 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+    v4 c0 = __builtin_shufflevector(low01, low23, 0, 1, 4, 5), c1 = __builtin_shufflevector(low01, low23, 2, 3, 6, 7);
+    v4 c2 = __builtin_shufflevector(high01, high23, 0, 1, 4, 5), c3 = __builtin_shufflevector(high01, high23, 2, 3, 6, 7);
+    memcpy(target, &c0, sizeof c0);
+    memcpy(target + targetStride, &c1, sizeof c1);
+    memcpy(target + 2 * targetStride, &c2, sizeof c2);
+    memcpy(target + 3 * targetStride, &c3, sizeof c3);
+}
+
 void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, float *panels) {
     for (long j = 0; j < n; j += PANEL) {
         float *panel = panels + j * k;
         if (!transposed) {
             for (long i = 0; i < k; i++) memcpy(panel + i * PANEL, b + i * ldb + j, PANEL * sizeof(float));
         } else {
-            // 16 of the panel's rows at a time: each of the 32 rows of b it reads gives 16 floats
-            // (a cache line) in turn, and the block written stays in the first-level cache.
-            for (long i0 = 0; i0 < k; i0 += 16) {
-                long i1 = i0 + 16 < k ? i0 + 16 : k;
-                for (long l = 0; l < PANEL; l++) {
-                    const float *row = b + (j + l) * ldb;
-                    for (long i = i0; i < i1; i++) panel[i * PANEL + l] = row[i];
-                }
+            // 16 of the panel's rows at a time, in 4 × 4 blocks transposed in registers: each of
+            // the 32 rows of b it reads gives 16 floats (a cache line) in turn, and the block
+            // written stays in the first-level cache. The rows past the last 16 one at a time.
+            // (Element by element, the Dense GAN's packs took 3–4 times as long.)
+            long whole = k / 16 * 16;
+            for (long i0 = 0; i0 < whole; i0 += 16) {
+                for (long l = 0; l < PANEL; l += 4)
+                    for (long i = i0; i < i0 + 16; i += 4) transpose_4x4(b + (j + l) * ldb + i, ldb, panel + i * PANEL + l, PANEL);
+            }
+            for (long l = 0; l < PANEL; l++) {
+                const float *row = b + (j + l) * ldb;
+                for (long i = whole; i < k; i++) panel[i * PANEL + l] = row[i];
             }
         }
     }

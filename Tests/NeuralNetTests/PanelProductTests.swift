@@ -69,12 +69,18 @@ import Testing
         b.withUnsafeBufferPointer { b in
             panels.withUnsafeMutableBufferPointer { PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: n, transposed: false, into: $0.baseAddress!) }
         }
-        bTransposed.withUnsafeBufferPointer { b in
-            fromTransposed.withUnsafeMutableBufferPointer {
-                PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: k, transposed: true, into: $0.baseAddress!)
+        // Rows of the transpose exactly k apart, and 3 floats further apart (NaN between them, never read):
+        // whole 4 × 4 blocks, the 5 rows past the last 16, and the stride all count.
+        for gap in [0, 3] {
+            let ldb = k + gap
+            let source = (0..<(n * ldb)).map { $0 % ldb < k ? bTransposed[$0 / ldb * k + $0 % ldb] : Float.nan }
+            source.withUnsafeBufferPointer { b in
+                fromTransposed.withUnsafeMutableBufferPointer {
+                    PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: ldb, transposed: true, into: $0.baseAddress!)
+                }
             }
+            #expect(panels == fromTransposed, "rows \(ldb) apart")
         }
-        #expect(panels == fromTransposed)
         for set in Self.sets {
             var whole = [Float](repeating: 0, count: m * n), cut = [Float](repeating: 0, count: m * n)
             a.withUnsafeBufferPointer { a in
