@@ -22,6 +22,23 @@ import Testing
         #expect(abs(uniform.mean) < 0.03 && uniform.range!.min >= -1 && uniform.range!.max < 1)
     }
 
+    /// A normal tensor, made on the pool, holds the very values one `nextNormal()` after another
+    /// gives, and leaves the generator where that loop does: with or without a kept deviate
+    /// first, odd and even counts, below and above the size that is split over the pool.
+    @Test func normalTensorsAreTheSequenceOfNextNormal() {
+        for count in [0, 1, 2, 3, 4, 4_097, 25_600, 30_001] {
+            for keptFirst in [false, true] {
+                let batched = RandomGenerator(seed: 77), oneByOne = RandomGenerator(seed: 77)
+                if keptFirst { _ = (batched.nextNormal(), oneByOne.nextNormal()) }
+                let tensor = batched.normalTensor(shape: [count], mean: 0.5, standardDeviation: 2)
+                let loop = (0..<count).map { _ in 0.5 + 2 * oneByOne.nextNormal() }
+                #expect(tensor.scalars.map(\.bitPattern) == loop.map(\.bitPattern), "\(count) values, kept first \(keptFirst)")
+                #expect(batched.savedState == oneByOne.savedState, "\(count) values, kept first \(keptFirst)")
+                #expect(batched.nextNormal().bitPattern == oneByOne.nextNormal().bitPattern)
+            }
+        }
+    }
+
     @Test func keyedStreamsAreFixedByKeyAndStreamAndDifferFromEachOther() {
         func words(key: UInt64, stream: Int) -> [UInt64] {
             [UInt64](unsafeUninitializedCapacity: 64) { buffer, count in

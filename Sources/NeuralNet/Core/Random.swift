@@ -137,13 +137,47 @@ public final class RandomGenerator: RandomNumberGenerator {
             spareNormal = nil
             return spare
         }
+        let (first, second) = Self.normalPair(next(), next())
+        spareNormal = second
+        return first
+    }
+
+    /// Box–Muller's two deviates from two words of random bits: `nextNormal` returns the first
+    /// and keeps the second.
+    @inline(__always) private static func normalPair(_ word1: UInt64, _ word2: UInt64) -> (Float, Float) {
         // 1 - u keeps the logarithm's argument in (0, 1].
-        let u1 = 1 - Double(next() >> 11) * 0x1p-53
-        let u2 = Double(next() >> 11) * 0x1p-53
+        let u1 = 1 - Double(word1 >> 11) * 0x1p-53
+        let u2 = Double(word2 >> 11) * 0x1p-53
         let radius = (-2 * Double.log(u1)).squareRoot()
         let angle = 2 * Double.pi * u2
-        spareNormal = Float(radius * Double.sin(angle))
-        return Float(radius * Double.cos(angle))
+        return (Float(radius * Double.cos(angle)), Float(radius * Double.sin(angle)))
+    }
+
+    /// Writes `mean + standardDeviation · nextNormal()` to each of `buffer`'s elements in turn,
+    /// the same values and the same state afterwards as that loop. The random words are drawn
+    /// in order first; the logarithms, sines and cosines, most of the time, then run on the
+    /// `WorkerPool` (a generator's 256 × 100 noise batch took 0.36 ms on one core).
+    func fillNormals(_ buffer: UnsafeMutableBufferPointer<Float>, mean: Float, standardDeviation: Float) {
+        var start = 0
+        if let spare = spareNormal, !buffer.isEmpty {
+            spareNormal = nil
+            buffer[0] = mean + standardDeviation * spare
+            start = 1
+        }
+        let pairs = (buffer.count - start + 1) / 2
+        guard pairs > 0 else { return }
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * pairs)
+        defer { words.deallocate() }
+        fill(words, count: 2 * pairs)
+        let out = buffer.baseAddress! + start, count = buffer.count - start
+        ParallelSplit.forEachRange(count: pairs, minimumPerCore: 1 << 11, alignment: 1) { range in
+            for p in range {
+                let (first, second) = Self.normalPair(words[2 * p], words[2 * p + 1])
+                out[2 * p] = mean + standardDeviation * first
+                if 2 * p + 1 < count { out[2 * p + 1] = mean + standardDeviation * second }
+            }
+        }
+        if count % 2 == 1 { spareNormal = Self.normalPair(words[2 * pairs - 2], words[2 * pairs - 1]).1 }
     }
 
     /// A tensor of uniform values in [low, high).
@@ -155,9 +189,7 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     /// A tensor of normal values with the given mean and standard deviation.
     public func normalTensor(shape: [Int], mean: Float = 0, standardDeviation: Float = 1) -> Tensor {
-        Tensor(shape: shape) { buffer in
-            for i in buffer.indices { buffer[i] = mean + standardDeviation * nextNormal() }
-        }
+        Tensor(shape: shape) { buffer in fillNormals(buffer, mean: mean, standardDeviation: standardDeviation) }
     }
 
     /// A random permutation of `0..<count` (Fisher–Yates).
