@@ -133,9 +133,22 @@ extension LabCommand {
             print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(kerasCount / perStep / 1e9, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
             printFloor(label, perStep: perStep, performed: performed, kerasCount: kerasCount)
             if layers {
+                printStepPhases(label, gan, real: real)
                 profileLayers(of: gan.generator, batch: batchSize, optimizer: gan.generatorOptimizer)
                 profileLayers(of: gan.discriminator, batch: batchSize, optimizer: gan.discriminatorOptimizer)
             }
+        }
+
+        /// Runs `steps` more steps with `GAN.stepPhases` set and prints the mean time of each part
+        /// of a step, as the step runs them (the layer tables below time one model at a time).
+        func printStepPhases(_ label: String, _ gan: GAN, real: Tensor) {
+            let phases = GANStepPhases()
+            gan.stepPhases = phases
+            defer { gan.stepPhases = nil }
+            for _ in 0..<steps { _ = gan.trainStep(real: real) }
+            let parts = GANStepPhases.Phase.allCases.map { "\($0.name) \(fixed(phases.milliseconds($0), 2))" }
+            let total = GANStepPhases.Phase.allCases.reduce(0) { $0 + phases.milliseconds($1) }
+            print("\(label) in the step, mean ms of \(phases.steps) steps: " + parts.joined(separator: " · ") + " · total \(fixed(total, 2))")
         }
 
         /// Prints how the step compares with the time of its products at the machine's sgemm rate,

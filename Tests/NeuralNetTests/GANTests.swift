@@ -72,6 +72,42 @@ import Testing
         #expect(weightsA == weightsB)
     }
 
+    /// `stepPhases` records every part of each step (nearly all of its wall-clock time) and
+    /// changes nothing about the step: the same losses and weights, bit for bit, as without it.
+    @Test func stepPhasesCoverTheStepAndChangeNothing() throws {
+        let real = RandomGenerator(seed: 3).uniformTensor(shape: [32, 784], low: -1, high: 1)
+        func run(recording: Bool) throws -> (losses: [Float], weights: [Tensor], phases: GANStepPhases?, seconds: Double) {
+            let gan = try ChapterModels.denseGAN(seed: 7)
+            let phases = recording ? GANStepPhases() : nil
+            gan.stepPhases = phases
+            var losses: [Float] = []
+            let clock = ContinuousClock()
+            let elapsed = clock.measure {
+                for _ in 0..<3 {
+                    let step = gan.trainStep(real: real)
+                    losses += [step.generator, step.discriminator]
+                }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return (losses, (gan.generator.parameters + gan.discriminator.parameters).map(\.value), phases, seconds)
+        }
+        let plain = try run(recording: false), recorded = try run(recording: true)
+        #expect(plain.losses.map(\.bitPattern) == recorded.losses.map(\.bitPattern))
+        #expect(plain.weights == recorded.weights)
+        let phases = try #require(recorded.phases)
+        #expect(phases.steps == 3)
+        for phase in GANStepPhases.Phase.allCases {
+            #expect(phases.seconds[phase.rawValue] >= 0, "\(phase.name)")
+        }
+        for phase: GANStepPhases.Phase in [.generatorForward, .discriminatorForward, .discriminatorBackward, .generatorBackward,
+                                           .discriminatorUpdate, .generatorUpdate] {
+            #expect(phases.seconds[phase.rawValue] > 0, "\(phase.name) was timed")
+        }
+        let total = phases.seconds.reduce(0, +)
+        #expect(total <= recorded.seconds && total >= 0.8 * recorded.seconds, "phases \(total) s of \(recorded.seconds) s")
+        #expect(abs(phases.milliseconds(.generatorBackward) - 1000 * phases.seconds[GANStepPhases.Phase.generatorBackward.rawValue] / 3) < 1e-9)
+    }
+
     @Test func aNaNLossStopsWithTheEpochAndStep() throws {
         let gan = try smallGAN(seed: 1)
         var data = mixture(count: 256, seed: 1).scalars

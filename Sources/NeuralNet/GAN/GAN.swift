@@ -163,6 +163,9 @@ public final class GAN {
     /// while gG[n] is not.
     var reusesDiscriminatorBackward: Bool
 
+    /// When set, `trainStep` adds the time of each of its parts to it (`lab bench --layers`).
+    public var stepPhases: GANStepPhases?
+
     /// G's input for `count` samples: standard normal noise, followed in a conditional GAN by the
     /// one-hot code of a class drawn uniformly for each sample.
     public func noise(count: Int) -> Tensor {
@@ -176,11 +179,16 @@ public final class GAN {
     public func trainStep(real: Tensor, noise given: Tensor? = nil, options: GANTrainingOptions = .init()) -> GANStepLosses {
         let batch = real.batchSize
         precondition(given.map { $0.shape == [batch, generator.inputShape[0]] } ?? true, "noise must be [batch, generator input]")
+        stepPhases?.beginStep()
+        defer { stepPhases?.endStep() }
         let (input, conditions) = generatorInput(for: real, noise: given)
+        stepPhases?.mark(.noise)
         let fake = conditioned(generator.forward(input, training: true, slot: 0), conditions)
+        stepPhases?.mark(.generatorForward)
         let matched = options.featureMatchingLayer.flatMap { name in discriminator.layers.firstIndex { $0.name == name } }
         let pass = discriminatorPass(real: real, fake: fake, options: options,
                                      keepFakeInputGradient: reusesDiscriminatorBackward && matched == nil, keepingOutputOf: matched)
+        stepPhases?.mark(.discriminatorBackward)
         // G loss through D's current weights, from the same forward pass.
         let gLoss: Float, fakeGradient: Tensor
         if let matched, let features = pass.features {
@@ -194,10 +202,14 @@ public final class GAN {
                 Self.rescaled($0, from: pass.fakeOutputGradient, to: gGradient)
             } ?? discriminator.backward(gGradient, slot: 1, needsInputGradient: true, accumulateParameterGradients: false)!
         }
+        stepPhases?.mark(.generatorGradientThroughDiscriminator)
         generator.zeroGradients()
         generator.backward(conditionClasses > 0 ? Self.leadingColumns(fakeGradient, generator.outputShape[0]) : fakeGradient, slot: 0)
+        stepPhases?.mark(.generatorBackward)
         updateDiscriminator()
+        stepPhases?.mark(.discriminatorUpdate)
         generatorOptimizer.update(generator.trainableParameters)
+        stepPhases?.mark(.generatorUpdate)
         return GANStepLosses(generator: gLoss, discriminator: pass.loss)
     }
 
@@ -236,6 +248,7 @@ public final class GAN {
             realOutput = discriminator.forward(real, training: true, slot: 0)
             fakeOutput = discriminator.forward(fake, training: true, slot: 1)
         }
+        stepPhases?.mark(.discriminatorForward)
         var pass = discriminatorLoss(real: real, fake: fake, realOutput: realOutput, fakeOutput: fakeOutput, options: options,
                                      keepFakeInputGradient: keepFakeInputGradient)
         pass.features = features
