@@ -8,8 +8,8 @@ import Lab
 public func fuzzLabStep(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     limitMemoryForFuzzing()
     withInputFile(data, count, suffix: ".md") { path in
-        var runner = LabRunner(path: path, outputRoot: "/tmp/lab-fuzz-output", log: { _ in })
-        runner.dataEnvironment = ["HOME": "/nonexistent"]
+        let settings = RunSettings(outputRoot: "/tmp/lab-fuzz-output", dataEnvironment: ["HOME": "/nonexistent"])
+        var runner = LabRunner(path: path, settings: settings, log: { _ in })
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(2)
         runner.interrupted = { clock.now > deadline }

@@ -22,10 +22,10 @@ public func fuzzMarkdown(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     var rest = Substring(html)
     while let open = rest.firstIndex(of: "<") {
         let name = rest[rest.index(after: open)...].prefix { $0.isLetter || $0.isNumber || $0 == "/" }
-        let allowed: Set<Substring> = ["p", "/p", "h1", "/h1", "h2", "/h2", "h3", "/h3", "h4", "/h4", "h5", "/h5", "h6", "/h6", "em", "/em",
+        let allowed = Set<Substring>(["p", "/p", "h1", "/h1", "h2", "/h2", "h3", "/h3", "h4", "/h4", "h5", "/h5", "h6", "/h6", "em", "/em",
                                        "strong", "/strong", "code", "/code", "pre", "/pre", "a", "/a", "img", "ul", "/ul", "ol", "/ol",
                                        "li", "/li", "blockquote", "/blockquote", "table", "/table", "thead", "/thead", "tbody", "/tbody",
-                                       "tr", "/tr", "th", "/th", "td", "/td", "hr", "br"]
+                                       "tr", "/tr", "th", "/th", "td", "/td", "hr", "br"])
             .union(["math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace", "msub", "msup", "msubsup",
                     "mfrac", "msqrt", "munder", "mover", "mtable", "mtr", "mtd", "merror"].flatMap { [Substring($0), Substring("/" + $0)] })
         precondition(allowed.contains(name), "tag <\(name) in \(html)")
