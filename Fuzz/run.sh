@@ -4,6 +4,7 @@
 #
 #   bash Fuzz/run.sh [SECONDS] [TARGET ...]      (default: 60 seconds, every target)
 #   JOBS=2 bash Fuzz/run.sh 1800 FuzzIDX         (two fuzzing processes on one target)
+#   bash Fuzz/run.sh 0                           (build, then run each committed seed once: CI)
 #
 # Targets: FuzzIDX, FuzzCSV, FuzzPNG (the data readers), FuzzMarkdown (the report's prose),
 # FuzzLabStep (a whole lab through the DSL, as `lab check` runs it). Seeds are in
@@ -23,6 +24,13 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch"
 status=0
 for target in "${targets[@]}"; do
+    if [ "$seconds" = 0 ]; then
+        # Every seed once, nothing mutated: the same inputs on every run.
+        echo "== $target on its seeds"
+        "$scratch/release/$target" -runs=0 -timeout=60 -rss_limit_mb=4096 -detect_leaks=0 \
+            -artifact_prefix="$scratch/crash-$target-" "Corpus/$target" || status=1
+        continue
+    fi
     mkdir -p "$scratch/corpus/$target"
     echo "== $target for $seconds s"
     "$scratch/release/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 -detect_leaks=0 \
