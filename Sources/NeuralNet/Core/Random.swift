@@ -153,10 +153,10 @@ public final class RandomGenerator: RandomNumberGenerator {
         return (Float(radius * Double.cos(angle)), Float(radius * Double.sin(angle)))
     }
 
-    /// Writes `mean + standardDeviation · nextNormal()` to each of `buffer`'s elements in turn,
-    /// the same values and the same state afterwards as that loop. The random words are drawn
-    /// in order first; the logarithms, sines and cosines, most of the time, then run on the
-    /// `WorkerPool` (a generator's 256 × 100 noise batch took 0.36 ms on one core).
+    /// Writes `mean + standardDeviation · nextNormal()` to each of `buffer`'s elements in turn:
+    /// the same values, and the same state afterwards, as that loop. The random words are drawn
+    /// in order first; then the logarithms, sines and cosines, which take most of the time, run
+    /// on the `WorkerPool` (a generator's 256 × 100 noise batch took 0.36 ms on one core).
     func fillNormals(_ buffer: UnsafeMutableBufferPointer<Float>, mean: Float, standardDeviation: Float) {
         var start = 0
         if let spare = spareNormal, !buffer.isEmpty {
