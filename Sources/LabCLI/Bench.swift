@@ -27,7 +27,7 @@ extension LabCommand {
             valueName: "folder"))
         var mnist: String?
 
-        @Flag(help: "Also print each layer's forward and backward time for the GAN benchmarks that run.")
+        @Flag(help: "Also print, for the GAN benchmarks that run, where a training step's time goes part by part as the step runs, and each layer's forward and backward time.")
         var layers = false
 
         @Option(help: ArgumentHelp("Run the same benchmarks with another lab executable too, in alternating rounds, and compare.",
