@@ -21,7 +21,8 @@ scratch=../.build-fuzz
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 # One -sanitize flag naming both: swiftc keeps only the last of several -sanitize flags, so
 # SwiftPM's `--sanitize=fuzzer --sanitize=address` would drop the coverage instrumentation.
-swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --scratch-path "$scratch"
+# Linked by lld (the toolchain's): gold warns about a symbol of AddressSanitizer's runtime.
+swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --scratch-path "$scratch"
 status=0
 for target in "${targets[@]}"; do
     if [ "$seconds" = 0 ]; then
