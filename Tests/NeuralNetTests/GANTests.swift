@@ -106,6 +106,12 @@ import Testing
         let total = phases.seconds.reduce(0, +)
         #expect(total <= recorded.seconds && total >= 0.8 * recorded.seconds, "phases \(total) s of \(recorded.seconds) s")
         #expect(abs(phases.milliseconds(.generatorBackward) - 1000 * phases.seconds[GANStepPhases.Phase.generatorBackward.rawValue] / 3) < 1e-9)
+        // A discriminator-only step (several D steps per G step) is not a step of the record.
+        let gan = try ChapterModels.denseGAN(seed: 7)
+        let untouched = GANStepPhases()
+        gan.stepPhases = untouched
+        _ = gan.discriminatorStep(real: real)
+        #expect(untouched.steps == 0 && untouched.seconds.allSatisfy { $0 == 0 })
     }
 
     @Test func aNaNLossStopsWithTheEpochAndStep() throws {

@@ -3,8 +3,8 @@
 /// a step draws noise, computes losses, and may need D's first-layer input gradient or a third
 /// pass through D for the G loss.
 ///
-/// Set `GAN.stepPhases` to an instance and every later step adds its parts' wall-clock time;
-/// `nil` (the default) records nothing.
+/// Set `GAN.stepPhases` to an instance and every later `trainStep` adds its parts' wall-clock
+/// time; `nil` (the default) records nothing, and neither do discriminator-only steps.
 public final class GANStepPhases {
     /// The parts of a step, in the order a step runs them.
     public enum Phase: Int, CaseIterable, Sendable {
@@ -48,6 +48,9 @@ public final class GANStepPhases {
 
     private let clock = ContinuousClock()
     private var last: ContinuousClock.Instant
+    /// Whether a `trainStep` is running: marks outside one (a discriminator-only step shares
+    /// `GAN.discriminatorPass`) are not counted.
+    private var inStep = false
 
     public init() { last = clock.now }
 
@@ -57,10 +60,14 @@ public final class GANStepPhases {
     }
 
     /// Starts a step's clock.
-    func beginStep() { last = clock.now }
+    func beginStep() {
+        last = clock.now
+        inStep = true
+    }
 
     /// Adds the time since the last mark (or the step's start) to `phase`.
     func mark(_ phase: Phase) {
+        guard inStep else { return }
         let now = clock.now
         let elapsed = (now - last).components
         seconds[phase.rawValue] += Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
@@ -68,5 +75,8 @@ public final class GANStepPhases {
     }
 
     /// Counts a finished step.
-    func endStep() { steps += 1 }
+    func endStep() {
+        steps += 1
+        inStep = false
+    }
 }
