@@ -169,30 +169,47 @@ import Darwin
         }
     }
 
-    @Test func columnSumsAddInBlocksInTheSameOrderWhateverTheSplit() {
-        // Enough rows and channels to be split over the pool (channels by 8s, a ragged tail).
-        let rows = 3_001, channels = 45
+    /// The same arithmetic as `ChannelLoops.blockedColumnSums`, one column at a time: rows added
+    /// in blocks of 64, each block's sum then added to the total.
+    private func blockedSum(rows: Int, from start: Float = 0, _ term: (Int) -> Float) -> Float {
+        var total = start
+        for start in stride(from: 0, to: rows, by: ChannelLoops.summationBlock) {
+            var partial: Float = 0
+            for r in start..<min(start + ChannelLoops.summationBlock, rows) { partial += term(r) }
+            total += partial
+        }
+        return total
+    }
+
+    // Enough rows to be split over the pool (3,001), and enough for several chunks of blocks
+    // (70,001 rows of 40 channels: 1,094 blocks, 819 a chunk); channels by 8s and a ragged tail.
+    @Test(arguments: [(3_001, 45), (70_001, 40)])
+    func columnSumsAddInBlocksInTheSameOrderWhateverTheSplit(rows: Int, channels: Int) {
         let x = RandomGenerator(seed: 4).uniformTensor(shape: [rows, channels], low: -3, high: 5).scalars
-        var mean = [Float](repeating: 0, count: channels), variance = mean
+        let dy = RandomGenerator(seed: 5).uniformTensor(shape: [rows, channels], low: -1, high: 1).scalars
+        let scale = (0..<channels).map { 0.5 + Float($0) / 64 }, shift = (0..<channels).map { Float($0) / 32 - 0.7 }
+        var mean = [Float](repeating: 0, count: channels), variance = mean, sum = mean, products = mean
         x.withUnsafeBufferPointer { xp in
             ChannelLoops.columnMeanAndVariance(xp.baseAddress!, rows: rows, channels: channels,
                                                mean: &mean, variance: &variance)
-        }
-        // The same arithmetic, one column at a time: rows added in blocks of 64, each block's sum
-        // then added to the total.
-        func blockedSum(_ term: (Int) -> Float) -> Float {
-            var total: Float = 0
-            for start in stride(from: 0, to: rows, by: ChannelLoops.summationBlock) {
-                var partial: Float = 0
-                for r in start..<min(start + ChannelLoops.summationBlock, rows) { partial += term(r) }
-                total += partial
+            dy.withUnsafeBufferPointer { g in
+                ChannelLoops.columnSums(g.baseAddress!, normalizing: xp.baseAddress!, scale: scale, shift: shift, rows: rows,
+                                        channels: channels, sum: &sum, sumOfProducts: &products)
             }
-            return total
         }
+        let bias = Parameter(name: "bias", value: Tensor(shape: [channels], scalars: (0..<channels).map { Float($0) }))
+        bias.accumulateColumnSums(of: Tensor(shape: [rows, channels], scalars: dy))
+        bias.accumulateColumnSums(of: Tensor(shape: [rows, channels], scalars: x))
+        let biasGradient = bias.withGradient { Array(UnsafeBufferPointer(start: $0, count: channels)) }
         for c in 0..<channels {
-            let m = blockedSum { x[$0 * channels + c] } * (1 / Float(rows))
-            let squares = blockedSum { let d = x[$0 * channels + c] - m; return d * d }
+            let m = blockedSum(rows: rows) { x[$0 * channels + c] } * (1 / Float(rows))
+            let squares = blockedSum(rows: rows) { let d = x[$0 * channels + c] - m; return d * d }
             #expect(mean[c] == m && variance[c] == squares * (1 / Float(rows)), "channel \(c)")
+            let gradientSum = blockedSum(rows: rows) { dy[$0 * channels + c] }
+            let productSum = blockedSum(rows: rows) { dy[$0 * channels + c] * (x[$0 * channels + c] * scale[c] + shift[c]) }
+            #expect(sum[c] == gradientSum && products[c] == productSum, "channel \(c)")
+            let twice = blockedSum(rows: rows, from: gradientSum) { x[$0 * channels + c] }
+            #expect(biasGradient[c] == twice, "channel \(c)")
         }
     }
 

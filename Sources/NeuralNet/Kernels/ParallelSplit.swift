@@ -31,12 +31,4 @@ enum ParallelSplit {
     static func forEachRowRange(rows: Int, width: Int, _ body: (Range<Int>) -> Void) {
         forEachRange(count: rows, minimumPerCore: max(1, smallestSplitWork / max(width, 1)), alignment: 1, body)
     }
-
-    /// Splits the columns of a `rows × columns` loop into ranges that start at multiples of 8.
-    /// Each column is still visited row by row in one pass, so sums down a column add in the
-    /// same order as without the split and give the same bits.
-    static func forEachColumnRange(rows: Int, columns: Int, _ body: (Range<Int>) -> Void) {
-        let perCore = max(FloatVector.scalarCount, (smallestSplitWork + rows - 1) / max(rows, 1))
-        forEachRange(count: columns, minimumPerCore: perCore, body)
-    }
 }

@@ -76,13 +76,8 @@ public final class Parameter {
             if overwrite { db.update(repeating: 0, count: columns) }
             rowGradient.withUnsafeBufferPointer { dz in
                 let rows = dz.count / columns
-                ParallelSplit.forEachColumnRange(rows: rows, columns: columns) { range in
-                    ChannelLoops.blockedColumnSums(rows: rows, columns: range, into: [db]) { rowBlock, partials in
-                        for r in rowBlock {
-                            VectorMath.add(dz.baseAddress! + r * columns + range.lowerBound, into: partials[0] + range.lowerBound,
-                                           count: range.count)
-                        }
-                    }
+                ChannelLoops.blockedColumnSums(rows: rows, columns: columns, into: [db]) { rowBlock, partials in
+                    for r in rowBlock { VectorMath.add(dz.baseAddress! + r * columns, into: partials[0], count: columns) }
                 }
             }
         }
