@@ -180,6 +180,28 @@ import _TestSupport
         }
     }
 
+    /// The adjoint products' image starts as the bias in every pixel, or zeros: every float set,
+    /// none past the end, for pixel counts that are and are not powers of two.
+    @Test func imagesStartAsTheBiasInEveryPixel() {
+        let channels = 3, bias: [Float] = [1.5, -2, 7]
+        for pixels in [1, 2, 5, 64, 1_000] {
+            let floats = pixels * channels
+            var image = [Float](repeating: .nan, count: floats + 4)
+            image.withUnsafeMutableBufferPointer { target in
+                bias.withUnsafeBufferPointer { WinogradConvolution.fill(target.baseAddress!, floats: floats, withPixel: $0.baseAddress!,
+                                                                        channels: channels) }
+            }
+            let biased = (0..<floats).allSatisfy { image[$0] == bias[$0 % channels] }
+            let untouched = image[floats...].allSatisfy { $0.isNaN }
+            #expect(biased && untouched, "\(pixels) pixels: the bias everywhere, nothing written past the end")
+            image.withUnsafeMutableBufferPointer { target in
+                WinogradConvolution.fill(target.baseAddress!, floats: floats, withPixel: nil, channels: channels)
+            }
+            let zeros = image[..<floats].allSatisfy { $0 == 0 }, stillUntouched = image[floats...].allSatisfy { $0.isNaN }
+            #expect(zeros && stillUntouched, "\(pixels) pixels of zeros")
+        }
+    }
+
     @Test func winogradIsChosenWhereItMeasuredFaster() {
         func choice(_ image: Int, _ grid: Int, kernel: Int, stride: Int, pad: Int, channels: Int = 64, gridChannels: Int = 128)
             -> ConvolutionEngine.Algorithm {
