@@ -405,8 +405,12 @@ final class WinogradConvolution {
         return ky < 0 || kx < 0 ? nil : ky * geometry.kernelWidth + kx
     }
 
-    /// Writes `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]` to `u`.
-    private func transformKernel(_ kernel: Tensor, into u: UnsafeMutablePointer<Float>) {
+    /// Writes `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]` to `u`,
+    /// or, with `panels`, each position's `U_ξ` already packed into panels for `PanelProduct` (as
+    /// `PanelProduct.pack` would, not transposed): each transform writes its row's columns one
+    /// panel at a time, `PanelProduct.width` floats to the panel's row, the same values as
+    /// transforming the whole row at once.
+    private func transformKernel(_ kernel: Tensor, into u: UnsafeMutablePointer<Float>, panels: Bool = false) {
         let (ry, rx, channels, depth, gridChannels) = (plan.y.taps, plan.x.taps, imageChannels, plan.depth, gridChannels)
         kernel.withUnsafeBufferPointer { w in
             kernelTransform.withCoefficients { coefficients in
@@ -423,9 +427,18 @@ final class WinogradConvolution {
                                     }
                                 }
                             }
-                            kernelTransform.apply(block, inputStride: gridChannels, to: u + (phase * channels + c) * gridChannels,
-                                                  outputStride: depth * gridChannels, channels: gridChannels,
-                                                  coefficients: coefficients)
+                            let row = phase * channels + c
+                            guard panels else {
+                                kernelTransform.apply(block, inputStride: gridChannels, to: u + row * gridChannels,
+                                                      outputStride: depth * gridChannels, channels: gridChannels,
+                                                      coefficients: coefficients)
+                                return
+                            }
+                            let width = PanelProduct.width
+                            for column in stride(from: 0, to: gridChannels, by: width) {
+                                kernelTransform.apply(block + column, inputStride: gridChannels, to: u + column * depth + row * width,
+                                                      outputStride: depth * gridChannels, channels: width, coefficients: coefficients)
+                            }
                         }
                     }
                 }
@@ -445,8 +458,10 @@ final class WinogradConvolution {
         let panels = PanelProduct.fits(columns: transposed ? depth : gridChannels)
         let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
         return operands.with(key: key, count: plan.positions * size, pool: pool, compute: { u in
-            transformKernel(kernel, into: u)
-            guard panels else { return }
+            // Not transposed, the transform writes the panels itself (before, it wrote U, which
+            // was then copied and packed position by position: five passes over U instead of one).
+            transformKernel(kernel, into: u, panels: panels && !transposed)
+            guard panels, transposed else { return }
             forEachRange(count: plan.positions, floats: size) { range, copy in
                 for xi in range {
                     copy.update(from: u + xi * size, count: size)
