@@ -448,10 +448,11 @@ final class WinogradConvolution {
 
     /// Runs `body` on the products' right-hand operand: each position's `U_ξ` (`depth × gridChannels`),
     /// or its transpose, packed into panels for `PanelProduct` when `panels`, else `U` as it is,
-    /// for `BLAS.gemm`. Each position is packed in place from a copy (positions spread over the
-    /// pool), so a layer keeps one transformed kernel's room, not two: with a second buffer the
-    /// 004 lab's peak memory was 1,834 MiB, with this 1,750. With a `stamp`, `operands` may hand
-    /// back the operand of an earlier call instead.
+    /// for `BLAS.gemm`. Not transposed, the kernel transform writes the panels itself; transposed,
+    /// each position is packed in place from a copy (positions spread over the pool), so a layer
+    /// keeps one transformed kernel's room, not two: with a second buffer the 004 lab's peak
+    /// memory was 1,834 MiB, with this 1,750. With a `stamp`, `operands` may hand back the
+    /// operand of an earlier call instead.
     func withKernelOperand<R>(_ kernel: Tensor, stamp: ParameterStamp?, transposed: Bool, pool: BufferPool,
                               _ body: (UnsafePointer<Float>) -> R) -> R {
         let (depth, gridChannels) = (plan.depth, gridChannels), size = plan.depth * gridChannels
@@ -475,7 +476,6 @@ final class WinogradConvolution {
     /// Drops the kernel operand kept between calls.
     func releaseKeptOperand() { operands.removeAll() }
 
-    /// Runs `body` with the bias (or zeros), `channels` floats.
     /// Sets `floats` floats at `target`, pixels of `channels`, to `pixel` (zeros without one): one
     /// memset, or the pixel copied once and then the filled part copied onto the rest, doubling,
     /// instead of a copy call per pixel (1,024 of 64 floats per item of a 32×32×64 image).
@@ -493,6 +493,7 @@ final class WinogradConvolution {
         }
     }
 
+    /// Runs `body` with the bias (or zeros), `channels` floats.
     private func withBias<R>(_ bias: Tensor?, channels: Int, _ body: (UnsafePointer<Float>) -> R) -> R {
         if let bias { return bias.withUnsafeBufferPointer { body($0.baseAddress!) } }
         return [Float](repeating: 0, count: channels).withUnsafeBufferPointer { body($0.baseAddress!) }
