@@ -88,17 +88,13 @@ import Testing
                     losses += [step.generator, step.discriminator]
                 }
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            return (losses, (gan.generator.parameters + gan.discriminator.parameters).map(\.value), phases, seconds)
+            return (losses, (gan.generator.parameters + gan.discriminator.parameters).map(\.value), phases, elapsed.inSeconds)
         }
         let plain = try run(recording: false), recorded = try run(recording: true)
         #expect(plain.losses.map(\.bitPattern) == recorded.losses.map(\.bitPattern))
         #expect(plain.weights == recorded.weights)
         let phases = try #require(recorded.phases)
         #expect(phases.steps == 3)
-        for phase in GANStepPhases.Phase.allCases {
-            #expect(phases.seconds[phase.rawValue] >= 0, "\(phase.name)")
-        }
         for phase: GANStepPhases.Phase in [.generatorForward, .discriminatorForward, .discriminatorBackward, .generatorBackward,
                                            .discriminatorUpdate, .generatorUpdate] {
             #expect(phases.seconds[phase.rawValue] > 0, "\(phase.name) was timed")

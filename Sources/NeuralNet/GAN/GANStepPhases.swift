@@ -69,8 +69,7 @@ public final class GANStepPhases {
     func mark(_ phase: Phase) {
         guard inStep else { return }
         let now = clock.now
-        let elapsed = (now - last).components
-        seconds[phase.rawValue] += Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        seconds[phase.rawValue] += (now - last).inSeconds
         last = now
     }
 
