@@ -99,6 +99,34 @@ import Testing
         #expect(fused?.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
     }
 
+    /// Where the rectifier's output is exactly zero and dropout kept the element, the gradient is
+    /// the rectifier's slope times dropout's scale, not zero. The chained forward pass marks the
+    /// mask blocks where that happened, and the fused backward pass draws only their masks again
+    /// (elsewhere it reads the mask off the output): the same bits as the layers one by one.
+    @Test func keptZerosGetTheGradientOfAKeptElement() throws {
+        let model = try Sequential("zeros", inputShape: [3000], random: RandomGenerator(seed: 8),
+                                   layers: [LeakyReLU(alpha: 0.2), Dropout(0.5)])
+        let block = DropoutMask.block
+        var scalars = RandomGenerator(seed: 9).uniformTensor(shape: [4, 3000], low: -1, high: 1).scalars
+        let zeros = Array(0..<40) + Array((5 * block + 100)..<(5 * block + 140))
+        for i in zeros { scalars[i] = 0 }
+        let input = Tensor(shape: [4, 3000], scalars: scalars)
+        let chain = ElementwiseChain.starting(at: 0, in: model.layers)!
+        _ = model.forward(input, training: true, slot: 0)
+        let marked = chain.dropout!.rememberedKeptZeros(0)!
+        #expect(marked.count == 12)
+        #expect((0..<marked.count).filter { marked[$0] } == [0, 5])
+
+        let gradient = RandomGenerator(seed: 10).uniformTensor(shape: [4, 3000], low: 0.5, high: 1)
+        let fused = chain.backwardThroughRectifierAndDropout(gradient, slot: 0)!
+        let dropped = chain.dropout!.backward(gradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: false)!
+        let layers = chain.rectifier.backward(dropped, slot: 0, needsInputGradient: true, accumulateParameterGradients: false)!
+        #expect(fused.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
+        let keptZeros = zeros.filter { dropped.scalars[$0] != 0 }
+        #expect(keptZeros.count > 10)
+        #expect(keptZeros.allSatisfy { fused.scalars[$0] == gradient.scalars[$0] * 2 * 0.2 })
+    }
+
     @Test func chainsAreFoundWhereTheLayersFollowEachOther() {
         let layers: [any Layer] = [
             Dense(4), BatchNormalization(), LeakyReLU(), Dropout(0.1),  // 1...3

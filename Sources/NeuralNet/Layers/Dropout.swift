@@ -6,6 +6,9 @@
 /// from stream `b` under that key (`RandomGenerator.fill(_:count:key:stream:)`). Blocks are
 /// therefore made on all cores, and no mask is stored: `backward` keeps only the key and draws
 /// the same bits again, which costs less than writing and reading a mask the size of the batch.
+/// Behind a rectifier in an `ElementwiseChain` the backward pass does not even draw them again:
+/// the chain's output is zero exactly where an element was dropped, except in the rare blocks
+/// where a kept element came out zero, which the forward pass notes (`KeptZeroBlocks`).
 public final class Dropout: Layer {
     /// The probability of dropping an element, in [0, 1).
     public let rate: Float
@@ -14,6 +17,9 @@ public final class Dropout: Layer {
     private var random: RandomGenerator?
     /// Per slot: the key of the forward pass's mask; nil in inference.
     private var maskKeys = SlotStore<UInt64>()
+    /// Per slot: the blocks of a chained forward call's mask that kept a zero; nil when the call
+    /// was not chained.
+    private var keptZeros = SlotStore<KeptZeroBlocks>()
 
     /// A dropout layer with the given rate.
     public init(_ rate: Float, name: String = "") {
@@ -28,6 +34,8 @@ public final class Dropout: Layer {
         self.random = random
         return inputShape
     }
+
+    public func releaseWorkingMemory() { keptZeros = SlotStore() }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         guard let mask = drawMask(training: training, slot: slot) else { return input }
@@ -51,6 +59,7 @@ public final class Dropout: Layer {
     /// Draws the mask of a training call (one key from the model's generator) and remembers it in
     /// `slot`; nil, and nothing remembered, when the call drops nothing (inference or rate 0).
     func drawMask(training: Bool, slot: Int) -> DropoutMask? {
+        keptZeros[slot] = nil
         guard training, rate > 0, let random else {
             maskKeys[slot] = nil
             return nil
@@ -63,6 +72,17 @@ public final class Dropout: Layer {
     /// The mask the call in `slot` drew; nil when it dropped nothing.
     func rememberedMask(_ slot: Int) -> DropoutMask? {
         maskKeys[slot].map { DropoutMask(key: $0, rate: rate) }
+    }
+
+    /// Remembers, for the call in `slot`, which of its mask's blocks kept an element whose value
+    /// was exactly zero (`ElementwiseChain.forward` finds them as it applies the mask).
+    func remember(keptZeros blocks: KeptZeroBlocks, slot: Int) {
+        keptZeros[slot] = blocks
+    }
+
+    /// The kept-zero blocks of the chained call in `slot`; nil when it was not chained.
+    func rememberedKeptZeros(_ slot: Int) -> KeptZeroBlocks? {
+        keptZeros[slot]
     }
 
     /// y = x · mask, spread over the `WorkerPool` by mask blocks.
@@ -100,18 +120,31 @@ struct DropoutMask {
     /// Calls `body(range, draws)` for every block of a mask over `count` elements, with the
     /// block's element range and its 16-bit draws, spread over the `WorkerPool`.
     func forEachBlock(count: Int, _ body: (Range<Int>, UnsafePointer<UInt16>) -> Void) {
-        let block = Self.block, blocks = (count + block - 1) / block
+        forEachBlock(count: count, drawing: { _ in true }) { range, draws in body(range, draws!) }
+    }
+
+    /// `forEachBlock`, drawing the bits only of the blocks `drawing` picks (by index): the others
+    /// get nil.
+    func forEachBlock(count: Int, drawing: (Int) -> Bool, _ body: (Range<Int>, UnsafePointer<UInt16>?) -> Void) {
+        let block = Self.block, blocks = Self.blocks(count: count)
         ParallelSplit.forEachRange(count: blocks, minimumPerCore: ParallelSplit.smallestSplitWork / block, alignment: 1) { range in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block / 4) { words in
                 let draws = UnsafeRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt16.self)
                 for b in range {
                     let start = b * block, length = Swift.min(block, count - start)
+                    guard drawing(b) else {
+                        body(start..<(start + length), nil)
+                        continue
+                    }
                     RandomGenerator.fill(words.baseAddress!, count: (length + 3) / 4, key: key, stream: b)
                     body(start..<(start + length), draws)
                 }
             }
         }
     }
+
+    /// The number of mask blocks over `count` elements.
+    static func blocks(count: Int) -> Int { (count + block - 1) / block }
 
     /// y = x · mask for one block's `count` elements and their `draws`: the comparison and the
     /// multiply are plain loops the compiler vectorises.
@@ -126,12 +159,49 @@ struct DropoutMask {
 
     /// Eight elements times their mask.
     @inline(__always) func masked(_ value: FloatVector, draws: UnsafePointer<UInt16>) -> FloatVector {
+        var keptZeros = SIMDMask<FloatVector.MaskStorage>()
+        return masked(value, draws: draws, keptZeros: &keptZeros)
+    }
+
+    /// Eight elements times their mask, adding to `keptZeros` the lanes that were kept and came
+    /// out exactly zero.
+    @inline(__always) func masked(_ value: FloatVector, draws: UnsafePointer<UInt16>,
+                                  keptZeros: inout SIMDMask<FloatVector.MaskStorage>) -> FloatVector {
         let draw = SIMD8<Float>(UnsafeRawPointer(draws).loadUnaligned(as: SIMD8<UInt16>.self))
-        return (value * kept).replacing(with: 0, where: draw .< Float(threshold))
+        let dropped = draw .< Float(threshold)
+        let result = (value * kept).replacing(with: 0, where: dropped)
+        keptZeros .|= .!dropped .& (result .== 0)
+        return result
     }
 
     /// One element times its mask.
     @inline(__always) func masked(_ value: Float, draw: UInt16) -> Float {
         draw >= threshold ? value * kept : 0
     }
+}
+
+/// Which blocks of one chained dropout call kept an element that came out exactly zero (a
+/// rectifier's output of zero, kept and scaled). Everywhere else the chain's output is zero
+/// exactly where dropout dropped, so the backward pass reads the mask off the output instead of
+/// drawing it again; in these blocks it draws it again. One byte per block, written by the
+/// thread that makes the block.
+final class KeptZeroBlocks {
+    private let flags: UnsafeMutablePointer<UInt8>
+    /// The number of blocks.
+    let count: Int
+
+    /// No block marked, for a mask over `elements` elements.
+    init(elements: Int) {
+        count = DropoutMask.blocks(count: elements)
+        flags = .allocate(capacity: max(count, 1))
+        flags.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { flags.deallocate() }
+
+    /// Marks block `block`.
+    func mark(_ block: Int) { flags[block] = 1 }
+
+    /// Whether block `block` kept a zero.
+    subscript(block: Int) -> Bool { flags[block] != 0 }
 }

@@ -56,11 +56,14 @@ struct ElementwiseChain {
         let step = normalization?.normalizationStep(for: input, training: training)
         let mask = dropout?.drawMask(training: training, slot: slot)
         let activation = rectifier.activation
+        let keptZeros = mask.map { _ in KeptZeroBlocks(elements: input.count) }
         let output = Tensor(shape: input.shape) { z in
             input.withUnsafeBufferPointer { x in
-                Self.run(x.baseAddress!, count: x.count, step: step, activation: activation, mask: mask, into: z.baseAddress!)
+                Self.run(x.baseAddress!, count: x.count, step: step, activation: activation, mask: mask, keptZeros: keptZeros,
+                         into: z.baseAddress!)
             }
         }
+        if let keptZeros { dropout?.remember(keptZeros: keptZeros, slot: slot) }
         if let step { normalization?.remember(input: input, of: step, slot: slot) }
         rectifier.remember(output: output, slot: slot)
         return output
@@ -69,26 +72,41 @@ struct ElementwiseChain {
     /// The gradient at the rectifier's input from the gradient at the dropout's output, through
     /// the call in `slot`, in one pass: the same bits as the two layers' `backward`. Nil when the
     /// chain has no dropout or the call dropped nothing (the layers then run one by one).
+    ///
+    /// Where the chained forward call noted no kept zero in a mask block, an element was dropped
+    /// exactly where the remembered output is zero, so the block's mask is read off the output
+    /// instead of drawn again; the other blocks (and calls that were not chained) draw it again.
+    /// Either way the masked gradient is the same, so the bits are.
     func backwardThroughRectifierAndDropout(_ outputGradient: Tensor, slot: Int) -> Tensor? {
-        guard let mask = dropout?.rememberedMask(slot) else { return nil }
+        guard let dropout, let mask = dropout.rememberedMask(slot) else { return nil }
+        let keptZeros = dropout.rememberedKeptZeros(slot)
         let output = rectifier.rememberedOutput(slot)
         let activation = rectifier.activation
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dz in
                 output.withUnsafeBufferPointer { z in
                     let (gradient, out, result) = (dz.baseAddress!, z.baseAddress!, dx.baseAddress!)
-                    mask.forEachBlock(count: dx.count) { range, draws in
+                    mask.forEachBlock(count: dx.count, drawing: { keptZeros?[$0] ?? true }) { range, draws in
                         let (g, y, d) = (gradient + range.lowerBound, out + range.lowerBound, result + range.lowerBound)
+                        @inline(__always) func masked(_ i: Int) -> FloatVector {
+                            guard let draws else {
+                                return (g.vector(at: i) * mask.kept).replacing(with: 0, where: y.vector(at: i) .== 0)
+                            }
+                            return mask.masked(g.vector(at: i), draws: draws + i)
+                        }
                         var i = 0
                         while i + FloatVector.scalarCount <= range.count {
-                            let dropped = mask.masked(g.vector(at: i), draws: draws + i)
-                            d.setVector(activation.rectifierGradient(dropped, output: y.vector(at: i)), at: i)
+                            d.setVector(activation.rectifierGradient(masked(i), output: y.vector(at: i)), at: i)
                             i += FloatVector.scalarCount
                         }
                         if i < range.count {
                             var (rest, outputs) = (FloatVector(), FloatVector())
                             for j in i..<range.count {
-                                rest[j - i] = mask.masked(g[j], draw: draws[j])
+                                if let draws {
+                                    rest[j - i] = mask.masked(g[j], draw: draws[j])
+                                } else {
+                                    rest[j - i] = y[j] == 0 ? 0 : g[j] * mask.kept
+                                }
                                 outputs[j - i] = y[j]
                             }
                             let tail = activation.rectifierGradient(rest, output: outputs)
@@ -102,48 +120,54 @@ struct ElementwiseChain {
 
     /// Writes the chain's output for `count` elements of `x` into `z`, spread over the
     /// `WorkerPool`: by mask blocks when there is a mask, by ranges of elements otherwise.
+    /// With a mask, marks in `keptZeros` the blocks where a kept element came out zero.
     private static func run(
         _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?,
-        activation: Activation, mask: DropoutMask?, into z: UnsafeMutablePointer<Float>
+        activation: Activation, mask: DropoutMask?, keptZeros: KeptZeroBlocks?, into z: UnsafeMutablePointer<Float>
     ) {
         let constants = step.map(ChannelConstants.init)
         defer { constants?.deallocate() }
         if let mask {
             mask.forEachBlock(count: count) { range, draws in
-                runRange(x, range, constants, activation, mask, draws, z)
+                if runRange(x, range, constants, activation, mask, draws, z) {
+                    keptZeros?.mark(range.lowerBound / DropoutMask.block)
+                }
             }
         } else {
             ParallelSplit.forEachRange(count: count) { range in
-                runRange(x, range, constants, activation, nil, nil, z)
+                _ = runRange(x, range, constants, activation, nil, nil, z)
             }
         }
     }
 
     /// One range of elements: row by row through the channel constants when there are some, so
-    /// that each piece of a row meets the constants of its channels.
+    /// that each piece of a row meets the constants of its channels. Whether the mask kept an
+    /// element that came out zero.
     @inline(__always) private static func runRange(
         _ x: UnsafePointer<Float>, _ range: Range<Int>, _ constants: ChannelConstants?, _ activation: Activation,
         _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
-    ) {
+    ) -> Bool {
         guard let constants else {
-            runPiece(x + range.lowerBound, count: range.count, channel: 0, nil, activation, mask, draws, z + range.lowerBound)
-            return
+            return runPiece(x + range.lowerBound, count: range.count, channel: 0, nil, activation, mask, draws, z + range.lowerBound)
         }
-        var start = range.lowerBound
+        var start = range.lowerBound, keptZero = false
         while start < range.upperBound {
             let channel = start % constants.channels
             let length = min(constants.channels - channel, range.upperBound - start)
-            runPiece(x + start, count: length, channel: channel, constants, activation, mask,
-                     draws.map { $0 + (start - range.lowerBound) }, z + start)
+            keptZero = runPiece(x + start, count: length, channel: channel, constants, activation, mask,
+                                draws.map { $0 + (start - range.lowerBound) }, z + start) || keptZero
             start += length
         }
+        return keptZero
     }
 
-    /// `count` contiguous elements whose first one is in `channel`, eight at a time.
+    /// `count` contiguous elements whose first one is in `channel`, eight at a time; whether the
+    /// mask kept an element that came out zero.
     @inline(__always) private static func runPiece(
         _ x: UnsafePointer<Float>, count: Int, channel: Int, _ constants: ChannelConstants?, _ activation: Activation,
         _ mask: DropoutMask?, _ draws: UnsafePointer<UInt16>?, _ z: UnsafeMutablePointer<Float>
-    ) {
+    ) -> Bool {
+        var keptZeros = SIMDMask<FloatVector.MaskStorage>()
         @inline(__always) func eight(_ value: FloatVector, at i: Int) -> FloatVector {
             var y = value
             if let constants {
@@ -152,7 +176,7 @@ struct ElementwiseChain {
                 y = xhat * constants.gamma.vector(at: c) + constants.beta.vector(at: c)
             }
             y = activation.rectified(y)
-            if let mask, let draws { y = mask.masked(y, draws: draws + i) }
+            if let mask, let draws { y = mask.masked(y, draws: draws + i, keptZeros: &keptZeros) }
             return y
         }
         var i = 0
@@ -160,7 +184,8 @@ struct ElementwiseChain {
             z.setVector(eight(x.vector(at: i), at: i), at: i)
             i += FloatVector.scalarCount
         }
-        guard i < count else { return }
+        var keptZero = any(keptZeros)
+        guard i < count else { return keptZero }
         // The last few elements, one at a time through the same arithmetic.
         for j in i..<count {
             var y = x[j]
@@ -170,9 +195,13 @@ struct ElementwiseChain {
                 y = xhat * constants.gamma[c] + constants.beta[c]
             }
             y = activation.rectified(FloatVector(repeating: y))[0]
-            if let mask, let draws { y = mask.masked(y, draw: draws[j]) }
+            if let mask, let draws {
+                y = mask.masked(y, draw: draws[j])
+                keptZero = keptZero || (y == 0 && draws[j] >= mask.threshold)
+            }
             z[j] = y
         }
+        return keptZero
     }
 }
 
