@@ -21,12 +21,13 @@ import _TestSupport
         }
     }
 
-    /// Both algorithms on the same layer, weights and data; returns the largest relative difference.
-    func compareAlgorithms(_ make: () -> any Layer, inputShape: [Int]) throws -> Float {
+    /// Two algorithms on the same layer, weights and data; returns the largest relative difference.
+    func compareAlgorithms(_ make: () -> any Layer, inputShape: [Int],
+                           algorithms: [ConvolutionEngine.Algorithm] = [.patches, .taps]) throws -> Float {
         let random = RandomGenerator(seed: 8)
         let input = random.uniformTensor(shape: inputShape, low: -1, high: 1)
         var results: [[Tensor]] = []
-        for algorithm in [ConvolutionEngine.Algorithm.patches, .taps] {
+        for algorithm in algorithms {
             let layer = make()
             _ = try layer.build(inputShape: Array(inputShape.dropFirst()), random: RandomGenerator(seed: 9))
             setAlgorithm(algorithm, of: layer)
@@ -90,7 +91,10 @@ import _TestSupport
         #expect(connected == 29 * 29 * 2, "29 of 35 taps per axis land inside a 7-pixel side")
         // The centre tap connects every cell to itself: one run over everything.
         #expect(plan.runs[12] == [TapPlan.Run(image: 0, grid: 0, rows: 98)])
-        #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: geometry, gridChannels: 1) == .patches, "too few channels")
+        #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: geometry, gridChannels: 1) == .singleChannel, "one image channel")
+        var narrow = geometry
+        narrow.channels = 2
+        #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: narrow, gridChannels: 1) == .patches, "too few channels")
         var wide = geometry
         wide.channels = 128
         #expect(ConvolutionEngine.fastestDirectAlgorithm(geometry: wide, gridChannels: 256) == .taps)

@@ -220,7 +220,7 @@ import _TestSupport
                                         kernelHeight: 4, kernelWidth: 4, strideY: 2, strideX: 2, padTop: 1, padLeft: 1)
         #expect(WinogradPlan.cheapest(geometry: small, gridChannels: 512)?.map(\.y.outputs) == [2])
         #expect(choice(4, 2, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512) != .winograd, "one tile per item")
-        #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .patches, "one channel")
+        #expect(choice(28, 14, kernel: 5, stride: 2, pad: 1, channels: 1) == .singleChannel, "one channel")
         #expect(choice(7, 7, kernel: 5, stride: 1, pad: 2, channels: 20) == .taps, "channels not in whole vectors")
         // LAB_CONVOLUTIONS=direct keeps every layer on the direct products.
         #expect(!ConvolutionEngine.allowsWinograd(environment: ["LAB_CONVOLUTIONS": "direct"]))

@@ -92,4 +92,48 @@ void lab_transposed_product_using(int instruction_set, long m, long n, long k, c
 
 #include "ThreadCounter.h"
 
+/// The sizes of a convolution whose image side has one channel (the first layer of a
+/// discriminator that reads grayscale pictures, the last of a generator that draws them): an
+/// image batch [N, image_height, image_width] and a grid batch [N, grid_height, grid_width,
+/// channels], where cell (i, j) reads the kernel-sized patch whose top-left pixel is
+/// (i · stride_y − pad_top, j · stride_x − pad_left), pixels outside the image zero. The kernel is
+/// [kernel_height, kernel_width, channels] (Keras's layout with one image channel).
+struct lab_single_channel_geometry {
+    long image_height, image_width, grid_height, grid_width;
+    long kernel_height, kernel_width, stride_y, stride_x, pad_top, pad_left;
+    long channels;
+};
+
+/// The most kernel taps (kernel_height · kernel_width) the functions below take.
+#define LAB_SINGLE_CHANNEL_TAPS 64
+
+/// Floats of the `scratch` the functions below need: one item's image, padded.
+long lab_single_channel_scratch(const struct lab_single_channel_geometry *geometry);
+
+/// The number of taps rounded up to 16, 32 or 64: the row length of `lab_single_channel_image`'s
+/// kernel.
+long lab_single_channel_padded_taps(long taps);
+
+/// grid[n][i][j][c] = bias[c] + Σ taps image[n][patch pixel] · kernel[tap][c] for `items` items
+/// (bias may be NULL). Each element is one chain of multiply-adds over the taps in order (fused
+/// where the set has them), held in a register. `instruction_set` as `enum lab_instruction_set`,
+/// or negative for the set chosen for this CPU (a set the CPU lacks runs as its widest).
+void lab_single_channel_grid(int instruction_set, const struct lab_single_channel_geometry *geometry, long items,
+                             const float *image, const float *kernel, const float *bias, float *grid, float *scratch);
+
+/// The adjoint: image[n][y][x] = bias[0] + Σ over the cells and taps that read pixel (y, x) of
+/// Σ_c grid[n][cell][c] · kernel[tap][c] (bias may be NULL), with the kernel given channel by
+/// channel: `kernel_by_channel[c · P + tap]`, P = `lab_single_channel_padded_taps(taps)`, the
+/// taps past the last zero. Each cell's dot products are chains over the channels in order; they
+/// are added to the pixels cell by cell, taps in order.
+void lab_single_channel_image(int instruction_set, const struct lab_single_channel_geometry *geometry, long items,
+                              const float *grid, const float *kernel_by_channel, const float *bias, float *image,
+                              float *scratch);
+
+/// gradient[tap][c] += Σ over the items' cells of image[n][patch pixel of tap] · grid[n][cell][c]:
+/// each element one chain of multiply-adds, items and cells in order.
+void lab_single_channel_kernel_gradient(int instruction_set, const struct lab_single_channel_geometry *geometry,
+                                        long items, const float *image, const float *grid, float *gradient,
+                                        float *scratch);
+
 #endif

@@ -5,31 +5,35 @@ import Foundation
 /// image is its output). The kernel is `[kh, kw, imageChannels, gridChannels]`, which is Keras's
 /// layout for both layers.
 ///
-/// Three algorithms give the same results up to rounding:
-/// - `patches`: im2col/col2im around one large product. Best when a side has few channels (a
-///   28×28×1 picture), where per-tap products would be too thin to run fast.
+/// Four algorithms give the same results up to rounding:
+/// - `patches`: im2col/col2im around one large product. Best when a side has few channels,
+///   where per-tap products would be too thin to run fast.
+/// - `singleChannel`: straight from the image and the grid, where the image side has one
+///   channel (a 28×28×1 or 64×64×1 picture; `SingleChannelConvolution`).
 /// - `taps`: one product per kernel tap over spatial-major packed buffers (`TapPlan`): no patch
 ///   matrix, and taps that fall in the padding cost nothing.
 /// - `winograd`: Winograd tiles (`WinogradConvolution`), strided kernels split into their
 ///   stride-1 phases: 2–4× fewer multiplications where both sides have many channels.
 final class ConvolutionEngine {
     enum Algorithm: Sendable {
-        case patches, taps, winograd
+        case patches, singleChannel, taps, winograd
     }
 
-    /// An image batch ready for products: its patch matrix, its packed form, or its Winograd
-    /// transform, which starts at `buffer[start]`.
+    /// An image batch ready for products: its patch matrix, the NHWC tensor itself (one
+    /// channel), its packed form, or its Winograd transform, which starts at `buffer[start]`.
     struct PreparedImage {
+        fileprivate var tensor: Tensor?
         fileprivate var buffer: [Float]
         fileprivate var start = 0
         let batch: Int
 
         fileprivate func withValues<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
-            buffer.withUnsafeBufferPointer { body($0.baseAddress! + start) }
+            if let tensor { return tensor.withUnsafeBufferPointer { body($0.baseAddress!) } }
+            return buffer.withUnsafeBufferPointer { body($0.baseAddress! + start) }
         }
     }
 
-    /// A grid batch ready for products: the NHWC tensor itself (patches), its packed form, or its
+    /// A grid batch ready for products: the NHWC tensor itself (patches, one channel), its packed form, or its
     /// Winograd transform, which starts at `buffer[start]`.
     struct PreparedGrid {
         fileprivate var tensor: Tensor?
@@ -80,6 +84,7 @@ final class ConvolutionEngine {
         let connected = plan.runs.joined().reduce(0) { $0 + $1.rows }
         let all = plan.gridRows * plan.runs.count
         let pairs = Double(geometry.channels * gridChannels)
+        if SingleChannelConvolution.fits(geometry) { return (.singleChannel, Double(all) * pairs) }
         guard min(geometry.channels, gridChannels) >= 16 else { return (.patches, Double(all) * pairs) }
         let padding = 1 - Double(connected) / Double(all)
         return padding >= 0.10 ? (.taps, Double(connected) * pairs) : (.patches, Double(all) * pairs)
@@ -138,6 +143,7 @@ final class ConvolutionEngine {
     var algorithmDescription: String {
         switch algorithm {
         case .patches: return "patches"
+        case .singleChannel: return "one image channel, direct"
         case .taps: return "taps"
         case .winograd: return "winograd " + winograd.description
         }
@@ -179,6 +185,8 @@ final class ConvolutionEngine {
                 image.withUnsafeBufferPointer { x in geometry.im2col(x.baseAddress!, batch: batch, into: c.baseAddress!) }
             }
             return PreparedImage(buffer: columns, batch: batch)
+        case .singleChannel:
+            return PreparedImage(tensor: image, buffer: [], batch: batch)
         case .taps:
             let plan = plan(batch: batch)
             var packed = pool.take(count: plan.imageRows * imageChannels)
@@ -199,7 +207,7 @@ final class ConvolutionEngine {
     func prepare(grid: Tensor) -> PreparedGrid {
         let batch = grid.batchSize
         switch algorithm {
-        case .patches:
+        case .patches, .singleChannel:
             return PreparedGrid(tensor: grid, buffer: [], batch: batch)
         case .taps:
             let plan = plan(batch: batch)
@@ -218,7 +226,9 @@ final class ConvolutionEngine {
     }
 
     /// Returns an operand's buffer for reuse; the operand must not be used afterwards.
-    func recycle(_ image: PreparedImage) { pool.giveBack(image.buffer) }
+    func recycle(_ image: PreparedImage) {
+        if image.tensor == nil { pool.giveBack(image.buffer) }
+    }
 
     /// Returns an operand's buffer for reuse; the operand must not be used afterwards.
     func recycle(_ grid: PreparedGrid) {
@@ -250,6 +260,12 @@ final class ConvolutionEngine {
                         fill(out.baseAddress!, rows: rows, with: bias, channels: gridChannels)
                         BLAS.gemm(m: rows, n: gridChannels, k: geometry.patchSize, a: source, lda: geometry.patchSize,
                                   b: w.baseAddress!, ldb: gridChannels, beta: 1, c: out.baseAddress!, ldc: gridChannels)
+                    }
+                case .singleChannel:
+                    return Tensor(shape: shape) { out in
+                        withOptionalPointer(bias) { b in
+                            singleChannel.grid(from: source, batch: batch, kernel: w.baseAddress!, bias: b, into: out.baseAddress!)
+                        }
                     }
                 case .taps:
                     let plan = plan(batch: batch)
@@ -308,6 +324,12 @@ final class ConvolutionEngine {
                             if let bias { addRows(out.baseAddress!, rows: pixels, bias: bias) }
                         }
                     }
+                case .singleChannel:
+                    return Tensor(shape: shape) { out in
+                        withOptionalPointer(bias) { b in
+                            singleChannel.image(from: source, batch: batch, kernel: w.baseAddress!, bias: b, into: out.baseAddress!)
+                        }
+                    }
                 case .taps:
                     let plan = plan(batch: batch)
                     return pool.with(count: plan.imageRows * imageChannels) { packed in
@@ -338,6 +360,9 @@ final class ConvolutionEngine {
                         BLAS.gemm(transposeA: true, m: geometry.patchSize, n: gridChannels, k: positions(batch),
                                   a: source, lda: geometry.patchSize, b: gridValues, ldb: gridChannels,
                                   beta: overwrite ? 0 : 1, c: dw, ldc: gridChannels)
+                    case .singleChannel:
+                        singleChannel.accumulateKernelGradient(image: source, grid: gridValues, batch: batch, into: dw,
+                                                               overwrite: overwrite)
                     case .taps:
                         // Each band sums its rows' share into a kernel-sized buffer of its own
                         // (band 0 into the gradient itself); the shares are added at the end.
@@ -397,6 +422,15 @@ final class ConvolutionEngine {
                 }
             }
         }
+    }
+
+    /// The one-channel products, on the CPU's widest instruction set.
+    var singleChannel: SingleChannelConvolution { SingleChannelConvolution(geometry: geometry, gridChannels: gridChannels) }
+
+    /// Runs `body` on the tensor's floats, or on nil.
+    private func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let tensor else { return body(nil) }
+        return tensor.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// Writes `bias` (or zeros) into every row of `rows × channels` floats.

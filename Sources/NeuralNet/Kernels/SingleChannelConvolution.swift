@@ -1,0 +1,114 @@
+import CKernels
+
+/// The three products of a convolution whose image side has one channel, computed straight from
+/// the image and the grid (`lab_single_channel_grid`, `…_image`, `…_kernel_gradient`): the first
+/// layer of a discriminator that reads grayscale pictures and the last of a generator that draws
+/// them. With one channel a patch is a handful of pixels, so the patch matrix and a product with
+/// sums of 16 or 25 terms moved more memory than they computed, and `col2im` added one float at a
+/// time. Here each item's image is padded once into a small buffer that stays in cache, and
+/// every grid cell's channels, or every tap's dot products, are sums held in registers. Batch
+/// items are spread over the `WorkerPool`; the kernel gradient sums each part's items into a
+/// buffer of its own and adds the parts in order, so the bits depend only on the sizes.
+struct SingleChannelConvolution {
+    let geometry: ConvolutionGeometry
+    let gridChannels: Int
+    /// The kernels' instruction set (tests run each); the CPU's widest by default.
+    var instructionSet: KernelInstructionSet?
+
+    /// Whether a convolution can run here: one image channel and at most
+    /// `LAB_SINGLE_CHANNEL_TAPS` kernel taps.
+    static func fits(_ geometry: ConvolutionGeometry) -> Bool {
+        geometry.channels == 1 && geometry.kernelHeight * geometry.kernelWidth <= Int(LAB_SINGLE_CHANNEL_TAPS)
+    }
+
+    private var sizes: lab_single_channel_geometry {
+        lab_single_channel_geometry(
+            image_height: geometry.imageHeight, image_width: geometry.imageWidth,
+            grid_height: geometry.gridHeight, grid_width: geometry.gridWidth,
+            kernel_height: geometry.kernelHeight, kernel_width: geometry.kernelWidth,
+            stride_y: geometry.strideY, stride_x: geometry.strideX,
+            pad_top: geometry.padTop, pad_left: geometry.padLeft, channels: gridChannels)
+    }
+
+    private var taps: Int { geometry.kernelHeight * geometry.kernelWidth }
+    private var set: Int32 { instructionSet.map { Int32($0.rawValue) } ?? -1 }
+
+    /// Multiply-adds, times two, of `items` items: every tap of every cell, padding included.
+    private func flops(items: Int) -> Int { 2 * items * geometry.gridHeight * geometry.gridWidth * taps * gridChannels }
+
+    /// Runs `body(part, items, sizes, scratch)` on parts of the batch over the pool, each with a
+    /// padded image of its own; `part` numbers them in batch order.
+    private func forEachPart(
+        batch: Int,
+        _ body: (_ part: Int, _ items: Range<Int>, _ sizes: UnsafePointer<lab_single_channel_geometry>,
+                 _ scratch: UnsafeMutablePointer<Float>) -> Void
+    ) {
+        withUnsafePointer(to: sizes) { sizes in
+            let scratch = lab_single_channel_scratch(sizes)
+            let parts = Self.parts(batch: batch)
+            WorkerPool.shared.run(parts: parts) { part in
+                let items = (part * batch / parts)..<((part + 1) * batch / parts)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: scratch) { padded in
+                    body(part, items, sizes, padded.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Parts of a batch: one per pool thread, at most one per item.
+    static func parts(batch: Int) -> Int { max(1, min(ParallelSplit.cores, batch)) }
+
+    /// `grid = bias + Σ taps image · W[tap]` for a batch of `batch` items.
+    func grid(from image: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+              into grid: UnsafeMutablePointer<Float>) {
+        let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
+                                              geometry.gridHeight * geometry.gridWidth * gridChannels, set)
+        forEachPart(batch: batch) { _, items, sizes, padded in
+            ProductCount.add(flops(items: items.count))
+            lab_single_channel_grid(set, sizes, items.count, image + items.lowerBound * imageFloats, kernel, bias,
+                                    grid + items.lowerBound * gridFloats, padded)
+        }
+    }
+
+    /// `image = bias + Σ over taps of grid · W[tap]ᵀ`, each cell's dot products spread over its
+    /// patch, for a batch of `batch` items.
+    func image(from grid: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+               into image: UnsafeMutablePointer<Float>) {
+        let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
+                                              geometry.gridHeight * geometry.gridWidth * gridChannels, set)
+        let (taps, channels) = (taps, gridChannels), padded = lab_single_channel_padded_taps(taps)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: channels * padded) { byChannel in
+            let transposed = byChannel.baseAddress!
+            for c in 0..<channels {
+                for t in 0..<padded { transposed[c * padded + t] = t < taps ? kernel[t * channels + c] : 0 }
+            }
+            forEachPart(batch: batch) { _, items, sizes, scratch in
+                ProductCount.add(flops(items: items.count))
+                lab_single_channel_image(set, sizes, items.count, grid + items.lowerBound * gridFloats, transposed, bias,
+                                         image + items.lowerBound * imageFloats, scratch)
+            }
+        }
+    }
+
+    /// Adds `Σ over the batch's cells of image patch · grid cell` to the kernel gradient `dw`
+    /// (taps × channels), or writes it there with `overwrite`.
+    func accumulateKernelGradient(image: UnsafePointer<Float>, grid: UnsafePointer<Float>, batch: Int,
+                                  into dw: UnsafeMutablePointer<Float>, overwrite: Bool) {
+        let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
+                                              geometry.gridHeight * geometry.gridWidth * gridChannels, set)
+        let count = taps * gridChannels, parts = Self.parts(batch: batch)
+        if overwrite { dw.update(repeating: 0, count: count) }
+        // Part 0 adds into the gradient itself, the others into shares added after, in order.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, (parts - 1) * count)) { shares in
+            let shares = shares.baseAddress!
+            shares.update(repeating: 0, count: (parts - 1) * count)
+            forEachPart(batch: batch) { part, items, sizes, padded in
+                ProductCount.add(flops(items: items.count))
+                lab_single_channel_kernel_gradient(set, sizes, items.count, image + items.lowerBound * imageFloats,
+                                                   grid + items.lowerBound * gridFloats,
+                                                   part == 0 ? dw : shares + (part - 1) * count, padded)
+            }
+            for part in 1..<max(parts, 1) { VectorMath.add(shares + (part - 1) * count, into: dw, count: count) }
+        }
+    }
+}
