@@ -245,21 +245,94 @@ static void crop_item(const geometry *g, const float *padded, const float *bias,
         }                                                                                                 \
     }
 
-#define DEFINE_SET(SUFFIX, TYPE, GROUP)                                                                   \
+// The kernel gradient's rows for kernel row `ky`: gradient[(ky · KW + kx) · C + c] for the KW
+// (a constant) taps of that row and WIDTH channels from `first`, held in registers over an
+// item's cells. A cell's taps in one kernel row are KW neighbouring pixels, read from one
+// address, so each cell costs KW + WIDTH / LANES loads for KW · WIDTH / LANES multiply-adds.
+// The same chains, in the same order, as `DEFINE_KERNEL_GRADIENT`.
+#define DEFINE_GRADIENT_ROW(NAME, TYPE, KW, WIDTH)                                                        \
+    static inline void NAME(const geometry *g, const float *padded, long pw, const float *item, long ky,  \
+                            long first, float *gradient) {                                                \
+        _Pragma("clang fp contract(on)")                                                                  \
+        enum { LANES = sizeof(TYPE) / 4, VECS = WIDTH / LANES };                                          \
+        const long channels = g->channels;                                                                \
+        float *rows = gradient + ky * KW * channels + first;                                              \
+        TYPE sum[KW][VECS];                                                                               \
+        _Pragma("clang loop unroll(full)")                                                                \
+        for (int kx = 0; kx < KW; kx++)                                                                   \
+            for (int q = 0; q < VECS; q++) memcpy(&sum[kx][q], rows + kx * channels + q * LANES, sizeof(TYPE)); \
+        for (long i = 0; i < g->grid_height; i++) {                                                       \
+            const float *line = padded + (i * g->stride_y + ky) * pw;                                     \
+            const float *cells = item + i * g->grid_width * channels + first;                             \
+            for (long j = 0; j < g->grid_width; j++) {                                                    \
+                const float *base = line + j * g->stride_x;                                               \
+                TYPE y[VECS];                                                                             \
+                _Pragma("clang loop unroll(full)")                                                        \
+                for (int q = 0; q < VECS; q++) memcpy(&y[q], cells + j * channels + q * LANES, sizeof(TYPE)); \
+                _Pragma("clang loop unroll(full)")                                                        \
+                for (int kx = 0; kx < KW; kx++) {                                                         \
+                    const float v = base[kx];                                                             \
+                    _Pragma("clang loop unroll(full)")                                                    \
+                    for (int q = 0; q < VECS; q++) sum[kx][q] = v * y[q] + sum[kx][q];                    \
+                }                                                                                         \
+            }                                                                                             \
+        }                                                                                                 \
+        _Pragma("clang loop unroll(full)")                                                                \
+        for (int kx = 0; kx < KW; kx++)                                                                   \
+            for (int q = 0; q < VECS; q++) memcpy(rows + kx * channels + q * LANES, &sum[kx][q], sizeof(TYPE)); \
+    }
+
+// The kernel gradient for kernels KW taps wide: kernel row by kernel row, channels in blocks of
+// WIDE, then of one vector, then one at a time (each element the same chain as above).
+#define DEFINE_GRADIENT_BY_ROWS(NAME, TYPE, KW, WIDE)                                                     \
+    DEFINE_GRADIENT_ROW(NAME##_wide, TYPE, KW, WIDE)                                                      \
+    DEFINE_GRADIENT_ROW(NAME##_vector, TYPE, KW, sizeof(TYPE) / 4)                                        \
+    static void NAME(const geometry *g, long items, const float *image, const float *grid, float *gradient,   \
+                     float *padded) {                                                                     \
+        _Pragma("clang fp contract(on)")                                                                  \
+        const long pw = padded_width(g), channels = g->channels, lanes = sizeof(TYPE) / 4;                \
+        const long cells = g->grid_height * g->grid_width;                                                \
+        for (long n = 0; n < items; n++) {                                                                \
+            pad_item(g, image + n * g->image_height * g->image_width, padded);                            \
+            const float *item = grid + n * cells * channels;                                              \
+            for (long ky = 0; ky < g->kernel_height; ky++) {                                              \
+                long c = 0;                                                                               \
+                for (; c + WIDE <= channels; c += WIDE) NAME##_wide(g, padded, pw, item, ky, c, gradient); \
+                for (; c + lanes <= channels; c += lanes) NAME##_vector(g, padded, pw, item, ky, c, gradient); \
+                for (; c < channels; c++) {                                                               \
+                    for (long kx = 0; kx < KW; kx++) {                                                    \
+                        float sum = gradient[(ky * KW + kx) * channels + c];                              \
+                        for (long cell = 0; cell < cells; cell++) {                                       \
+                            const long i = cell / g->grid_width, j = cell % g->grid_width;                \
+                            sum = padded[(i * g->stride_y + ky) * pw + j * g->stride_x + kx] * item[cell * channels + c] + sum; \
+                        }                                                                                 \
+                        gradient[(ky * KW + kx) * channels + c] = sum;                                    \
+                    }                                                                                     \
+                }                                                                                         \
+            }                                                                                             \
+        }                                                                                                 \
+    }
+
+// Everything for one instruction set: GROUP taps per pass for the general kernel gradient, and
+// the channel blocks of the 3-, 4- and 5-wide kernels' gradients (as many as the registers hold).
+#define DEFINE_SET(SUFFIX, TYPE, GROUP, WIDE3, WIDE4, WIDE5)                                              \
     DEFINE_GRID(grid_##SUFFIX, TYPE)                                                                      \
     DEFINE_IMAGE(image16_##SUFFIX, TYPE, 16)                                                              \
     DEFINE_IMAGE(image32_##SUFFIX, TYPE, 32)                                                              \
     DEFINE_IMAGE(image64_##SUFFIX, TYPE, 64)                                                              \
-    DEFINE_KERNEL_GRADIENT(kernel_gradient_##SUFFIX, TYPE, GROUP)
+    DEFINE_KERNEL_GRADIENT(kernel_gradient_##SUFFIX, TYPE, GROUP)                                         \
+    DEFINE_GRADIENT_BY_ROWS(kernel_gradient3_##SUFFIX, TYPE, 3, WIDE3)                                    \
+    DEFINE_GRADIENT_BY_ROWS(kernel_gradient4_##SUFFIX, TYPE, 4, WIDE4)                                    \
+    DEFINE_GRADIENT_BY_ROWS(kernel_gradient5_##SUFFIX, TYPE, 5, WIDE5)
 
-DEFINE_SET(baseline, v4, 2)
+DEFINE_SET(baseline, v4, 2, 8, 8, 8)
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-DEFINE_SET(avx2, v8, 6)
+DEFINE_SET(avx2, v8, 6, 16, 16, 16)
 #pragma clang attribute pop
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-DEFINE_SET(avx512, v16, 16)
+DEFINE_SET(avx512, v16, 16, 64, 64, 32)
 #pragma clang attribute pop
 #endif
 
@@ -302,11 +375,19 @@ void lab_single_channel_image(int instruction_set, const geometry *g, long items
 
 void lab_single_channel_kernel_gradient(int instruction_set, const geometry *g, long items, const float *image,
                                         const float *grid, float *gradient, float *scratch) {
+#define GRADIENT_CALL(SUFFIX)                                                                             \
+    switch (g->kernel_width) {                                                                            \
+    case 3: kernel_gradient3_##SUFFIX(g, items, image, grid, gradient, scratch); return;                  \
+    case 4: kernel_gradient4_##SUFFIX(g, items, image, grid, gradient, scratch); return;                  \
+    case 5: kernel_gradient5_##SUFFIX(g, items, image, grid, gradient, scratch); return;                  \
+    default: kernel_gradient_##SUFFIX(g, items, image, grid, gradient, scratch); return;                  \
+    }
     switch (chosen(instruction_set)) {
 #if defined(__x86_64__)
-    case LAB_AVX512: kernel_gradient_avx512(g, items, image, grid, gradient, scratch); return;
-    case LAB_AVX2: kernel_gradient_avx2(g, items, image, grid, gradient, scratch); return;
+    case LAB_AVX512: GRADIENT_CALL(avx512)
+    case LAB_AVX2: GRADIENT_CALL(avx2)
 #endif
-    default: kernel_gradient_baseline(g, items, image, grid, gradient, scratch);
+    default: GRADIENT_CALL(baseline)
     }
+#undef GRADIENT_CALL
 }
