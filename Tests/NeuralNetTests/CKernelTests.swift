@@ -131,4 +131,34 @@ import Testing
             #expect(vs.map(\.bitPattern) == v.map(\.bitPattern), "\(set): second moments")
         }
     }
+
+    /// `VectorMath.add` in both forms (C, the CPU's widest vectors) gives the bits of one
+    /// addition per element, at every length around the vector widths and at offsets that
+    /// leave the vectors unaligned, and leaves what lies past `count` alone.
+    @Test func vectorAdditionGivesTheBitsOfOneAdditionPerElement() {
+        let random = RandomGenerator(seed: 78)
+        let x = random.uniformTensor(shape: [1100], low: -3, high: 3).scalars
+        let y = random.uniformTensor(shape: [1100], low: -3, high: 3).scalars
+        for count in [0, 1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 1000] {
+            for offset in [0, 1, 5] {
+                let expected = (0..<count).map { x[offset + $0] + y[offset + $0] }
+                var accumulated = y, summed = [Float](repeating: .nan, count: 1100)
+                x.withUnsafeBufferPointer { xs in
+                    accumulated.withUnsafeMutableBufferPointer { ys in
+                        VectorMath.add(xs.baseAddress! + offset, into: ys.baseAddress! + offset, count: count)
+                    }
+                    y.withUnsafeBufferPointer { ys in
+                        summed.withUnsafeMutableBufferPointer { zs in
+                            VectorMath.add(xs.baseAddress! + offset, ys.baseAddress! + offset, into: zs.baseAddress! + offset, count: count)
+                        }
+                    }
+                }
+                #expect(Array(accumulated[offset..<(offset + count)]).map(\.bitPattern) == expected.map(\.bitPattern), "\(count) at \(offset)")
+                #expect(Array(summed[offset..<(offset + count)]).map(\.bitPattern) == expected.map(\.bitPattern), "\(count) at \(offset)")
+                let untouched = accumulated[(offset + count)...] == y[(offset + count)...]
+                let unwritten = summed[(offset + count)...].allSatisfy { $0.isNaN }
+                #expect(untouched && unwritten, "nothing past the end, \(count) at \(offset)")
+            }
+        }
+    }
 }

@@ -136,4 +136,10 @@ void lab_single_channel_kernel_gradient(int instruction_set, const struct lab_si
                                         long items, const float *image, const float *grid, float *gradient,
                                         float *scratch);
 
+/// y[i] += x[i] for i < count, with the CPU's widest vectors (the same bits with any).
+void lab_add(const float *x, float *y, long count);
+
+/// z[i] = x[i] + y[i] for i < count, with the CPU's widest vectors (the same bits with any).
+void lab_sum(const float *x, const float *y, float *z, long count);
+
 #endif

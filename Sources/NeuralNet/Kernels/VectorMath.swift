@@ -1,3 +1,5 @@
+import CKernels
+
 /// Element-wise functions on eight floats at a time, in plain arithmetic so that they stay
 /// vectorised (a call into libm per element would not).
 ///
@@ -97,22 +99,15 @@ enum VectorMath {
         zip(x, y, into: z, count: count) { $0 * $1 }
     }
 
-    /// z = x + y element by element.
+    /// z = x + y element by element, with the CPU's widest vectors (`lab_sum`; Swift's own loops
+    /// run 4 floats at a time, and the Winograd tiles add whole channel rows in their inner loops).
     static func add(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>, count: Int) {
-        zip(x, y, into: z, count: count) { $0 + $1 }
+        lab_sum(x, y, z, count)
     }
 
-    /// y += x element by element.
+    /// y += x element by element, with the CPU's widest vectors (`lab_add`).
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + FloatVector.scalarCount <= count {
-            y.setVector(y.vector(at: i) + x.vector(at: i), at: i)
-            i += FloatVector.scalarCount
-        }
-        while i < count {
-            y[i] += x[i]
-            i += 1
-        }
+        lab_add(x, y, count)
     }
 
     /// x ·= factor element by element.
