@@ -85,8 +85,18 @@ static void crop_item(const geometry *g, const float *padded, const float *bias,
 // Enough cells to keep about eight chains of VECS vectors going.
 #define CELLS_FOR(TYPE, WIDTH) (8 * sizeof(TYPE) / 4 / (WIDTH) > 1 ? 8 * sizeof(TYPE) / 4 / (WIDTH) : 1)
 
-// One grid row's cells from `j`: CELLS at a time, then one at a time, each in blocks of 64 and
-// 16 channels, the last few channels one by one.
+// A grid row's cells for each block of WIDTH channels from `c`: CELLS cells at a time (MANY),
+// then one at a time (ONE).
+#define GRID_ROW_BLOCKS(WIDTH, MANY, ONE, CELLS)                                                          \
+    for (; c + WIDTH <= channels; c += WIDTH) {                                                           \
+        long j = 0;                                                                                       \
+        for (; j + (CELLS) <= g->grid_width; j += (CELLS))                                                \
+            MANY(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels);                      \
+        for (; j < g->grid_width; j++) ONE(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels); \
+    }
+
+// The grid of `items` items, row by row: blocks of 64 and then 16 channels (several cells at a
+// time, then one), the last few channels one by one.
 #define DEFINE_GRID(NAME, TYPE)                                                                           \
     DEFINE_GRID_BLOCK(NAME##_64n, TYPE, 64, CELLS_FOR(TYPE, 64))                                          \
     DEFINE_GRID_BLOCK(NAME##_16n, TYPE, 16, CELLS_FOR(TYPE, 16))                                          \
@@ -104,20 +114,8 @@ static void crop_item(const geometry *g, const float *padded, const float *bias,
                 const float *row = padded + i * g->stride_y * pw;                                         \
                 float *out = grid + (n * cells + i * g->grid_width) * channels;                           \
                 long c = 0;                                                                               \
-                for (; c + 64 <= channels; c += 64) {                                                     \
-                    long j = 0;                                                                           \
-                    for (; j + wide <= g->grid_width; j += wide)                                          \
-                        NAME##_64n(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels);    \
-                    for (; j < g->grid_width; j++)                                                        \
-                        NAME##_64(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels);     \
-                }                                                                                         \
-                for (; c + 16 <= channels; c += 16) {                                                     \
-                    long j = 0;                                                                           \
-                    for (; j + narrow <= g->grid_width; j += narrow)                                      \
-                        NAME##_16n(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels);    \
-                    for (; j < g->grid_width; j++)                                                        \
-                        NAME##_16(g, row + j * g->stride_x, pw, kernel, bias, c, out + j * channels);     \
-                }                                                                                         \
+                GRID_ROW_BLOCKS(64, NAME##_64n, NAME##_64, wide)                                          \
+                GRID_ROW_BLOCKS(16, NAME##_16n, NAME##_16, narrow)                                        \
                 for (; c < channels; c++) {                                                               \
                     for (long j = 0; j < g->grid_width; j++) {                                            \
                         const float *base = row + j * g->stride_x;                                        \
