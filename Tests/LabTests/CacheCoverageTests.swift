@@ -280,13 +280,15 @@ import Testing
             ]
         }
         let compare = "compareGANs([gan], names: [\"a\"], batchSize: 8, steps: 1, images: 64)"
-        for (argument, replaced, by) in [("#0", "[gan]", "[gan, gan]"), ("names", "[\"a\"]", "[\"b\"]"), ("batchSize", "batchSize: 8", "batchSize: 4"),
+        // The GANs: the same names, the second GAN another one (its parameter count is in the table).
+        // (Before, both codes read `[gan, gan]`, and only the measured times told the outputs apart.)
+        let pair = compare.replacingOccurrences(of: "[\"a\"]", with: "[\"a\", \"b\"]").replacingOccurrences(of: "[gan]", with: "[gan, gan]")
+        list.append(Variant(function: "compareGANs", argument: "#0", setup: twoGANs, first: pair,
+                            second: pair.replacingOccurrences(of: "[gan, gan]", with: "[gan, gan2]")))
+        for (argument, replaced, by) in [("names", "[\"a\"]", "[\"b\"]"), ("batchSize", "batchSize: 8", "batchSize: 4"),
                                          ("steps", "steps: 1", "steps: 2"), ("images", "images: 64", "images: 32")] {
-            let first = argument == "#0" ? compare.replacingOccurrences(of: "[\"a\"]", with: "[\"a\", \"b\"]") : compare
-            let second = argument == "#0" ? first.replacingOccurrences(of: replaced, with: by) : compare.replacingOccurrences(of: replaced, with: by)
-            list.append(Variant(function: "compareGANs", argument: argument, setup: gan,
-                                first: argument == "#0" ? first.replacingOccurrences(of: "[gan]", with: "[gan, gan]") : first,
-                                second: argument == "#0" ? second.replacingOccurrences(of: "[gan, gan, gan]", with: "[gan, gan2]") : second))
+            list.append(Variant(function: "compareGANs", argument: argument, setup: gan, first: compare,
+                                second: compare.replacingOccurrences(of: replaced, with: by)))
         }
         return list
     }
