@@ -16,6 +16,13 @@ import _TestSupport
         ("k3 s1 valid on an odd image, 5 channels", geometry(9, 7, 7, 5, kernel: 3, stride: 1, pad: 0), 5),
         ("k7 s3 valid, pixels no tap reads, 33 channels", geometry(13, 12, 3, 2, kernel: 7, stride: 3, pad: 0), 33),
         ("one cell from k4 valid, 144 channels", geometry(4, 4, 1, 1, kernel: 4, stride: 1, pad: 0), 144),
+        ("1×1 kernel, stride 2: pixels between the taps", geometry(9, 9, 5, 5, kernel: 1, stride: 2, pad: 0), 16),
+        ("a 2 × 4 kernel, strides 1 and 2, padded", ConvolutionGeometry(
+            imageHeight: 6, imageWidth: 9, channels: 1, gridHeight: 6, gridWidth: 5, kernelHeight: 2, kernelWidth: 4,
+            strideY: 1, strideX: 2, padTop: 0, padLeft: 1), 48),
+        ("a 5 × 2 kernel, 64 taps' worth of channels", ConvolutionGeometry(
+            imageHeight: 7, imageWidth: 6, channels: 1, gridHeight: 3, gridWidth: 5, kernelHeight: 5, kernelWidth: 2,
+            strideY: 2, strideX: 1, padTop: 1, padLeft: 0), 80),
     ]
 
     static func geometry(_ imageHeight: Int, _ imageWidth: Int, _ gridHeight: Int, _ gridWidth: Int,
