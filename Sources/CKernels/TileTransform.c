@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include "InstructionSet.h"
+#include "WinogradMatrices.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -53,20 +54,62 @@ typedef float v1;
         }                                                                                                 \
     }
 
+// A line of one fixed matrix, `lab_winograd_matrix_INDEX` (OUT × IN), its coefficients
+// constants: with the loops unrolled the compiler drops the terms of zero coefficients and turns
+// ±1 ones into additions and subtractions. The sums start at −0 (x + −0 is x), so that every
+// value is the same bits as `line_…` gives with that matrix, whose multiply-adds by zero add
+// nothing and by ±1 round as the addition does (only the sign of a zero sum could differ).
+#define DEFINE_COMPILED_LINE(SUFFIX, TYPE, INDEX, OUT, IN)                                               \
+    static void compiled_##SUFFIX##_##INDEX(const float *x, long x_step, float *y, long y_step, int streaming) { \
+        TYPE sum[OUT];                                                                                    \
+        _Pragma("clang loop unroll(full)")                                                                \
+        for (int b = 0; b < OUT; b++) sum[b] = -(TYPE){0};                                                \
+        _Pragma("clang loop unroll(full)")                                                                \
+        for (int j = 0; j < IN; j++) {                                                                    \
+            TYPE value;                                                                                   \
+            memcpy(&value, x + j * x_step, sizeof value);                                                 \
+            _Pragma("clang loop unroll(full)")                                                            \
+            for (int b = 0; b < OUT; b++)                                                                 \
+                if (lab_winograd_matrix_##INDEX[b * IN + j] != 0) sum[b] += lab_winograd_matrix_##INDEX[b * IN + j] * value; \
+        }                                                                                                 \
+        if (streaming) {                                                                                  \
+            _Pragma("clang loop unroll(full)")                                                            \
+            for (int b = 0; b < OUT; b++) STORE_STREAMING(y + b * y_step, sum[b]);                        \
+        } else {                                                                                          \
+            _Pragma("clang loop unroll(full)")                                                            \
+            for (int b = 0; b < OUT; b++) STORE_CACHED(y + b * y_step, sum[b]);                           \
+        }                                                                                                 \
+    }
+
+typedef void (*compiled_line)(const float *x, long x_step, float *y, long y_step, int streaming);
+#define COMPILED_LINE_POINTER(SUFFIX, TYPE, INDEX, OUT, IN) compiled_##SUFFIX##_##INDEX,
+
+// Every fixed matrix's line of TYPE values, and their table `compiled_lines_SUFFIX` by index.
+#define DEFINE_COMPILED_LINES(SUFFIX, TYPE)                                                               \
+    LAB_WINOGRAD_MATRICES(DEFINE_COMPILED_LINE, SUFFIX, TYPE)                                             \
+    static const compiled_line compiled_lines_##SUFFIX[] = {LAB_WINOGRAD_MATRICES(COMPILED_LINE_POINTER, SUFFIX, TYPE)};
+
 // Channels c, c + 1, … c + WIDTH − 1 of the whole tile: rows through `right` into `t`, then the
 // columns of `t` through `left` into the output, past the caches (STREAMED lines) when asked and
-// every output address is aligned to the vector.
-#define TRANSFORM_COLUMNS(SUFFIX, STREAMED, WIDTH)                                                        \
+// every output address is aligned to the vector. A side whose line index (`left_line`,
+// `right_line`) is not negative runs that fixed matrix's compiled line from the table COMPILED.
+#define TRANSFORM_COLUMNS(SUFFIX, STREAMED, WIDTH, COMPILED)                                              \
     for (; c + WIDTH <= channels; c += WIDTH) {                                                           \
         float t[LAB_TILE_LARGEST * LAB_TILE_LARGEST * WIDTH];                                             \
-        for (int i = 0; i < in_rows; i++)                                                                 \
-            line_##SUFFIX(right, out_cols, in_cols, input + (long)i * in_cols * input_stride + c, input_stride, \
-                          t + i * out_cols * WIDTH, WIDTH);                                               \
+        for (int i = 0; i < in_rows; i++) {                                                               \
+            const float *row = input + (long)i * in_cols * input_stride + c;                              \
+            if (right_line >= 0)                                                                          \
+                COMPILED[right_line](row, input_stride, t + i * out_cols * WIDTH, WIDTH, 0);              \
+            else                                                                                          \
+                line_##SUFFIX(right, out_cols, in_cols, row, input_stride, t + i * out_cols * WIDTH, WIDTH); \
+        }                                                                                                 \
         int past_caches = streaming && (uintptr_t)(output + c) % (WIDTH * sizeof(float)) == 0            \
                           && output_stride % WIDTH == 0;                                                  \
         for (int b = 0; b < out_cols; b++) {                                                              \
             float *column = output + (long)b * output_stride + c;                                         \
-            if (past_caches)                                                                              \
+            if (left_line >= 0)                                                                           \
+                COMPILED[left_line](t + b * WIDTH, (long)out_cols * WIDTH, column, (long)out_cols * output_stride, past_caches); \
+            else if (past_caches)                                                                         \
                 line_##STREAMED(left, out_rows, in_rows, t + b * WIDTH, (long)out_cols * WIDTH, column,   \
                                 (long)out_cols * output_stride);                                          \
             else                                                                                          \
@@ -76,22 +119,29 @@ typedef float v1;
     }
 
 #define TILE_TRANSFORM_PARAMETERS                                                                        \
-    const float *left, int out_rows, int in_rows, const float *right, int out_cols, int in_cols,        \
-    const float *input, long input_stride, float *output, long output_stride, int channels, int streaming
+    const float *left, int out_rows, int in_rows, int left_line, const float *right, int out_cols, int in_cols, \
+    int right_line, const float *input, long input_stride, float *output, long output_stride, int channels, int streaming
+#define TILE_TRANSFORM_ARGUMENTS                                                                         \
+    left, out_rows, in_rows, left_line, right, out_cols, in_cols, right_line, input, input_stride, output, output_stride, \
+    channels, streaming
 
-// The kernels for one instruction set: lines of 16, 8 and 1 floats (the vector ones also streamed),
-// and the transform.
+// The kernels for one instruction set: lines of 16, 8 and 1 floats (the vector ones also streamed,
+// and compiled for every fixed matrix), and the transform. Runs of a single channel (only where
+// the channel count is not a multiple of 8) always take the general lines.
 #define DEFINE_TRANSFORM(NAME)                                                                            \
     DEFINE_LINES(NAME##_16, v16, STORE_CACHED)                                                            \
     DEFINE_LINES(NAME##_16s, v16, STORE_STREAMING)                                                        \
     DEFINE_LINES(NAME##_8, v8, STORE_CACHED)                                                              \
     DEFINE_LINES(NAME##_8s, v8, STORE_STREAMING)                                                          \
     DEFINE_LINES(NAME##_1, v1, STORE_CACHED)                                                              \
+    DEFINE_COMPILED_LINES(NAME##_16, v16)                                                                 \
+    DEFINE_COMPILED_LINES(NAME##_8, v8)                                                                   \
     static void NAME(TILE_TRANSFORM_PARAMETERS) {                                                         \
         int c = 0;                                                                                        \
-        TRANSFORM_COLUMNS(NAME##_16, NAME##_16s, 16)                                                      \
-        TRANSFORM_COLUMNS(NAME##_8, NAME##_8s, 8)                                                         \
-        TRANSFORM_COLUMNS(NAME##_1, NAME##_1, 1)                                                          \
+        TRANSFORM_COLUMNS(NAME##_16, NAME##_16s, 16, compiled_lines_##NAME##_16)                          \
+        TRANSFORM_COLUMNS(NAME##_8, NAME##_8s, 8, compiled_lines_##NAME##_8)                              \
+        left_line = right_line = -1;                                                                      \
+        TRANSFORM_COLUMNS(NAME##_1, NAME##_1, 1, compiled_lines_##NAME##_8)                               \
     }
 
 DEFINE_TRANSFORM(transform_baseline)
@@ -110,16 +160,10 @@ DEFINE_TRANSFORM(transform_avx512)
 static void transform_with(enum lab_instruction_set set, TILE_TRANSFORM_PARAMETERS) {
     switch (set) {
 #if defined(__x86_64__)
-    case LAB_AVX512:
-        transform_avx512(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels, streaming);
-        break;
-    case LAB_AVX2:
-        transform_avx2(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels, streaming);
-        break;
+    case LAB_AVX512: transform_avx512(TILE_TRANSFORM_ARGUMENTS); break;
+    case LAB_AVX2: transform_avx2(TILE_TRANSFORM_ARGUMENTS); break;
 #endif
-    default:
-        transform_baseline(left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output, output_stride, channels,
-                           streaming);
+    default: transform_baseline(TILE_TRANSFORM_ARGUMENTS);
     }
 #if defined(__x86_64__)
     if (streaming) __builtin_ia32_sfence();
@@ -127,14 +171,26 @@ static void transform_with(enum lab_instruction_set set, TILE_TRANSFORM_PARAMETE
 }
 
 void lab_tile_transform_using(int instruction_set, TILE_TRANSFORM_PARAMETERS) {
-    transform_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), left, out_rows, in_rows, right, out_cols,
-                   in_cols, input, input_stride, output, output_stride, channels, streaming);
+    transform_with((enum lab_instruction_set)lab_supported_instruction_set(instruction_set), TILE_TRANSFORM_ARGUMENTS);
 }
 
 // The set chosen once (no CPU query per tile).
-void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) {
-    transform_with(lab_instruction_set(), left, out_rows, in_rows, right, out_cols, in_cols, input, input_stride, output,
-                   output_stride, channels, streaming);
+void lab_tile_transform(TILE_TRANSFORM_PARAMETERS) { transform_with(lab_instruction_set(), TILE_TRANSFORM_ARGUMENTS); }
+
+// Each fixed matrix's size and coefficients, by index.
+#define MATRIX_ENTRY(UNUSED1, UNUSED2, INDEX, OUT, IN) {OUT, IN, lab_winograd_matrix_##INDEX},
+static const struct {
+    int rows, columns;
+    const float *values;
+} fixed_matrices[] = {LAB_WINOGRAD_MATRICES(MATRIX_ENTRY, , )};
+
+int lab_tile_line(const float *matrix, int outputs, int inputs) {
+    for (int index = 0; index < (int)(sizeof fixed_matrices / sizeof fixed_matrices[0]); index++) {
+        if (fixed_matrices[index].rows == outputs && fixed_matrices[index].columns == inputs
+            && memcmp(fixed_matrices[index].values, matrix, sizeof(float) * (size_t)(outputs * inputs)) == 0)
+            return index;
+    }
+    return -1;
 }
 
 const char *lab_kernels_instruction_set(void) {

@@ -25,26 +25,37 @@ int lab_supported_instruction_set(int asked);
 /// for c < channels, where input entry (i, j) starts at input + (i · in_cols + j) · input_stride
 /// and output entry (a, b) at output + (a · out_cols + b) · output_stride (strides in floats).
 /// `left` is out_rows × in_rows and `right` out_cols × in_cols, row-major, every size at most
-/// LAB_TILE_LARGEST. Every coefficient is multiplied, zeros too: a branch per coefficient costs
-/// more than the multiplication.
+/// LAB_TILE_LARGEST.
+///
+/// `left_line` and `right_line` are `lab_tile_line`'s index of that side's matrix, or −1. With
+/// −1 every coefficient is multiplied, zeros too (a branch per coefficient costs more than the
+/// multiplication). With an index, that side runs code compiled for its matrix: no terms for
+/// zero coefficients, additions for ±1 ones; the values are the same bits (only the sign of a
+/// zero could differ).
 ///
 /// With `streaming` non-zero, runs of channels whose output addresses are aligned to the vector
 /// (64 bytes for 16 floats, 32 for 8; `output_stride` a multiple of the width) are stored past
 /// the caches (non-temporal stores, fenced before return): for outputs far larger than the
 /// caches that are read long after, which otherwise are read from memory before every write.
 /// The values are the same bits either way.
-void lab_tile_transform(const float *left, int out_rows, int in_rows,
-                        const float *right, int out_cols, int in_cols,
+void lab_tile_transform(const float *left, int out_rows, int in_rows, int left_line,
+                        const float *right, int out_cols, int in_cols, int right_line,
                         const float *input, long input_stride,
                         float *output, long output_stride,
                         int channels, int streaming);
 
 /// `lab_tile_transform` with the given `enum lab_instruction_set` (the tests run every set the
 /// CPU has).
-void lab_tile_transform_using(int instruction_set, const float *left, int out_rows, int in_rows,
-                              const float *right, int out_cols, int in_cols,
+void lab_tile_transform_using(int instruction_set, const float *left, int out_rows, int in_rows, int left_line,
+                              const float *right, int out_cols, int in_cols, int right_line,
                               const float *input, long input_stride, float *output, long output_stride, int channels,
                               int streaming);
+
+/// The index of the fixed matrix (`outputs` × `inputs`, row-major) whose coefficients are
+/// exactly `matrix`'s, bit for bit, among the ones the transforms have compiled code for (every
+/// data-transform matrix, Bᵀ, B, Aᵀ and A, of the Winograd tiles `NeuralNet` can choose; see
+/// `WinogradMatrices.h`), or −1.
+int lab_tile_line(const float *matrix, int outputs, int inputs);
 
 /// The instruction set `lab_tile_transform` runs with: "avx512", "avx2" or "baseline".
 const char *lab_kernels_instruction_set(void);

@@ -139,6 +139,9 @@ final class ConvolutionEngine {
         return winograd
     }
 
+    /// The Winograd tiles when the algorithm is `winograd` (made on first use), else nil.
+    var winogradRegions: WinogradRegions? { algorithm == .winograd ? winograd : nil }
+
     /// The algorithm in words, e.g. `winograd F(4×4, 2×2), 4 phases` or `taps` (for `lab bench --layers`).
     var algorithmDescription: String {
         switch algorithm {

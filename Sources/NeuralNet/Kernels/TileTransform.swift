@@ -2,13 +2,19 @@ import CKernels
 
 /// `output[a][b] = Σ_i Σ_j left[a][i] · input[i][j] · right[b][j]` on a small tile whose entries
 /// are runs of channels: the two-sided matrix product every Winograd transform is. The loops run
-/// in `lab_tile_transform` (C, compiled for the CPU's widest vectors; see `CKernels.h`).
+/// in `lab_tile_transform` (C, compiled for the CPU's widest vectors; see `CKernels.h`). A side
+/// whose matrix is one of the Winograd data-transform matrices (`WinogradMatrices.h`) runs code
+/// compiled for exactly those coefficients, which skips the zeros and adds where they are ±1.
 struct TileTransform {
     let left: [Float], right: [Float]
     let outputRows: Int, inputRows: Int, outputColumns: Int, inputColumns: Int
+    /// `lab_tile_line`'s index of each side's matrix, or −1 for the general code.
+    let leftLine: Int32, rightLine: Int32
 
     /// `left` is outputRows × inputRows and `right` outputColumns × inputColumns, row-major.
-    init(left: [Float], outputRows: Int, inputRows: Int, right: [Float], outputColumns: Int, inputColumns: Int) {
+    /// `compiledLines: false` keeps every side on the general code (tests compare the two).
+    init(left: [Float], outputRows: Int, inputRows: Int, right: [Float], outputColumns: Int, inputColumns: Int,
+         compiledLines: Bool = true) {
         precondition(left.count == outputRows * inputRows && right.count == outputColumns * inputColumns)
         precondition([outputRows, inputRows, outputColumns, inputColumns].allSatisfy { $0 <= Int(LAB_TILE_LARGEST) })
         self.left = left
@@ -17,7 +23,15 @@ struct TileTransform {
         self.inputRows = inputRows
         self.outputColumns = outputColumns
         self.inputColumns = inputColumns
+        func line(_ matrix: [Float], _ rows: Int, _ columns: Int) -> Int32 {
+            compiledLines ? matrix.withUnsafeBufferPointer { lab_tile_line($0.baseAddress!, Int32(rows), Int32(columns)) } : -1
+        }
+        leftLine = line(left, outputRows, inputRows)
+        rightLine = line(right, outputColumns, inputColumns)
     }
+
+    /// Whether both sides run code compiled for their matrices.
+    var runsCompiledLines: Bool { leftLine >= 0 && rightLine >= 0 }
 
     /// `matrix`, rows × columns, transposed.
     static func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
@@ -41,12 +55,13 @@ struct TileTransform {
     ) {
         let streamed: Int32 = streaming ? 1 : 0
         if let instructionSet {
-            lab_tile_transform_using(Int32(instructionSet.rawValue), coefficients.left, Int32(outputRows), Int32(inputRows),
-                                     coefficients.right, Int32(outputColumns), Int32(inputColumns), input, inputStride, output,
-                                     outputStride, Int32(channels), streamed)
+            lab_tile_transform_using(Int32(instructionSet.rawValue), coefficients.left, Int32(outputRows), Int32(inputRows), leftLine,
+                                     coefficients.right, Int32(outputColumns), Int32(inputColumns), rightLine, input, inputStride,
+                                     output, outputStride, Int32(channels), streamed)
         } else {
-            lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), coefficients.right, Int32(outputColumns),
-                               Int32(inputColumns), input, inputStride, output, outputStride, Int32(channels), streamed)
+            lab_tile_transform(coefficients.left, Int32(outputRows), Int32(inputRows), leftLine, coefficients.right,
+                               Int32(outputColumns), Int32(inputColumns), rightLine, input, inputStride, output, outputStride,
+                               Int32(channels), streamed)
         }
     }
 

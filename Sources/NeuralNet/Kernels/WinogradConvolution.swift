@@ -56,6 +56,14 @@ final class WinogradConvolution {
     private var gridChannels: Int { plan.gridChannels }
     private var tilesPerItem: Int { plan.tilesPerItem }
 
+    /// Whether the transforms run code compiled for their matrices (`TileTransform`): the image,
+    /// grid and output transforms, the image and kernel adjoints, and with `includingKernel` the
+    /// kernel's transform.
+    func transformsAreCompiled(includingKernel: Bool) -> Bool {
+        [imageTransform, imageAdjoint, outputTransform, gridTransform, kernelAdjoint].allSatisfy(\.runsCompiledLines)
+            && (!includingKernel || kernelTransform.runsCompiledLines)
+    }
+
     func tiles(batch: Int) -> Int { batch * tilesPerItem }
     /// Floats of a transformed image batch.
     func transformedImageCount(batch: Int) -> Int { plan.positions * tiles(batch: batch) * plan.depth }

@@ -81,6 +81,12 @@ final class WinogradRegions {
         }
     }
 
+    /// Whether every transform the regions run is compiled for its matrices (`TileTransform`):
+    /// all of each region's but the kernel's, which only the first region makes.
+    var transformsAreCompiled: Bool {
+        parts.enumerated().allSatisfy { index, part in part.transformsAreCompiled(includingKernel: index == 0) }
+    }
+
     /// Drops every region's kept kernel operand.
     func releaseKeptOperands() { parts.forEach { $0.releaseKeptOperand() } }
 
