@@ -33,11 +33,11 @@ static const float lab_winograd_matrix_4[4] = {
     -2.0f, 0.0f,
     0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 2
+// Aᵀ, 1 output, α = 2
 static const float lab_winograd_matrix_5[2] = {
     1.0f, 1.0f,
 };
-// A, 1 outputs, α = 2
+// A, 1 output, α = 2
 static const float lab_winograd_matrix_6[2] = {
     1.0f,
     1.0f,
@@ -129,11 +129,11 @@ static const float lab_winograd_matrix_21[9] = {
     1.0f, -4.5f, -1.0f,
     0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 3
+// Aᵀ, 1 output, α = 3
 static const float lab_winograd_matrix_22[3] = {
     1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 3
+// A, 1 output, α = 3
 static const float lab_winograd_matrix_23[3] = {
     1.0f,
     1.0f,
@@ -298,11 +298,11 @@ static const float lab_winograd_matrix_49[16] = {
     1.0f, -2.25f, -2.25f, 0.0f,
     0.0f, 0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 4
+// Aᵀ, 1 output, α = 4
 static const float lab_winograd_matrix_50[4] = {
     1.0f, 1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 4
+// A, 1 output, α = 4
 static const float lab_winograd_matrix_51[4] = {
     1.0f,
     1.0f,
@@ -509,11 +509,11 @@ static const float lab_winograd_matrix_81[25] = {
     -0.5f, 2.25f, 0.75f, 15.0f, -2.0f,
     0.0f, 0.0f, 0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 5
+// Aᵀ, 1 output, α = 5
 static const float lab_winograd_matrix_82[5] = {
     1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 5
+// A, 1 output, α = 5
 static const float lab_winograd_matrix_83[5] = {
     1.0f,
     1.0f,
@@ -753,11 +753,11 @@ static const float lab_winograd_matrix_115[36] = {
     -0.25f, 0.75f, 0.75f, 3.75f, 3.75f, 0.0f,
     0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 6
+// Aᵀ, 1 output, α = 6
 static const float lab_winograd_matrix_116[6] = {
     1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 6
+// A, 1 output, α = 6
 static const float lab_winograd_matrix_117[6] = {
     1.0f,
     1.0f,
@@ -1018,11 +1018,11 @@ static const float lab_winograd_matrix_149[49] = {
     0.5f, 1.5f, -0.5f, 2.5f, -1.5f, 1.0f, -0.5f,
     0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 7
+// Aᵀ, 1 output, α = 7
 static const float lab_winograd_matrix_150[7] = {
     1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 7
+// A, 1 output, α = 7
 static const float lab_winograd_matrix_151[7] = {
     1.0f,
     1.0f,
@@ -1289,11 +1289,11 @@ static const float lab_winograd_matrix_181[64] = {
     1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 0.0f,
     0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 1.0f,
 };
-// Aᵀ, 1 outputs, α = 8
+// Aᵀ, 1 output, α = 8
 static const float lab_winograd_matrix_182[8] = {
     1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
 };
-// A, 1 outputs, α = 8
+// A, 1 output, α = 8
 static const float lab_winograd_matrix_183[8] = {
     1.0f,
     1.0f,

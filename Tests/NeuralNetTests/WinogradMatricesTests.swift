@@ -40,8 +40,9 @@ import Testing
             for outputs in 1..<alpha {
                 let taps = alpha - outputs + 1
                 let transform = WinogradTransform(outputs: outputs, taps: taps)
-                add("Aᵀ, \(outputs) outputs, α = \(alpha)", outputs, alpha, transform.outputTransform)
-                add("A, \(outputs) outputs, α = \(alpha)", alpha, outputs,
+                let outputWords = outputs == 1 ? "1 output" : "\(outputs) outputs"
+                add("Aᵀ, \(outputWords), α = \(alpha)", outputs, alpha, transform.outputTransform)
+                add("A, \(outputWords), α = \(alpha)", alpha, outputs,
                     TileTransform.transposed(transform.outputTransform, rows: outputs, columns: alpha))
                 add("G, \(taps) taps, α = \(alpha)", alpha, taps, transform.filterTransform)
                 for reference in alpha...largest {
@@ -113,8 +114,7 @@ import Testing
             var nudged = matrix.values
             nudged[nudged.count - 1] = nudged[nudged.count - 1].nextUp
             let other = TileTransform(left: nudged, outputRows: matrix.rows, inputRows: matrix.columns,
-                                      right: matrix.values, outputColumns: matrix.rows, inputColumns: matrix.columns,
-                                      compiledLines: true)
+                                      right: matrix.values, outputColumns: matrix.rows, inputColumns: matrix.columns)
             #expect(other.leftLine == -1 && other.rightLine == Int32(index), "\(matrix.name), one coefficient off by one ulp")
             if matrix.rows != matrix.columns {
                 let reshaped = TileTransform(left: matrix.values, outputRows: matrix.columns, inputRows: matrix.rows,
