@@ -48,7 +48,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
+        static let benchmarkNames = ["sgemm", "memory", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
 
         func validate() throws {
             guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
@@ -72,6 +72,12 @@ extension LabCommand {
             if wanted("sgemm") {
                 let sgemm = BLASInfo.measureSGEMM()
                 print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"))")
+            }
+            if wanted("memory") {
+                let rates = MemoryBandwidth.measure()
+                let threads = rates.threads
+                print("memory  \(fixed(rates.read, 1)) GB/s read, \(fixed(rates.streamedWrite, 1)) GB/s written past the caches  "
+                    + "(256 MB, \(threads) \(threads == 1 ? "thread" : "threads"), best of 5)")
             }
             if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }

@@ -153,4 +153,13 @@ void lab_add(const float *x, float *y, long count);
 /// z[i] = x[i] + y[i] for i < count, with the CPU's widest vectors (the same bits with any).
 void lab_sum(const float *x, const float *y, float *z, long count);
 
+/// Σ x[i] for i < count, read with the widest vectors (for `lab bench memory`: how fast a thread
+/// reads memory). The order of the additions depends on the instruction set.
+float lab_memory_read(const float *x, long count);
+
+/// y[i] = value for i < count, stored past the caches (non-temporal stores, fenced before return)
+/// from the first 64-byte boundary on, as the Winograd transforms store a batch (for `lab bench
+/// memory`: how fast a thread writes memory that way).
+void lab_memory_stream(float *y, long count, float value);
+
 #endif
