@@ -77,7 +77,7 @@ extension LabCommand {
                 let rates = MemoryBandwidth.measure()
                 let threads = rates.threads
                 print("memory  \(fixed(rates.read, 1)) GB/s read, \(fixed(rates.streamedWrite, 1)) GB/s written past the caches  "
-                    + "(256 MB, \(threads) \(threads == 1 ? "thread" : "threads"), best of 5)")
+                    + "(\(rates.megabytes) MB, \(threads) \(threads == 1 ? "thread" : "threads"), best of \(rates.repetitions))")
             }
             if wanted("dense-gan-step") { try time("dense-gan-step", ChapterModels.denseGAN(seed: 2024), itemShape: [784]) }
             if wanted("dcgan-step") { try time("dcgan-step", ChapterModels.dcgan(seed: 2024), itemShape: [28, 28, 1]) }

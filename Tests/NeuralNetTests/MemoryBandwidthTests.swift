@@ -25,6 +25,6 @@ import Testing
     @Test func theRatesAreMeasured() {
         let rates = MemoryBandwidth.measure(megabytes: 8, repetitions: 2)
         #expect(rates.read.isFinite && rates.read > 0 && rates.streamedWrite.isFinite && rates.streamedWrite > 0)
-        #expect(rates.threads == WorkerPool.shared.threadCount)
+        #expect(rates.threads == WorkerPool.shared.threadCount && rates.megabytes == 8 && rates.repetitions == 2)
     }
 }

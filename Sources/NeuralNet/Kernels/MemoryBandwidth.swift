@@ -12,6 +12,8 @@ public enum MemoryBandwidth {
         public let streamedWrite: Double
         /// The threads that shared each pass.
         public let threads: Int
+        /// The size of the buffer (10⁶ bytes) and the passes of each kind, of which the fastest counts.
+        public let megabytes: Int, repetitions: Int
     }
 
     /// The best of `repetitions` passes of each kind over `megabytes` MB (far more than the
@@ -29,14 +31,25 @@ public enum MemoryBandwidth {
             let range = (part * count / parts)..<((part + 1) * count / parts)
             return (buffer + range.lowerBound, range.count)
         }
+        let passes = max(1, repetitions)
         func bestSeconds(_ pass: (Int) -> Void) -> Double {
             let clock = ContinuousClock()
-            return (0..<max(1, repetitions)).map { _ in clock.measure { WorkerPool.shared.run(parts: parts, pass) }.inSeconds }.min()!
+            return (0..<passes).map { _ in clock.measure { WorkerPool.shared.run(parts: parts, pass) }.inSeconds }.min()!
         }
         let bytes = Double(count * MemoryLayout<Float>.stride)
-        WorkerPool.shared.run(parts: parts) { part in lab_memory_stream(slice(part).start, slice(part).count, 1) }
-        let write = bestSeconds { part in lab_memory_stream(slice(part).start, slice(part).count, 0.5) }
-        let read = bestSeconds { part in sums[part] = lab_memory_read(slice(part).start, slice(part).count) }
-        return Rates(read: bytes / read / 1e9, streamedWrite: bytes / write / 1e9, threads: parts)
+        WorkerPool.shared.run(parts: parts) { part in
+            let (start, floats) = slice(part)
+            lab_memory_stream(start, floats, 1)
+        }
+        let write = bestSeconds { part in
+            let (start, floats) = slice(part)
+            lab_memory_stream(start, floats, 0.5)
+        }
+        let read = bestSeconds { part in
+            let (start, floats) = slice(part)
+            sums[part] = lab_memory_read(start, floats)
+        }
+        return Rates(read: bytes / read / 1e9, streamedWrite: bytes / write / 1e9, threads: parts, megabytes: megabytes,
+                     repetitions: passes)
     }
 }
