@@ -91,21 +91,19 @@ final class ConvolutionEngine {
     }
 
     /// Winograd tiles where they are estimated to need less work than the direct products
-    /// (`WinogradPlan.estimatedWork`, transforms included) with a tile size that cuts the grid
-    /// into at least two tiles per item (`WinogradPlan.cheapest`); otherwise
-    /// `fastestDirectAlgorithm`. Measured with `lab bench` (AMD EPYC with
-    /// AVX-512, alternating runs): Winograd tiles make the chapter's 7×7 k5 stride-1 layer
+    /// (`WinogradPlan.estimatedWork`, transforms included) with the tile size that needs the
+    /// least (`WinogradPlan.cheapest`); otherwise `fastestDirectAlgorithm`. Measured with
+    /// `lab bench` (AMD EPYC with AVX-512, alternating runs): Winograd tiles make the chapter's
+    /// 7×7 k5 stride-1 layer
     /// 240 → 140 ms (forward + backward, batch 256), and with the 14 ↔ 7 k5 stride-2 layers on
     /// them too the DCGAN step went 505 and 478 → 408 and 434 ms; the 004 models' 32 ↔ 16 and
-    /// 16 ↔ 8 k4 stride-2 layers went 182 → 113, 130 → 91 and 144 → 117 ms (batch 128). With one
-    /// 4×4 tile per item (the 004 models' 8 ↔ 4 layers) they were no faster (117 vs 110–147 ms
-    /// in noisy runs): the kernel's transform, rewritten on every call and 6× the kernel's size,
-    /// takes what the tiles save. Those layers now take 2×2 tiles, four per item (α = 3, 1.8×
-    /// fewer multiplications than the direct products): per layer about level with the per-tap
-    /// products (forward 36.5–40.9 against 34.9–36.6 ms, backward 64.6–70.2 against 71.1–74.4
-    /// ms, two runs of each layer pair), the step
-    /// 0.948 of the time before over 4 alternating rounds (2026-12-03). Grids that the tiles do
-    /// not divide (the chapter's 7×7) get smaller tiles at their far edges instead of tiles
+    /// 16 ↔ 8 k4 stride-2 layers went 182 → 113, 130 → 91 and 144 → 117 ms (batch 128). The
+    /// 8 ↔ 4 layers first took 2×2 tiles, four per item (α = 3, 1.8× fewer multiplications than
+    /// the direct products; the step 0.948 of the time on the per-tap products, 4 alternating
+    /// rounds, 2026-12-03), and since the kernel's transform is kept between calls, one 4×4 tile
+    /// per item (α = 5, 2.6× fewer; the step 0.964 of the time on 2×2 tiles on Zen 4, see
+    /// `WinogradPlan.cheapest`). Grids that the tiles do not divide (the chapter's 7×7) get
+    /// smaller tiles at their far edges instead of tiles
     /// reaching past the grid (`WinogradPlan.regions`): the chapter's three Winograd layers
     /// 15–17 % faster by `--layers` (one run each), the DCGAN step 0.962 (6 alternating rounds,
     /// 2026-12-04); the 004 models' 32 ↔ 16 layers, which the estimate now gives 6×6 tiles with

@@ -3,7 +3,7 @@
 ///
 /// A discriminator runs each convolution twice per weight update: on the real and on the fake
 /// batch, forward and then backward. The second call of each pair can reuse the kernel operand
-/// the first one computed (2.25 times the kernel's size for the 004 models' 8 ↔ 4 layers).
+/// the first one computed (6.25 times the kernel's size for the 004 models' 8 ↔ 4 layers).
 /// A generator's calls alternate forward and backward with an update in between, so nothing
 /// could be reused there: the cache starts keeping operands, in a buffer of its own, only after
 /// two calls in a row asked for the same one, and layers that never repeat hold no extra buffer.

@@ -145,16 +145,18 @@ struct WinogradPlan: Equatable {
             && g.kernelHeight > g.strideY && g.kernelWidth > g.strideX
     }
 
-    /// The regions (`regions`) of the tile size with the least estimated work among those that
-    /// cut an item's grid into at least two tiles, or nil if Winograd does not apply (or no size
-    /// gives two tiles). With one tile per item the kernel's transform, larger than the kernel,
-    /// takes what the tiles save (see `ConvolutionEngine.fastestAlgorithm`).
+    /// The regions (`regions`) of the tile size with the least estimated work, or nil if Winograd
+    /// does not apply. One tile per item is allowed: the 004 models' 8 ↔ 4 layers take one 4×4
+    /// tile per item rather than four 2×2 ones (25 products per item and channel pair instead of
+    /// 36), which made the 64×64 step 0.964 of the time on Zen 4 (5 alternating rounds, faster in
+    /// 5) and 1.002 on Zen 5 (4 rounds): the kernel's transform, 6.25 times the kernel, is
+    /// computed once per weight value (`KernelOperandCache`) and read by the products of a whole
+    /// batch, so what it costs beside the products is small.
     static func cheapest(geometry g: ConvolutionGeometry, gridChannels: Int) -> [WinogradPlan]? {
         guard applies(to: g, gridChannels: gridChannels) else { return nil }
         let taps = max((g.kernelHeight + g.strideY - 1) / g.strideY, (g.kernelWidth + g.strideX - 1) / g.strideX)
-        let sizes = 2...max(2, largestInputs + 1 - taps)
+        let sizes = 2...max(2, min(largestInputs + 1 - taps, max(g.gridHeight, g.gridWidth)))
         return sizes.map { regions(geometry: g, gridChannels: gridChannels, outputs: $0) }
-            .filter { $0.reduce(0) { $0 + $1.tilesPerItem } >= 2 }
             .min { $0.estimatedWork < $1.estimatedWork }
     }
 
