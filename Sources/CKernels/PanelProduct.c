@@ -92,7 +92,11 @@ typedef float v4 __attribute__((vector_size(16)));
 // sets), then every block of c goes through the chunk before the next one. On Zen 5, with that
 // layer's kernel gradient (256 × 128 summed over 1,024 tiles, two threads taking positions in
 // turn), chunks of 64 copied ran at 340 GFLOPS against OpenBLAS's 272, chunks of 32 and 128 at
-// 333; read in place, the products ran slower than OpenBLAS's in the training step.
+// 333; read in place, the products ran slower than OpenBLAS's in the training step. Sums of at
+// most LAB_TRANSPOSED_SINGLE_CHUNK rows are one chunk, so c is written once: the 004 models'
+// 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles) went to OpenBLAS before, whose output
+// was too large to go back and forth between chunks (the 64×64 step 0.974 of the time on Zen 4,
+// 8 alternating rounds, lower in 6).
 #define TRANSPOSED_CHUNK 64
 
 // The next chunk's rows, asked of memory a few cache lines at a time while the current chunk's
@@ -105,8 +109,8 @@ struct upcoming {
 };
 
 static inline struct upcoming upcoming_rows(const float *a, long lda, long m, const float *b, long ldb, long n, long from, long k,
-                                            long blocks) {
-    long rows = k - from < TRANSPOSED_CHUNK ? k - from : TRANSPOSED_CHUNK;
+                                            long step, long blocks) {
+    long rows = k - from < step ? k - from : step;
     struct upcoming next = {(const char *)(a + from * lda), (const char *)(b + from * ldb), lda * 4, ldb * 4,
                             (m * 4 + 63) / 64, (n * 4 + 63) / 64, 0, 0, 0};
     if (rows > 0) next.lines = rows * (next.a_lines + next.b_lines);
@@ -128,16 +132,16 @@ static inline void prefetch_some(struct upcoming *next) {
     DEFINE_TRANSPOSED_BLOCK(NAME##_rows, TYPE, VECS, ROWS)                                                \
     DEFINE_TRANSPOSED_BLOCK(NAME##_row, TYPE, VECS, 1)                                                    \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, \
-                     float *rows_a, float *rows_b) {                                                      \
+                     long step, float *rows_a, float *rows_b) {                                           \
         const long columns = VECS * (long)(sizeof(TYPE) / 4);                                             \
         const long blocks = (n / columns) * (m / ROWS); /* the calls that ask memory for more */           \
-        for (long k0 = 0; k0 < k; k0 += TRANSPOSED_CHUNK) {                                               \
-            long chunk = k - k0 < TRANSPOSED_CHUNK ? k - k0 : TRANSPOSED_CHUNK;                           \
+        for (long k0 = 0; k0 < k; k0 += step) {                                                           \
+            long chunk = k - k0 < step ? k - k0 : step;                                                   \
             for (long l = 0; l < chunk; l++) {                                                            \
                 memcpy(rows_a + l * m, a + (k0 + l) * lda, (size_t)m * sizeof(float));                    \
                 memcpy(rows_b + l * n, b + (k0 + l) * ldb, (size_t)n * sizeof(float));                    \
             }                                                                                             \
-            struct upcoming next = upcoming_rows(a, lda, m, b, ldb, n, k0 + chunk, k, blocks);            \
+            struct upcoming next = upcoming_rows(a, lda, m, b, ldb, n, k0 + chunk, k, step, blocks);      \
             for (long j = 0; j < n; j += columns) {                                                       \
                 long i = 0;                                                                               \
                 for (; i + ROWS <= m; i += ROWS) {                                                        \
@@ -176,15 +180,16 @@ DEFINE_TRANSPOSED_PRODUCT(transposed_avx512, v16, 2, 8)
 
 static void transposed_with(enum lab_instruction_set set, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                             float *c, long ldc) {
-    float *rows = malloc((size_t)TRANSPOSED_CHUNK * (size_t)(m + n) * sizeof(float));
+    long step = k <= LAB_TRANSPOSED_SINGLE_CHUNK ? (k > 0 ? k : 1) : TRANSPOSED_CHUNK;
+    float *rows = malloc((size_t)step * (size_t)(m + n) * sizeof(float));
     if (!rows) abort();
-    float *rows_a = rows, *rows_b = rows + TRANSPOSED_CHUNK * m;
+    float *rows_a = rows, *rows_b = rows + step * m;
     switch (set) {
 #if defined(__x86_64__)
-    case LAB_AVX512: transposed_avx512(m, n, k, a, lda, b, ldb, c, ldc, rows_a, rows_b); break;
-    case LAB_AVX2: transposed_avx2(m, n, k, a, lda, b, ldb, c, ldc, rows_a, rows_b); break;
+    case LAB_AVX512: transposed_avx512(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b); break;
+    case LAB_AVX2: transposed_avx2(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b); break;
 #endif
-    default: transposed_baseline(m, n, k, a, lda, b, ldb, c, ldc, rows_a, rows_b);
+    default: transposed_baseline(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b);
     }
     free(rows);
 }

@@ -102,12 +102,23 @@ import Testing
         }
     }
 
+    /// Large outputs run on the transposed product only when all of k is one chunk, so that each
+    /// output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles)
+    /// but not the same over 256 tiles, which OpenBLAS runs.
+    @Test func largeTransposedProductsNeedOneChunk() {
+        #expect(PanelProduct.fitsTransposed(rows: 256, columns: 128, sum: 4096), "fits a core's cache")
+        #expect(PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 128))
+        #expect(!PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 129))
+        #expect(!PanelProduct.fitsTransposed(rows: 1024, columns: 500, sum: 128), "whole panels only")
+    }
+
     /// `aᵀ · b` read in place (the kernel gradient's sum over tiles): against double precision on
     /// sums shorter and longer than a chunk of k, with every row remainder and strided operands;
     /// nothing written past the columns; and cutting the columns into bands gives the same bits.
     @Test func transposedProductsMatchDoublePrecision() {
         let random = RandomGenerator(seed: 43)
-        for (m, n, k) in [(1, 32, 1), (9, 32, 0), (13, 64, 7), (16, 32, 8), (30, 96, 61), (8, 128, 300)] {
+        // k = 128: all rows in one chunk (`LAB_TRANSPOSED_SINGLE_CHUNK`); 129 and 300: chunks of 64.
+        for (m, n, k) in [(1, 32, 1), (9, 32, 0), (13, 64, 7), (16, 32, 8), (30, 96, 61), (21, 64, 128), (11, 32, 129), (8, 128, 300)] {
             let (lda, ldb, ldc) = (m + 3, n + 5, n + 7)
             let a = random.uniformTensor(shape: [max(k, 1) * lda], low: -1, high: 1).scalars
             let b = random.uniformTensor(shape: [max(k, 1) * ldb], low: -1, high: 1).scalars

@@ -72,6 +72,11 @@ void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m
 /// Columns in one panel of a packed right-hand operand (`lab_pack_panels`).
 #define LAB_PANEL_WIDTH 32
 
+/// Up to this many rows of k, `lab_transposed_product` copies all of them side by side at once
+/// (their copies, (m + n) · k floats, stay in a core's second-level cache for m + n up to about
+/// 1,500) and writes each output once.
+#define LAB_TRANSPOSED_SINGLE_CHUNK 128
+
 /// Packs the k × n matrix B into panels for `lab_panel_product`: panel p holds columns
 /// 32p … 32p + 31 of every row, row after row (`panels[p · 32k + i · 32 + l] = B[i][32p + l]`).
 /// B[i][j] is `b[i · ldb + j]`, or with `transposed` non-zero `b[j · ldb + i]` (B given as its
@@ -93,8 +98,10 @@ void lab_panel_product_using(int instruction_set, long m, long n, long k, const 
 /// c[i][j] = Σ_l a[l · lda + i] · b[l · ldb + j] for i < m, j < n: aᵀ · b with a (k × m) and
 /// b (k × n), row l of each `lda` and `ldb` floats on (the Winograd kernel gradient, a sum over
 /// tiles). Rows are copied side by side 64 at a time and c is written once per chunk of them,
-/// so c should fit a core's cache. Each element is one chain of multiply-adds over l in order,
-/// so the bits do not depend on how rows or columns are cut. `n` must be a multiple of 32.
+/// so c should fit a core's cache; when k is at most `LAB_TRANSPOSED_SINGLE_CHUNK`, all k rows
+/// are one chunk and c is written once, whatever its size. Each element is one chain of
+/// multiply-adds over l in order, so the bits do not depend on how rows or columns are cut.
+/// `n` must be a multiple of 32.
 void lab_transposed_product(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
 
 /// `lab_transposed_product` with the given `enum lab_instruction_set`.

@@ -16,7 +16,7 @@ extension RunPass {
     /// so entries an older `lab` wrote are not replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
         let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-11", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-12", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose

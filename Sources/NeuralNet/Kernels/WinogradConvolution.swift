@@ -360,7 +360,7 @@ final class WinogradConvolution {
         pool.with(count: max(scratch, gradientScratch)) { product in
             WorkerPool.shared.run(parts: parts.count) { part in
                 let (xi, columns) = parts[part]
-                let panels = PanelProduct.fitsTransposed(rows: depth, columns: columns.count)
+                let panels = PanelProduct.fitsTransposed(rows: depth, columns: columns.count, sum: tiles)
                 let (a, b) = (v + xi * depth, g + xi * gridChannels + columns.lowerBound)
                 let c = product + xi * depth * gridChannels + columns.lowerBound
                 if panels {
