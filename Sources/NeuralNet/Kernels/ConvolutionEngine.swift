@@ -94,20 +94,19 @@ final class ConvolutionEngine {
     /// (`WinogradPlan.estimatedWork`, transforms included) with the tile size that needs the
     /// least (`WinogradPlan.cheapest`); otherwise `fastestDirectAlgorithm`. Measured with
     /// `lab bench` (AMD EPYC with AVX-512, alternating runs): Winograd tiles make the chapter's
-    /// 7×7 k5 stride-1 layer
-    /// 240 → 140 ms (forward + backward, batch 256), and with the 14 ↔ 7 k5 stride-2 layers on
-    /// them too the DCGAN step went 505 and 478 → 408 and 434 ms; the 004 models' 32 ↔ 16 and
-    /// 16 ↔ 8 k4 stride-2 layers went 182 → 113, 130 → 91 and 144 → 117 ms (batch 128). The
-    /// 8 ↔ 4 layers first took 2×2 tiles, four per item (α = 3, 1.8× fewer multiplications than
-    /// the direct products; the step 0.948 of the time on the per-tap products, 4 alternating
-    /// rounds, 2026-12-03), and since the kernel's transform is kept between calls, one 4×4 tile
-    /// per item (α = 5, 2.6× fewer; the step 0.964 of the time on 2×2 tiles on Zen 4, see
-    /// `WinogradPlan.cheapest`). Grids that the tiles do not divide (the chapter's 7×7) get
-    /// smaller tiles at their far edges instead of tiles
-    /// reaching past the grid (`WinogradPlan.regions`): the chapter's three Winograd layers
-    /// 15–17 % faster by `--layers` (one run each), the DCGAN step 0.962 (6 alternating rounds,
-    /// 2026-12-04); the 004 models' 32 ↔ 16 layers, which the estimate now gives 6×6 tiles with
-    /// 4-cell edges instead of 4×4 tiles, no faster or slower (the 64×64 step 0.996, 6 rounds).
+    /// 7×7 k5 stride-1 layer 240 → 140 ms (forward + backward, batch 256), and with the 14 ↔ 7
+    /// k5 stride-2 layers on them too the DCGAN step went 505 and 478 → 408 and 434 ms; the 004
+    /// models' 32 ↔ 16 and 16 ↔ 8 k4 stride-2 layers went 182 → 113, 130 → 91 and 144 → 117 ms
+    /// (batch 128). The 8 ↔ 4 layers first took 2×2 tiles, four per item (α = 3, 1.8× fewer
+    /// multiplications than the direct products; the step 0.948 of the time on the per-tap
+    /// products, 4 alternating rounds, 2026-12-03), and since the kernel's transform is kept
+    /// between calls, one 4×4 tile per item (α = 5, 2.6× fewer; the step 0.964 of the time on
+    /// 2×2 tiles on Zen 4, see `WinogradPlan.cheapest`). Grids that the tiles do not divide (the
+    /// chapter's 7×7) get smaller tiles at their far edges instead of tiles reaching past the
+    /// grid (`WinogradPlan.regions`): the chapter's three Winograd layers 15–17 % faster by
+    /// `--layers` (one run each), the DCGAN step 0.962 (6 alternating rounds, 2026-12-04); the
+    /// 004 models' 32 ↔ 16 layers, which the estimate now gives 6×6 tiles with 4-cell edges
+    /// instead of 4×4 tiles, no faster or slower (the 64×64 step 0.996, 6 rounds).
     static func fastestAlgorithm(
         geometry: ConvolutionGeometry, gridChannels: Int, allowingWinograd: Bool = winogradAllowed
     ) -> Algorithm {

@@ -149,9 +149,9 @@ struct WinogradPlan: Equatable {
     /// does not apply. One tile per item is allowed: the 004 models' 8 ↔ 4 layers take one 4×4
     /// tile per item rather than four 2×2 ones (25 products per item and channel pair instead of
     /// 36), which made the 64×64 step 0.964 of the time on Zen 4 (5 alternating rounds, faster in
-    /// 5) and 1.002 on Zen 5 (4 rounds): the kernel's transform, 6.25 times the kernel, is
-    /// computed once per weight value (`KernelOperandCache`) and read by the products of a whole
-    /// batch, so what it costs beside the products is small.
+    /// 5) and 0.983–1.002 on Zen 5 (three earlier sessions): the kernel's transform, 6.25 times
+    /// the kernel, is computed once per weight value (`KernelOperandCache`) and read by the
+    /// products of a whole batch, so what it costs beside the products is small.
     static func cheapest(geometry g: ConvolutionGeometry, gridChannels: Int) -> [WinogradPlan]? {
         guard applies(to: g, gridChannels: gridChannels) else { return nil }
         let taps = max((g.kernelHeight + g.strideY - 1) / g.strideY, (g.kernelWidth + g.strideX - 1) / g.strideX)
