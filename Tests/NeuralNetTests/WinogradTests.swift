@@ -120,6 +120,10 @@ import _TestSupport
             // Channels in whole panels: every product runs on `PanelProduct`, not BLAS.
             ("panel products: 7×7 k5 s1 same, 32 ↔ 64", { Conv2DTranspose(32, kernelSize: 5, strides: 1, padding: .same) }, [2, 7, 7, 64]),
             ("panel products: 8×8 → 4×4 k4 s2 same, 32 ↔ 32", { Conv2D(32, kernelSize: 4, strides: 2, padding: .same) }, [2, 8, 8, 32]),
+            // The kernel transform's units: several groups of 32 rows, and column bands with a
+            // shorter last one (96 = 64 + 32 transposed; 72 = 64 + 8, as rows for BLAS).
+            ("kernel bands: 8×8 → 4×4 k4 s2 same, 32 ↔ 96", { Conv2D(96, kernelSize: 4, strides: 2, padding: .same) }, [2, 8, 8, 32]),
+            ("kernel bands: 8×8 → 4×4 k4 s2 same, 8 ↔ 72", { Conv2D(72, kernelSize: 4, strides: 2, padding: .same) }, [2, 8, 8, 8]),
         ]
         for (label, make, shape) in cases {
             let input = RandomGenerator(seed: 8).uniformTensor(shape: shape, low: -1, high: 1)
