@@ -416,10 +416,10 @@ final class WinogradConvolution {
     /// How `transformKernel` lays out each position's `U_ξ` (`depth × gridChannels`): as rows,
     /// for `BLAS.gemm`; packed into panels for `PanelProduct` as `PanelProduct.pack` would, not
     /// transposed; or its transpose packed so.
-    enum KernelLayout { case rows, panels, transposedPanels }
+    private enum KernelLayout { case rows, panels, transposedPanels }
 
     /// Columns of the kernel transform's bands (`transformKernel`) when they are not one panel.
-    static let kernelBand = 64
+    private static let kernelBand = 64
 
     /// Writes `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]`
     /// to `u` in `layout`. The work goes in units of `PanelProduct.width` rows by a band of
