@@ -189,7 +189,8 @@ final class WinogradConvolution {
     }
 
     /// How the forward or adjoint products of a batch go in blocks: `blocks` of `perBlock` units
-    /// (tiles, or items' tiles), each part of the pool with `localFloats` of its own.
+    /// (tiles, or whole batch items for the adjoint, `WinogradRegions.imageBlocking`), each part
+    /// of the pool with `localFloats` of its own.
     struct Blocking {
         let blocks: Int, perBlock: Int, localFloats: Int
         /// Parts the pool runs: each takes blocks in turn.
@@ -207,14 +208,12 @@ final class WinogradConvolution {
         return Blocking(blocks: blocks, perBlock: perBlock, localFloats: (perBlock * positions + plan.y.outputs * plan.x.outputs) * channels)
     }
 
-    /// `addImage`'s blocks (whole items) for a batch of `batch` items.
-    func imageBlocking(batch: Int) -> Blocking {
-        let (positions, depth) = (plan.positions, plan.depth)
-        let blocks = Self.blockCount(count: batch, unitFloats: positions * depth * tilesPerItem)
-        let perBlock = (batch + blocks - 1) / blocks * tilesPerItem
-        return Blocking(blocks: blocks, perBlock: perBlock,
-                        localFloats: perBlock * positions * depth + plan.y.inputs * plan.x.inputs * imageChannels)
-    }
+    /// Floats of products `addImage` holds for `items` batch items at a time.
+    func imageProductFloats(items: Int) -> Int { items * tilesPerItem * plan.positions * plan.depth }
+
+    /// Floats of scratch `addImage` takes for `items` batch items at a time: their products and
+    /// one tile's adjoint transform.
+    func imageLocalFloats(items: Int) -> Int { imageProductFloats(items: items) + plan.y.inputs * plan.x.inputs * imageChannels }
 
     /// Floats of `accumulateKernelGradient`'s products.
     var gradientScratch: Int { plan.positions * plan.depth * gridChannels }
@@ -223,7 +222,7 @@ final class WinogradConvolution {
     /// pool; each part reuses `localFloats` floats of its own for all its blocks, from one pooled
     /// buffer of at least `scratch` floats (the regions of a layer ask for the same size, so that
     /// the pool keeps one buffer for them all).
-    private func forEachBlock(
+    static func forEachBlock(
         count: Int, blocking: Blocking, scratch: Int, pool: BufferPool, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void
     ) {
         let (parts, blocks, localFloats) = (blocking.parts, blocking.blocks, blocking.localFloats)
@@ -249,7 +248,7 @@ final class WinogradConvolution {
         let panels = PanelProduct.fits(columns: channels)
         withBias(bias, channels: channels) { bias in
             outputTransform.withCoefficients { coefficients in
-                forEachBlock(count: tiles, blocking: blocking, scratch: scratch, pool: pool) { range, local in
+                Self.forEachBlock(count: tiles, blocking: blocking, scratch: scratch, pool: pool) { range, local in
                     let block = local + perBlock * positions * channels
                     for xi in 0..<positions {
                         let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + filterPositions[xi] * depth * channels,
@@ -278,53 +277,57 @@ final class WinogradConvolution {
         }
     }
 
-    /// Adds `Σ over this region's tiles of B (Ĝ · Uᵀ) Bᵀ` to an NHWC image batch, which it first
-    /// sets to the bias (zeros without one) when `initialize`; `u` the transposed kernel operand,
-    /// as in `writeGrid`. Blocks are whole batch items, because tiles overlap on the image.
-    /// `scratch` as in `writeGrid`.
-    func addImage(from g: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
-                  into image: UnsafeMutablePointer<Float>, initialize: Bool, scratch: Int = 0, pool: BufferPool) {
+    /// A transform's coefficient matrices, as `TileTransform.withCoefficients` hands them out.
+    typealias Coefficients = (left: UnsafePointer<Float>, right: UnsafePointer<Float>)
+
+    /// Runs `body` with the image adjoint's coefficients (`TileTransform.withCoefficients`).
+    func withImageAdjointCoefficients<R>(_ body: (Coefficients) -> R) -> R {
+        imageAdjoint.withCoefficients(body)
+    }
+
+    /// Adds `Σ over this region's tiles of B (Ĝ · Uᵀ) Bᵀ` to the batch items `items` of an NHWC
+    /// image batch, first setting them to `pixel` in every pixel (zeros without one) when
+    /// `initialize`; `u` the transposed kernel operand of the plan whose filter transform this one
+    /// shares (`withKernelOperand`), `local` `imageLocalFloats(items: items.count)` floats of
+    /// scratch, `coefficients` from `withImageAdjointCoefficients`. The products of the items'
+    /// positions come first, then each tile's adjoint transform, added where the tile lies (tiles
+    /// overlap on the image, so a part of the pool takes whole items).
+    func addImage(items: Range<Int>, from g: UnsafePointer<Float>, operand u: UnsafePointer<Float>, pixel: UnsafePointer<Float>?,
+                  initialize: Bool, into image: UnsafeMutablePointer<Float>, local: UnsafeMutablePointer<Float>,
+                  coefficients: Coefficients) {
         let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
-        let gridChannels = gridChannels
         let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
-        let blocking = imageBlocking(batch: batch), perBlock = blocking.perBlock
-        let panels = PanelProduct.fits(columns: depth), hasBias = bias != nil
-        withBias(bias, channels: channels) { bias in
-            imageAdjoint.withCoefficients { coefficients in
-                forEachBlock(count: batch, blocking: blocking, scratch: scratch, pool: pool) { items, local in
-                    let block = local + perBlock * positions * depth
-                    let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
-                    for xi in 0..<positions {
-                        let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels,
-                                         u + filterPositions[xi] * depth * gridChannels, local + xi * depth)
-                        if panels {
-                            PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
-                                                  c: c, ldc: positions * depth)
-                        } else {
-                            BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
-                                      b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
-                        }
-                    }
-                    for n in items {
-                        let item = image + n * itemFloats
-                        if initialize { Self.fill(item, floats: itemFloats, withPixel: hasBias ? bias : nil, channels: channels) }
-                        for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
-                            let (_, ty, tx) = tilePosition(t)
-                            forEachPhase { phase, py, px in
-                                imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
-                                                   to: block, outputStride: channels, channels: channels, coefficients: coefficients)
-                                let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
-                                for a in 0..<ay {
-                                    let row = plan.y.imageIndex[rowBase + a]
-                                    guard row >= 0 else { continue }
-                                    for b in 0..<ax {
-                                        let column = plan.x.imageIndex[columnBase + b]
-                                        guard column >= 0 else { continue }
-                                        VectorMath.add(block + (a * ax + b) * channels,
-                                                       into: item + (row * geometry.imageWidth + column) * channels, count: channels)
-                                    }
-                                }
-                            }
+        let block = local + imageProductFloats(items: items.count)
+        let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
+        let panels = PanelProduct.fits(columns: depth)
+        for xi in 0..<positions {
+            let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels, u + filterPositions[xi] * depth * gridChannels,
+                             local + xi * depth)
+            if panels {
+                PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
+                                      c: c, ldc: positions * depth)
+            } else {
+                BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
+                          b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
+            }
+        }
+        for n in items {
+            let item = image + n * itemFloats
+            if initialize { Self.fill(item, floats: itemFloats, withPixel: pixel, channels: channels) }
+            for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
+                let (_, ty, tx) = tilePosition(t)
+                forEachPhase { phase, py, px in
+                    imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
+                                       to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+                    let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
+                    for a in 0..<ay {
+                        let row = plan.y.imageIndex[rowBase + a]
+                        guard row >= 0 else { continue }
+                        for b in 0..<ax {
+                            let column = plan.x.imageIndex[columnBase + b]
+                            guard column >= 0 else { continue }
+                            VectorMath.add(block + (a * ax + b) * channels,
+                                           into: item + (row * geometry.imageWidth + column) * channels, count: channels)
                         }
                     }
                 }
