@@ -82,7 +82,7 @@ final class WinogradRegions {
     /// The blocks of whole batch items `image(from:…)` goes in: `WinogradConvolution.blockCount`'s,
     /// for the largest region's products of an item; each part of the pool has room for any
     /// region's products of a block.
-    func imageBlocking(batch: Int) -> WinogradConvolution.Blocking {
+    private func imageBlocking(batch: Int) -> WinogradConvolution.Blocking {
         let blocks = WinogradConvolution.blockCount(count: batch, unitFloats: parts.map { $0.imageProductFloats(items: 1) }.max()!)
         let perBlock = (batch + blocks - 1) / blocks
         return .init(blocks: blocks, perBlock: perBlock, localFloats: parts.map { $0.imageLocalFloats(items: perBlock) }.max()!)
