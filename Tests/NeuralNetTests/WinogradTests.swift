@@ -144,6 +144,29 @@ import _TestSupport
         }
     }
 
+    /// `WinogradPlan.largestInputs` is as large as the bound allows: tiles one input larger
+    /// (α = 9: F(8×8, 2×2) for the 004 models' 4×4 stride-2 kernels, which would take 81
+    /// products per item and channel pair on their 8×8 grids instead of 100) are several times
+    /// as far from the direct products as the 2e-5 every smaller tile keeps. Measured
+    /// (2026-12-04): 1.2e-4 and 1.6e-4 on these two 004 layers and 1.1e-4 on the chapter's
+    /// 7×7 → 14×14 one, with 3 as the eighth finite point; with 1/4, 3/2, −3/2, 4 or 3/4 instead,
+    /// 1.0e-4 to 3.5e-4. Larger tiles would cut the products but not keep the bound.
+    @Test func tilesOneInputLargerBreakTheBound() throws {
+        let cases: [(String, () -> any Layer, [Int], taps: Int)] = [
+            ("004 D: 16×16 → 8×8 k4 s2 same", { Conv2D(16, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 16, 16, 8], 2),
+            ("004 G: 8×8 → 16×16 k4 s2 same", { Conv2DTranspose(8, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 8, 8, 16], 2),
+            ("chapter G: 7×7 → 14×14 k5 s2 same", { Conv2DTranspose(16, kernelSize: 5, strides: 2, padding: .same) }, [3, 7, 7, 24], 3),
+        ]
+        for (label, make, shape, taps) in cases {
+            let input = RandomGenerator(seed: 8).uniformTensor(shape: shape, low: -1, high: 1)
+            let direct = try results(make, input, outputs: nil)
+            let largest = try results(make, input, outputs: WinogradPlan.largestInputs + 1 - taps)
+            let larger = try results(make, input, outputs: WinogradPlan.largestInputs + 2 - taps)
+            let (kept, broken) = (zip(largest, direct).map { scaledError($0, $1) }.max()!, zip(larger, direct).map { scaledError($0, $1) }.max()!)
+            #expect(kept < 2e-5 && broken > 2e-5, "\(label): α = \(WinogradPlan.largestInputs) \(kept), one more \(broken)")
+        }
+    }
+
     /// The pool gets work it can share evenly: product blocks come in multiples of the threads
     /// (the 004 models' 8 ↔ 4 layer at batch 128 cut by size alone was 227 + 227 + 58 tiles on two
     /// threads), within one unit of each other, none much larger than `blockFloats`, covering
