@@ -48,7 +48,7 @@ extension LabCommand {
         var only: [String] = []
 
         /// The benchmarks in the order they run.
-        static let benchmarkNames = ["sgemm", "memory", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
+        static let benchmarkNames = ["sgemm", "peak", "memory", "dense-gan-step", "dcgan-step", "dcgan64-step", "classic-iteration", "builtin-digits", "builtin-bricks", "evaluate-10k"]
 
         func validate() throws {
             guard rounds > 0 else { throw ValidationError("--rounds must be positive") }
@@ -72,6 +72,16 @@ extension LabCommand {
             if wanted("sgemm") {
                 let sgemm = BLASInfo.measureSGEMM()
                 print("sgemm  \(fixed(sgemm, 1)) GFLOPS  (1024×1024, BLAS core \(BLASInfo.coreName), \(BLASInfo.threadCount) \(BLASInfo.threadCount == 1 ? "thread" : "threads"))")
+            }
+            if wanted("peak") {
+                let peak = MultiplyAddPeak.measure()
+                let (product, transposed) = MultiplyAddPeak.panelShapes
+                print("peak  \(fixed(peak.together, 1)) GFLOPS  (multiply-adds in independent chains on \(peak.threads) "
+                    + "\(peak.threads == 1 ? "thread" : "threads") at once, \(peak.instructionSet); one thread alone \(fixed(peak.oneThread, 1)); "
+                    + "our panel products on one thread, operands in the caches: \(product.m) × \(product.n) × \(product.k) "
+                    + "\(fixed(peak.panelProduct, 1)) GFLOPS (\(fixed(100 * peak.panelProduct / peak.oneThread, 1)) % of one thread's peak), "
+                    + "transposed \(transposed.m) × \(transposed.n) over \(transposed.k) \(fixed(peak.transposedProduct, 1)) "
+                    + "(\(fixed(100 * peak.transposedProduct / peak.oneThread, 1)) %))")
             }
             if wanted("memory") {
                 let rates = MemoryBandwidth.measure()
@@ -157,16 +167,20 @@ extension LabCommand {
             print("\(label) in the step, mean ms of \(phases.steps) steps: " + parts.joined(separator: " · ") + " · total \(fixed(total, 2))")
         }
 
-        /// Prints how the step compares with the time of its products at the machine's sgemm rate,
-        /// measured right after the steps (the VM's speed drifts between minutes): the products
+        /// Prints how the step compares with the time of its products at the machine's sgemm rate
+        /// and at its multiply-add peak (`MultiplyAddPeak`), both measured right after the steps
+        /// (the VM's speed drifts between minutes): the products
         /// the step really computes (`BLASInfo.productFLOPsOnThisThread`), and those of Keras's
         /// count (`GAN.stepMatrixFLOPs`), which is what the Dense step's target is stated in.
         func printFloor(_ label: String, perStep: Double, performed: Double, kerasCount: Double) {
             let sgemm = BLASInfo.measureSGEMM() * 1e9
-            let floor = performed / sgemm, kerasFloor = kerasCount / sgemm
+            let peak = MultiplyAddPeak.together(repetitions: 3) * 1e9
+            let floor = performed / sgemm, kerasFloor = kerasCount / sgemm, peakFloor = performed / peak
             print("\(label)-floor  \(fixed(perStep / floor, 2)) ×  the time of its products at the sgemm rate "
                 + "(\(fixed(performed / 1e9, 1)) GFLOP a step as run, \(fixed(floor * 1000, 1)) ms at \(fixed(sgemm / 1e9, 1)) GFLOPS "
-                + "measured right after the steps; Keras's count \(fixed(kerasCount / 1e9, 1)) GFLOP, \(fixed(kerasFloor * 1000, 1)) ms: "
+                + "measured right after the steps; at the multiply-add peak measured then, \(fixed(peak / 1e9, 1)) GFLOPS, "
+                + "\(fixed(peakFloor * 1000, 1)) ms: the step is \(fixed(perStep / peakFloor, 2))× that; "
+                + "Keras's count \(fixed(kerasCount / 1e9, 1)) GFLOP, \(fixed(kerasFloor * 1000, 1)) ms: "
                 + "the step is \(fixed(perStep / kerasFloor, 2))× that)")
         }
 
