@@ -39,7 +39,9 @@ enum PanelProduct {
     /// chapter DCGAN's kernel gradients (256 × 128) ran faster than OpenBLAS's (the step 0.974,
     /// 8 alternating rounds); with the 004 models' 1024 × 512 and 512 × 256 ones as well, the
     /// 64×64 step took 1.053 of the time (4 rounds): their outputs went back and forth from memory
-    /// for every chunk.
+    /// for every chunk. Taking outputs up to 2¹⁷ floats here (the 512 × 256 ones, not the
+    /// larger): the 64×64 step 1.023 and the chapter DCGAN step 1.031 (Zen 4, 4 rounds, lower in
+    /// 0 and 1).
     /// With at most `LAB_TRANSPOSED_SINGLE_CHUNK` rows summed (`k`; one 4×4 tile per item at batch
     /// 128: the 004 models' 8 ↔ 4 layers, 1024 × 512 and 512 × 1024), every output is written
     /// once whatever its size: the 64×64 step 0.974 of the time with OpenBLAS's (Zen 4, 8 rounds).

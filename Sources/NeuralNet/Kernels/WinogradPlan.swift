@@ -135,7 +135,8 @@ struct WinogradPlan: Equatable {
 
     /// Largest α per axis that is used: rounding error grows fast beyond it (`WinogradTests`:
     /// up to α = 8 every layer stays within 2e-5 of the direct products' largest value; at α = 9
-    /// the 004 models' 16 ↔ 8 layers were 1.2e-4 and 1.6e-4 away, whichever ninth point).
+    /// the 004 models' 16 ↔ 8 layers were 1.2e-4 and 1.6e-4 away, and other eighth finite
+    /// points than 3 did no better: `tilesOneInputLargerBreakTheBound`).
     static let largestInputs = 8
 
     /// Whether Winograd tiles can run this convolution: channel counts in whole vectors, and
