@@ -11,7 +11,7 @@ extension LabCommand {
     /// `lab bench`: times training steps and the BLAS library.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Times a full training step of the chapter's GANs and the machine's sgemm.")
+            abstract: "Times a full training step of the chapter's GANs, the machine's sgemm and its multiply-add peak.")
 
         @Option(help: "Timed steps per benchmark, after the warm-up; the median step is reported.")
         var steps = 30
