@@ -12,7 +12,8 @@ typedef float v4 __attribute__((vector_size(16)));
 
 // sum = sum · multiplier + addend in every lane of every chain, `iterations` times; returns the
 // sum of every lane of every chain, so that no multiply-add can be left out. Fused where the set
-// has fused multiply-adds (contracted, as the products' kernels are), else a multiply and an add.
+// has fused multiply-adds (contracted, as the products' kernels are), else a multiply and an add
+// (two operations all the same).
 #define DEFINE_PEAK(SUFFIX, TYPE)                                                                         \
     static float chains_##SUFFIX(long iterations, float multiplier, float addend) {                       \
         _Pragma("clang fp contract(on)")                                                                  \

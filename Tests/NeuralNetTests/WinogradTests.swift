@@ -149,8 +149,9 @@ import _TestSupport
     /// products per item and channel pair on their 8×8 grids instead of 100) are several times
     /// as far from the direct products as the 2e-5 every smaller tile keeps. Measured
     /// (2026-12-04): 1.2e-4 and 1.6e-4 on these two 004 layers and 1.1e-4 on the chapter's
-    /// 7×7 → 14×14 one, with 3 as the eighth finite point; with 1/4, 3/2, −3/2, 4 or 3/4 instead, the
-    /// largest over the tested layers was 1.1e-4 to 3.5e-4. Larger tiles would cut the products but not keep the bound.
+    /// 7×7 → 14×14 one, with 3 as the eighth finite point; with 1/4, 3/2, −3/2, 4 or 3/4
+    /// instead, the largest over the tested layers was 1.1e-4 to 3.5e-4. Larger tiles would cut
+    /// the products but not keep the bound.
     @Test func tilesOneInputLargerBreakTheBound() throws {
         let cases: [(String, () -> any Layer, [Int], taps: Int)] = [
             ("004 D: 16×16 → 8×8 k4 s2 same", { Conv2D(16, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [2, 16, 16, 8], 2),

@@ -171,8 +171,8 @@ void lab_memory_stream(float *y, long count, float value);
 
 /// The machine's multiply-add peak (`lab bench peak`): `lab_multiply_add_lanes(set)` lanes in
 /// independent chains, each lane `iterations` times sum = sum · multiplier + addend from zero
-/// (one fused multiply-add where `instruction_set`, or the widest the CPU has below it, has them;
-/// a multiply and an add on the baseline set), and the sum of every lane returned.
+/// (one fused multiply-add where `instruction_set`, or the widest the CPU has below it, has them:
+/// on x86-64 AVX2 and AVX-512, not the SSE2 baseline), and the sum of every lane returned.
 float lab_multiply_add_chains(int instruction_set, long iterations, float multiplier, float addend);
 
 /// The lanes `lab_multiply_add_chains` runs with `instruction_set` (or the widest the CPU has below it).
