@@ -7,8 +7,11 @@ typedef float v4 __attribute__((vector_size(16)));
 
 // Independent chains of vector multiply-adds: enough of them that each unit always has one whose
 // last result is ready, so the units' throughput, not a chain's latency, sets the pace (two
-// 512-bit or four 256-bit multiply-adds in flight per cycle, four cycles each, is 8 to 16).
-#define LAB_PEAK_CHAINS 16
+// units of four or five cycles' latency need 8 to 10), and few enough that the sums, the
+// multiplier and the addend stay in registers with AVX2 and SSE2, which have 16 (with 16 chains
+// the AVX2 sums spilled to memory: 67 GFLOPS a thread on Zen 4, against 117 with AVX-512 and
+// OpenBLAS's Haswell sgemm at 111 a thread).
+#define LAB_PEAK_CHAINS 12
 
 // sum = sum · multiplier + addend in every lane of every chain, `iterations` times; returns the
 // sum of every lane of every chain, so that no multiply-add can be left out. Fused where the set

@@ -7,9 +7,9 @@ import Testing
 @Suite struct MultiplyAddPeakTests {
     let supported = KernelInstructionSet.allCases.filter(\.isSupported)
 
-    /// Sixteen chains of vectors: 4, 8 or 16 lanes each.
-    @Test func everySetRunsSixteenChainsOfItsWidestVectors() {
-        let lanes: [KernelInstructionSet: Int32] = [.baseline: 64, .avx2: 128, .avx512: 256]
+    /// Twelve chains of vectors: 4, 8 or 16 lanes each.
+    @Test func everySetRunsTwelveChainsOfItsWidestVectors() {
+        let lanes: [KernelInstructionSet: Int32] = [.baseline: 48, .avx2: 96, .avx512: 192]
         for set in supported {
             #expect(lab_multiply_add_lanes(Int32(set.rawValue)) == lanes[set], "\(set)")
             #expect(MultiplyAddPeak.chainFLOPs(iterations: 1_000, set: set) == 2 * Double(lanes[set]!) * 1_000, "\(set)")
