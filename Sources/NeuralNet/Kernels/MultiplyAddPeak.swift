@@ -43,7 +43,7 @@ public enum MultiplyAddPeak {
     }
 
     /// The best of `repetitions` timings of each: chains on every pool thread at once, then on
-    /// one thread, `iterations` a pass (about 40 ms on a core of 120 GFLOPS with 512-bit
+    /// one thread, `iterations` a pass (about 33 ms on a core of 117 GFLOPS with 512-bit
     /// vectors), then the two panel kernels on one thread after a warm-up call.
     public static func measure(iterations: Int = 10_000_000, repetitions: Int = 5) -> Rates {
         let set = chosenInstructionSet
@@ -65,16 +65,12 @@ public enum MultiplyAddPeak {
         let (multiplier, addend): (Float, Float) = (1 - 0x1p-20, 0x1p-20)
         let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: threads)
         defer { sums.deallocate() }
-        func pass() {
-            if threads == 1 {
-                sums[0] = chains(iterations: iterations, multiplier: multiplier, addend: addend, set: set)
-            } else {
-                WorkerPool.shared.run(parts: threads) {
-                    sums[$0] = chains(iterations: iterations, multiplier: multiplier, addend: addend, set: set)
-                }
+        // One part runs on the calling thread (`WorkerPool.run`).
+        return bestRate(flops: Double(threads) * chainFLOPs(iterations: iterations, set: set), repetitions: repetitions) {
+            WorkerPool.shared.run(parts: threads) {
+                sums[$0] = chains(iterations: iterations, multiplier: multiplier, addend: addend, set: set)
             }
         }
-        return bestRate(flops: Double(threads) * chainFLOPs(iterations: iterations, set: set), repetitions: repetitions, pass)
     }
 
     /// GFLOPS of `PanelProduct.multiply` on `panelShapes.product`, one thread, best of `repetitions`.
