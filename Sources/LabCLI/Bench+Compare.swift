@@ -18,7 +18,8 @@ extension LabCommand.Bench {
 
     /// `lab bench --keras SCRIPT`: this build's GAN steps and the Keras script's, in alternating
     /// rounds (ours for every benchmark, then the script once per benchmark), with the ratio
-    /// ours / Keras.
+    /// ours / Keras, and then the share of Keras's step that each step's products alone take at
+    /// the multiply-add peak (`KerasReference.peakShareSummary`).
     func compareWithKeras(script: String) throws {
         guard FileManager.default.isReadableFile(atPath: script) else {
             throw ValidationError("--keras takes the path of the Keras timing script (keras_gan_step.py); \(script) is not a readable file")
@@ -27,7 +28,7 @@ extension LabCommand.Bench {
         if let other = benchmarks.first(where: { KerasReference.kind(of: $0) == nil }) {
             throw ValidationError("--keras times the GAN steps only (\(KerasReference.kinds.map(\.benchmark).joined(separator: ", "))), not \(other)")
         }
-        try alternate(otherLabel: "Keras (\(script))", benchmarks: benchmarks, comparedOnly: true) {
+        let results = try alternate(otherLabel: "Keras (\(script))", benchmarks: benchmarks, comparedOnly: true) {
             try benchmarks.map { benchmark in
                 let kind = KerasReference.kind(of: benchmark)!
                 // TensorFlow's start-up log goes to standard error: not shown.
@@ -37,6 +38,12 @@ extension LabCommand.Bench {
                 }
                 return (benchmark, milliseconds, "ms/step")
             }
+        }
+        for benchmark in benchmarks {
+            guard let keras = results[benchmark]?.other, let atPeak = results[KerasReference.productsAtPeakLine(of: benchmark)]?.this,
+                  let summary = KerasReference.peakShareSummary(benchmark: benchmark, productsAtPeak: atPeak, keras: keras)
+            else { continue }
+            print(summary)
         }
     }
 
@@ -52,8 +59,10 @@ extension LabCommand.Bench {
     /// this build's number was the lower (the faster for times; for GFLOPS, the slower).
     /// With `comparedOnly`, lines that only this build printed (the steps' `-floor` lines beside
     /// Keras) are left out of the table.
+    /// Returns every line's numbers, this build's and the other's, one per round.
+    @discardableResult
     private func alternate(otherLabel: String, benchmarks: [String]? = nil, comparedOnly: Bool = false,
-                           _ other: () throws -> [(String, Double, String)]) throws {
+                           _ other: () throws -> [(String, Double, String)]) throws -> [String: (this: [Double], other: [Double], unit: String)] {
         let this = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let ours = FileManager.default.isExecutableFile(atPath: this) ? this : CommandLine.arguments[0]
         let arguments = childArguments(benchmarks: benchmarks ?? only)
@@ -77,6 +86,7 @@ extension LabCommand.Bench {
             print("\(name)  \(unit)  \(mine.map { fixed($0, 2) }.joined(separator: ", "))  \(theirs.map { fixed($0, 2) }.joined(separator: ", "))  "
                 + (comparison.medianRatio.map { fixed($0, 3) } ?? "—") + "  \(rounds.lower) of \(rounds.of) rounds")
         }
+        return results
     }
 
     /// Runs `binary` with `arguments` and reads its result lines: a name, two spaces, a number and

@@ -182,6 +182,8 @@ extension LabCommand {
                 + "\(fixed(peakFloor * 1000, 1)) ms: the step is \(fixed(perStep / peakFloor, 2))× that; "
                 + "Keras's count \(fixed(kerasCount / 1e9, 1)) GFLOP, \(fixed(kerasFloor * 1000, 1)) ms: "
                 + "the step is \(fixed(perStep / kerasFloor, 2))× that)")
+            print("\(KerasReference.productsAtPeakLine(of: label))  \(fixed(peakFloor * 1000, 2)) ms  (the step's products at the "
+                + "multiply-add peak above: the least time these multiplications take on this machine)")
         }
 
         /// One epoch of the chapter's training on all 60,000 training images, as the lab runs it.

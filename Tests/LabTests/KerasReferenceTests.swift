@@ -18,4 +18,19 @@ import Testing
         #expect(KerasReference.kind(of: "dcgan64-step") == "dcgan64")
         #expect(KerasReference.kind(of: "sgemm") == nil)
     }
+
+    /// The share of Keras's step a step's products take at the peak: each of our rounds over
+    /// Keras's round of the same number, in order; rounds without a Keras time or with a broken
+    /// one left out; nothing to say without a round on both sides.
+    @Test func peakSharesPairTheRoundsInOrder() throws {
+        let summary = try #require(KerasReference.peakShareSummary(benchmark: "dense-gan-step", productsAtPeak: [26.9, 27.0, 26.8],
+                                                                   keras: [53.8, 50.0]))
+        #expect(summary.hasPrefix("dense-gan-step: "))
+        #expect(summary.contains(" 0.50, 0.54 of Keras's step"), "26.9/53.8 and 27.0/50.0, the third round has no Keras time")
+        #expect(summary.contains("(0.50–0.54×)"))
+        let one = try #require(KerasReference.peakShareSummary(benchmark: "dcgan64-step", productsAtPeak: [430, 427], keras: [0, 1525]))
+        #expect(one.contains(" 0.28 of Keras's step") && one.contains("(0.28×)"), "a Keras time of 0 is no round")
+        #expect(KerasReference.peakShareSummary(benchmark: "dcgan-step", productsAtPeak: [], keras: [500]) == nil)
+        #expect(KerasReference.productsAtPeakLine(of: "dcgan-step") == "dcgan-step-products-at-peak")
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Keras timing script of the course material (`../shared/reference/keras_gan_step.py KIND
 /// STEPS`), which `lab bench --keras` runs between our rounds: which of its model kinds is which
 /// benchmark, and how to read its result.
@@ -11,6 +13,27 @@ public enum KerasReference {
     public static func kind(of benchmark: String) -> String? {
         kinds.first { $0.benchmark == benchmark }?.kind
     }
+
+    /// The name of the line in which `lab bench` gives the time of a step's products at the
+    /// machine's multiply-add peak (`dense-gan-step-products-at-peak  26.93 ms  …`).
+    public static func productsAtPeakLine(of benchmark: String) -> String { "\(benchmark)-products-at-peak" }
+
+    /// What the rounds of `lab bench --keras` say about the least share of Keras's step that
+    /// `benchmark` could take on this machine: in each round, the time its products alone take at
+    /// the multiply-add peak measured in our run (`productsAtPeak`, ms) over Keras's step in the
+    /// same round (`keras`, ms). Rounds pair up in order; nil without a round on both sides.
+    /// No step that does these multiplications in float32 can take less of Keras's time than
+    /// that, whatever its kernels: a target below it is out of this machine's reach.
+    public static func peakShareSummary(benchmark: String, productsAtPeak: [Double], keras: [Double]) -> String? {
+        let shares = zip(productsAtPeak, keras).compactMap { ours, theirs in theirs > 0 ? ours / theirs : nil }
+        guard let least = shares.min(), let most = shares.max() else { return nil }
+        let range = least == most ? fixed(least) : "\(fixed(least))–\(fixed(most))"
+        return "\(benchmark): its products alone, at the multiply-add peak measured in each of our rounds, take "
+            + "\(shares.map(fixed).joined(separator: ", ")) of Keras's step in the same round (\(range)×): no float32 step "
+            + "doing these multiplications can take a smaller share of Keras's time on this machine"
+    }
+
+    private static func fixed(_ value: Double) -> String { String(format: "%.2f", value) }
 
     /// The milliseconds per step in the script's output for `kind`: its line
     /// `dcgan: 292.7 ms/step, 68.5 s/epoch (234 steps)`; nil when there is none, or not a
