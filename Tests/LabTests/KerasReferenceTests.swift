@@ -30,6 +30,8 @@ import Testing
         #expect(summary.contains("(0.50–0.54×)"))
         let one = try #require(KerasReference.peakShareSummary(benchmark: "dcgan64-step", productsAtPeak: [430, 427], keras: [0, 1525]))
         #expect(one.contains(" 0.28 of Keras's step") && one.contains("(0.28×)"), "a Keras time of 0 is no round")
+        let alike = try #require(KerasReference.peakShareSummary(benchmark: "dcgan-step", productsAtPeak: [120, 121], keras: [500, 500]))
+        #expect(alike.contains(" 0.24, 0.24 of Keras's step") && alike.contains("(0.24×)"), "shares that print alike are one number")
         #expect(KerasReference.peakShareSummary(benchmark: "dcgan-step", productsAtPeak: [], keras: [500]) == nil)
         #expect(KerasReference.productsAtPeakLine(of: "dcgan-step") == "dcgan-step-products-at-peak")
     }

@@ -27,7 +27,7 @@ public enum KerasReference {
     public static func peakShareSummary(benchmark: String, productsAtPeak: [Double], keras: [Double]) -> String? {
         let shares = zip(productsAtPeak, keras).compactMap { ours, theirs in theirs > 0 ? ours / theirs : nil }
         guard let least = shares.min(), let most = shares.max() else { return nil }
-        let range = least == most ? fixed(least) : "\(fixed(least))–\(fixed(most))"
+        let range = fixed(least) == fixed(most) ? fixed(least) : "\(fixed(least))–\(fixed(most))"
         return "\(benchmark): its products alone, at the multiply-add peak measured in each of our rounds, take "
             + "\(shares.map(fixed).joined(separator: ", ")) of Keras's step in the same round (\(range)×): no float32 step "
             + "doing these multiplications can take a smaller share of Keras's time on this machine"
