@@ -43,6 +43,24 @@ import Testing
         #expect(error?.line == 3 + line, "\(code): line \(String(describing: error?.line))")
     }
 
+    /// A character that is not an ordinary space right next to `=`, with spaces around both:
+    /// swift-syntax's Fix-It for it stopped the process (found by `FuzzLabStep`); now a located
+    /// error that names the character, at its column (characters, not bytes).
+    @Test(arguments: [
+        ("let b \u{3000}= 2", "U+3000 (IDEOGRAPHIC SPACE) stands right before '='", 7),
+        ("let b \u{3}= 2", "U+0003 (a control character) stands right before '='", 7),
+        ("let b \u{B}= 2", "U+000B (a control character) stands right before '='", 7),
+        ("let b \u{FEFF}= 2", "U+FEFF (ZERO WIDTH NO-BREAK SPACE) stands right before '='", 7),
+        ("let b \u{2028}= 2", "U+2028 (LINE SEPARATOR) stands right before '='", 7),
+        ("let 값 \u{3000}= 2", "U+3000 (IDEOGRAPHIC SPACE) stands right before '='", 7),
+        ("let b= 2", "'=' needs the same whitespace on both sides", 6),
+    ] as [(String, String, Int)])
+    func anEqualSignBesideAnInvisibleCharacterEndsInALocatedError(code: String, message: String, column: Int) throws {
+        let (error, _) = try run("let a = 1\n" + code)
+        #expect(error?.message.contains(message) == true, "\(code.unicodeScalars.map(\.value)): \(String(describing: error?.message))")
+        #expect(error?.line == 5 && error?.column == column, "\(String(describing: error?.line)):\(String(describing: error?.column))")
+    }
+
     @Test func aThousandsOfTermsExpressionIsRefusedBeforeItIsFolded() throws {
         let (error, _) = try run("let x = " + Array(repeating: "1", count: 5_000).joined(separator: " + "))
         #expect(error?.message.contains("chains 4999 operators; at most 1000") == true)

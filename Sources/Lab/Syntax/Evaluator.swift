@@ -19,10 +19,16 @@ struct Evaluator {
     init(step: LabFile.Step, environment: Environment) throws {
         self.step = step
         self.environment = environment
-        let parsed = Array(step.source.utf8).withUnsafeBufferPointer {
+        let source = Array(step.source.utf8)
+        let parsed = source.withUnsafeBufferPointer {
             Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting)
         }
         let converter = SourceLocationConverter(fileName: environment.file.path, tree: parsed)
+        // Before swift-syntax's diagnostics, one of which stops the process on some of these.
+        if let uneven = EqualSignSpacing.firstUneven(in: parsed, source: source) {
+            let location = converter.location(for: uneven.position)
+            throw Self.error(environment.file, step, line: location.line, column: location.column, uneven.message)
+        }
         if let first = ParseDiagnosticsGenerator.diagnostics(for: parsed).first {
             let location = first.location(converter: converter)
             throw Self.error(environment.file, step, line: location.line, column: location.column, first.message)
