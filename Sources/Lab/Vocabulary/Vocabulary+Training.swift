@@ -133,19 +133,22 @@ extension Vocabulary {
         } else {
             guard epochs > 0 else { throw evaluator.error(at: call, "epochs must be at least 1, got \(epochs)") }
             let evaluation = try trainingEvaluation(gan, every: args.int("evaluateEvery"), samples: args.int("evaluationSamples"), call, evaluator)
-            // `lab check` trains on one batch only: enough to check every shape and setting.
+            // `lab check` trains one step only: enough to check every shape and setting. A step
+            // takes a batch for each of D's steps (a WGAN's 5).
             let batchSize = args.int("batchSize")
             let checking = environment.checkOnly && batchSize > 0
+            let perStep = batchSize.multipliedReportingOverflow(by: max(1, options.discriminatorSteps))
+            let checkedItems = perStep.overflow ? data.batchSize : min(perStep.partialValue, data.batchSize)
             let allLabels = args.ints("labels")
             guard allLabels.isEmpty || allLabels.count == data.batchSize else {
                 throw evaluator.error(at: call, "labels: has \(allLabels.count) labels for \(data.batchSize) items")
             }
-            let labels: [Int]? = allLabels.isEmpty ? nil : Array(checking ? allLabels.prefix(min(batchSize, data.batchSize)) : allLabels[...])
+            let labels: [Int]? = allLabels.isEmpty ? nil : Array(checking ? allLabels.prefix(checkedItems) : allLabels[...])
             history = try wrap(call, evaluator) {
                 try gan.generator.checkBatchFits(batchSize)
                 try gan.discriminator.checkBatchFits(batchSize)
                 var result = try gan.train(
-                    on: checking ? data.rows(0..<min(batchSize, data.batchSize)) : data, labels: labels, epochs: checking ? 1 : epochs,
+                    on: checking ? data.rows(0..<checkedItems) : data, labels: labels, epochs: checking ? 1 : epochs,
                     batchSize: batchSize, options: options, monitorNoise: monitor, evaluation: evaluation,
                     shouldStop: { environment.interruption?() ?? false },
                     progress: { environment.progress?($0) },
