@@ -35,6 +35,7 @@ import Testing
         ("let g = Sequential(\"G\", input: [2, 2, 1]) { UpSampling2D(size: 9223372036854775807) }", "makes images too large to count", 1),
         ("let x = 1e400", "'1e400' is not a finite number", 1),
         ("print(\"\\u{110000}\")", "invalid escape sequence", 1),
+        ("let x = [[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]", "'[' nests 13 deep here; a step may nest at most 12", 1),
     ] as [(String, String, Int)])
     func endsInALocatedError(code: String, message: String, line: Int) throws {
         let (error, _) = try run(code)

@@ -114,6 +114,25 @@ public struct LabFile: Sendable {
         let heading = lines.first { $0.hasPrefix("# ") }
         title = heading.map { String($0.dropFirst(2)).trimmingCharacters(in: .whitespaces) }
             ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        try checkBracketNesting()
+    }
+
+    /// A `LabError` where the steps' `[` together pass `SquareBracketNesting.fileBudget`: each
+    /// step within its own budget, a file of thousands of steps could still take hours to parse.
+    /// A step past its own limits is never parsed (its run says why) and counts nothing here.
+    private func checkBracketNesting() throws {
+        var spent = 0
+        for step in steps where SquareBracketNesting.check(step.source) == nil {
+            let scan = SquareBracketNesting.scan(step.source, spent: spent, budget: SquareBracketNesting.fileBudget, maximumDepth: .max)
+            if let finding = scan.finding {
+                let (line, byteColumn) = finding.lineAndColumn(in: step.source)
+                let fileLine = step.firstLine + line - 1
+                let text = lines[fileLine - 1]
+                throw LabError(file: path, line: fileLine, column: LabError.characterColumn(byteColumn: byteColumn, in: text),
+                               message: finding.message + " in this lab", sourceLine: text)
+            }
+            spent = scan.cost
+        }
     }
 
     /// A fence line: up to three spaces, then three or more backticks or tildes, then the info

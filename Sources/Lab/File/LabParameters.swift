@@ -18,6 +18,8 @@ extension LabFile {
     /// The lab's parameters, in file order.
     public var parameters: [LabParameter] {
         steps.flatMap { step -> [LabParameter] in
+            // A step too costly to parse has none (its run reports why).
+            guard SquareBracketNesting.check(step.source) == nil else { return [] }
             let tree = Parser.parse(source: step.source)
             let converter = SourceLocationConverter(fileName: path, tree: tree)
             return tree.statements.compactMap { item -> LabParameter? in

@@ -19,6 +19,10 @@ struct Evaluator {
     init(step: LabFile.Step, environment: Environment) throws {
         self.step = step
         self.environment = environment
+        if let nesting = SquareBracketNesting.check(step.source) {
+            let (line, column) = nesting.lineAndColumn(in: step.source)
+            throw Self.error(environment.file, step, line: line, column: column, nesting.message)
+        }
         let source = Array(step.source.utf8)
         let parsed = source.withUnsafeBufferPointer {
             Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting)

@@ -5,6 +5,8 @@ import SwiftSyntax
 /// Splits a step's source into coloured tokens from swift-syntax's own tokens and trivia.
 enum Highlighter {
     static func tokens(_ source: String) -> [CodeToken] {
+        // Code too costly to parse is shown as it is, uncoloured (its run reports why).
+        guard SquareBracketNesting.check(source) == nil else { return [CodeToken(source, .plain)] }
         let tree = Parser.parse(source: source)
         var result: [CodeToken] = []
         func trivia(_ pieces: Trivia) {
