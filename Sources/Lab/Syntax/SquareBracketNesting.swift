@@ -2,9 +2,9 @@
 ///
 /// At every `[` in an expression swift-syntax's parser looks ahead for an inline array type
 /// (`[3 of Int]`), and those lookaheads nest: the parse takes twice as long for each `[` open at
-/// once. Found by fuzzing `FuzzLabStep`: `let x = [[[…[1]…]]]` with 24 levels took 26 s to parse
-/// (20 levels 1.5 s; 30 would take half an hour), and a lab file must never hang `lab`. Labs nest
-/// a few. Each `[` costs 2^depth (its depth counting itself); a step may nest `[` at most
+/// once. Found by fuzzing `FuzzLabStep`: `let x = [[[…[1]…]]]` with 24 levels made `lab check`
+/// take 26 s (20 levels 1.5 s; 30 would take half an hour), and a lab file must never hang
+/// `lab`. Labs nest a few. Each `[` costs 2^depth (its depth counting itself); a step may nest `[` at most
 /// `maximumDepth` deep and spend at most `budget` in all (about 0.2 s of parsing on the Zen 4 VM).
 /// `[` inside string literals and comments do not count; inside an interpolation they do.
 enum SquareBracketNesting {
