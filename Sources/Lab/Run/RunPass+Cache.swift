@@ -15,7 +15,10 @@ extension RunPass {
     /// convolutions on patches, the chapter's and the 64×64 models' first layers, there too),
     /// so entries an older `lab` wrote are not replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
-        let parameterText = parameterValues.filter { step.source.mentions(identifier: $0.name) }.map(\.text).joined(separator: "\n")
+        // The step's words looked up among the parameters, not each parameter searched for in the
+        // step: the cost is the step's length, whatever the number of parameters.
+        let mentioned = step.source.nameWords.flatMap { parameterIndices[String($0)] ?? [] }.sorted()
+        let parameterText = mentioned.map { parameterValues[$0].text }.joined(separator: "\n")
         return StateHasher.hex(of: Array(["lab-step-cache-12", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 

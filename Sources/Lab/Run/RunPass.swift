@@ -17,6 +17,8 @@ struct RunPass {
     let environment: Environment
     /// The parameters' values after `-P`, as `NAME=VALUE` lines for the cache keys.
     let parameterValues: [(name: String, text: String)]
+    /// Where each parameter name stands in `parameterValues`.
+    let parameterIndices: [String: [Int]]
     /// Where data is looked for, part of every cache key (another `--data` is another run).
     let dataPlaces: String
     private let resolved: [String: Value]
@@ -54,7 +56,9 @@ struct RunPass {
         environment.evaluatorSetup = runner.evaluatorSetup
         environment.outputFolder = checkOnly ? nil : runner.settings.reportFolder(file.name)
         self.environment = environment
-        parameterValues = file.parameters.map { (name: $0.name, text: "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)") }
+        let values = file.parameters.map { (name: $0.name, text: "\($0.name)=\(resolved[$0.name]?.printed ?? $0.literal)") }
+        parameterValues = values
+        parameterIndices = Dictionary(grouping: values.indices, by: { values[$0].name })
         dataPlaces = environment.dataSearch().candidates.joined(separator: "\n")
         digest = environment.stateDigest()
         heading = file.title
