@@ -61,7 +61,7 @@ extension RunPass {
         inputs += cached.inputs
         let ranNow = storedNow.contains(key)
         let seconds = String(format: "%.1f s", cached.seconds)
-        runner.log("Step \(step.number)/\(file.steps.count) · \(heading) · " + (ranNow ? seconds : "from cache (ran \(seconds))"))
+        runner.log("Step \(step.number)/\(stepCount) · \(heading) · " + (ranNow ? seconds : "from cache (ran \(seconds))"))
         return StepReport(number: step.number, code: code, status: .ran(seconds: cached.seconds, cached: !ranNow),
                           outputs: cached.outputs, line: step.firstLine)
     }

@@ -8,6 +8,8 @@ import Report
 struct RunPass {
     let runner: LabRunner
     let file: LabFile
+    /// How many steps the lab has, counted once (the console names it at every step).
+    let stepCount: Int
     let cache: StepCache?
     let checkOnly: Bool
     let clock: ContinuousClock
@@ -36,6 +38,7 @@ struct RunPass {
     init(runner: LabRunner, file: LabFile, cache: StepCache?, checkOnly: Bool, clock: ContinuousClock, storedNow: Set<String>) {
         self.runner = runner
         self.file = file
+        stepCount = file.steps.count
         self.cache = cache
         self.checkOnly = checkOnly
         self.clock = clock
@@ -109,7 +112,7 @@ struct RunPass {
             status = .failed(seconds: (clock.now - stepStart).inSeconds)
         }
         let elapsed = (clock.now - stepStart).inSeconds
-        runner.log("Step \(step.number)/\(file.steps.count) · \(heading) · \(String(format: "%.1f s", elapsed))")
+        runner.log("Step \(step.number)/\(stepCount) · \(heading) · \(String(format: "%.1f s", elapsed))")
         if case .failed = status, let firstError { runner.log(firstError.description) }
         inputs += environment.inputs
         if firstError == nil { store(step, key: key, seconds: elapsed) }
@@ -126,7 +129,7 @@ struct RunPass {
         }.first
         var facts = runner.metadata(parameters: parameters, seed: environment.seed, seconds: (clock.now - start).inSeconds)
         facts.dataset = environment.datasetDescription
-        if file.steps.isEmpty {
+        if stepCount == 0 {
             let warning = "this lab has no steps: no code block is fenced as ```swift (or ~~~swift), so nothing ran"
             runner.log("\(file.path): warning: \(warning)")
             facts.warnings.append(warning)
