@@ -9,6 +9,11 @@ final class Environment {
     let vocabulary = Vocabulary()
     var bindings: [String: Value] = [:]
     var constants: Set<String> = []
+    /// Names that became bound, and names that became constants, inside the blocks open now
+    /// (see `Environment+Scopes.swift`); empty between blocks.
+    var scopedNames: [String] = [], scopedConstants: [String] = []
+    /// How many loop and `if` blocks are open.
+    var openScopes = 0
     /// The run's one random generator: `seed(n)` reseeds it in place, so models, dropout layers
     /// and GANs built before or after share one sequence (and one state for the cache to save).
     let random = RandomGenerator(seed: 0)

@@ -123,9 +123,7 @@ struct Evaluator {
             if environment.constants.contains(name) {
                 throw error(at: binding.pattern, "'\(name)' is already defined in an earlier step; choose another name")
             }
-            let value = try environment.overrides[name] ?? evaluate(initializer.value)
-            environment.bindings[name] = value
-            if isConstant { environment.constants.insert(name) }
+            environment.declare(name, try environment.overrides[name] ?? evaluate(initializer.value), constant: isConstant)
         }
     }
 
@@ -149,11 +147,11 @@ struct Evaluator {
             values = AnySequence(array)
         }
         // The loop variable and the names declared in the body live for one iteration only.
-        let outer = environment.bindings, outerConstants = environment.constants
+        let shadowed = environment.bindings[name]
+        let scope = environment.openScope()
         defer {
-            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
-            environment.bindings[name] = outer[name]
-            environment.constants = outerConstants
+            environment.closeScope(scope)
+            environment.bindings[name] = shadowed
         }
         for value in values {
             try checkInterruption(at: loop)
@@ -162,10 +160,7 @@ struct Evaluator {
                 throw error(at: loop, "this step's loops have turned \(groupThousands(Self.maximumLoopTurns)) times; lab stops there "
                     + "(a lab's loops run over epochs, images or settings, never this many)")
             }
-            if environment.bindings.count != outer.count + 1 || environment.constants != outerConstants {
-                environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
-                environment.constants = outerConstants
-            }
+            environment.undoDeclarations(since: scope)
             environment.bindings[name] = value
             for item in loop.body.statements { _ = try evaluate(item.item) }
         }
@@ -194,11 +189,8 @@ struct Evaluator {
 
     /// Runs statements whose declarations end with the block.
     private func runScoped(_ statements: CodeBlockItemListSyntax) throws {
-        let outer = environment.bindings, outerConstants = environment.constants
-        defer {
-            environment.bindings = environment.bindings.filter { outer[$0.key] != nil }
-            environment.constants = outerConstants
-        }
+        let scope = environment.openScope()
+        defer { environment.closeScope(scope) }
         for item in statements { _ = try evaluate(item.item) }
     }
 
