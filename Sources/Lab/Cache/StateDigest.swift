@@ -20,13 +20,23 @@ struct StateEncoder {
     private(set) var hasher = StateHasher()
     private var objects: [ObjectIdentifier: Int] = [:]
 
-    init() {}
-    private init(objects: [ObjectIdentifier: Int]) { self.objects = objects }
+    /// Whether the DSL's plain values (numbers, text, truth values and arrays of them) are
+    /// written directly rather than through `Mirror`, which costs some 50 times as much: a lab
+    /// may hold thousands of names, each fingerprinted after every step. The bytes are the
+    /// same either way (tests compare them).
+    private let directValues: Bool
+
+    init(directValues: Bool = true) { self.directValues = directValues }
+    private init(objects: [ObjectIdentifier: Int], directValues: Bool) {
+        self.objects = objects
+        self.directValues = directValues
+    }
 
     mutating func combine(_ text: String) { hasher.combine(text) }
     mutating func combine(_ value: Int) { hasher.combine(value) }
 
     mutating func encode(_ value: Any) {
+        if directValues, let plain = value as? Value, encodeDirectly(plain) { return }
         if value is TransientStorage { hasher.combine("~transient"); return }
         if encodePlain(value) { return }
         let mirror = Mirror(reflecting: value)
@@ -58,7 +68,7 @@ struct StateEncoder {
             // Unordered: each element on its own, the element digests sorted.
             var digests: [String] = []
             for child in mirror.children {
-                var element = StateEncoder(objects: objects)
+                var element = StateEncoder(objects: objects, directValues: directValues)
                 element.encode(child.value)
                 digests.append(element.hasher.hex)
             }
@@ -85,6 +95,38 @@ struct StateEncoder {
             encode(child.value)
         }
     }
+
+    /// A plain `Value` as reflection would write it: the enum's type name, the case's label and
+    /// its payload (an array as a collection of labelless children); false for other cases.
+    private mutating func encodeDirectly(_ value: Value) -> Bool {
+        switch value {
+        case .int(let v): start("int"); hasher.combine("i"); hasher.combine(v)
+        case .double(let v): start("double"); hasher.combine("d"); hasher.combine(v.bitPattern)
+        case .string(let v): start("string"); hasher.combine("s"); hasher.combine(v)
+        case .bool(let v): start("bool"); hasher.combine("b"); hasher.combine(v ? 1 : 0)
+        case .array(let items) where items.isEmpty:
+            // Reflection meets `encodePlain` first, and an empty array casts to `[Float]`.
+            start("array")
+            hasher.combine("[F]"); hasher.combine([Float]())
+        case .array(let items):
+            start("array")
+            hasher.combine(Self.arrayTypeName); hasher.combine(items.count)
+            for item in items {
+                hasher.combine("")
+                if !encodeDirectly(item) { encode(item) }
+            }
+        default: return false
+        }
+        return true
+    }
+
+    private mutating func start(_ label: String) {
+        hasher.combine(Self.valueTypeName)
+        hasher.combine(label)
+    }
+
+    private static let valueTypeName = String(reflecting: Value.self)
+    private static let arrayTypeName = String(reflecting: [Value].self)
 
     /// Numbers, text, tensors and plain arrays, written directly; false for anything else.
     private mutating func encodePlain(_ value: Any) -> Bool {
