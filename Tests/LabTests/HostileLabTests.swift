@@ -69,6 +69,26 @@ import Testing
         #expect(try run("let y = " + nested).error != nil)
     }
 
+    /// Every step fingerprints every name the lab holds, so the names are bounded. (The names
+    /// held before the step are bound directly: a debug build's parser takes seconds over 10,000
+    /// lines.)
+    @Test func aLabHoldsAtMostTenThousandNames() throws {
+        let file = try LabFile(path: "names.md", text: "# 이름\n\n```swift\nlet a = 1\nvar b = 2\nb = 3\nfor i in 1...2 {\n}\nlet c = 4\n```\n")
+        let environment = Environment(file: file, overrides: [:])
+        for index in 0..<(Evaluator.maximumNames - 2) { environment.bindings["held\(index)"] = .int(index) }
+        environment.beginStep(1, replaying: nil)
+        #expect {
+            try Evaluator(step: file.steps[0], environment: environment).run()
+        } throws: { error in
+            guard let error = error as? LabError else { return false }
+            return error.message == "a lab may hold at most 10,000 names at once; 'c' would be one more (keep values together in arrays)"
+                && error.line == 3 + 6 && error.column == 5
+        }
+        // `a` and `b` were the 9,999th and 10,000th names; assigning to `b` added none.
+        guard case .int(3)? = environment.bindings["b"] else { Issue.record("b is not 3"); return }
+        #expect(environment.bindings.count == 10_000)
+    }
+
     @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {
         let (error, text) = try run("""
             print(9007199254740993 == 9007199254740992, 9007199254740993 > 9007199254740992.0, 2 < 2.5, 3 == 3.0)

@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    /// Every step costs a fingerprint, a cache entry and a report section: a lab has at most
+    /// 1,000, and the fence of the one past that is the error.
+    @Test func aLabHasAtMostAThousandSteps() throws {
+        let step = "```swift\nprint(1)\n```\n"
+        let text = "# 많은 단계\n\n" + String(repeating: step, count: LabFile.maximumSteps)
+        #expect(try LabFile(path: "many.md", text: text).steps.count == 1_000)
+        #expect {
+            try LabFile(path: "many.md", text: text + "\n~~~swift\nprint(2)\n~~~\n")
+        } throws: { error in
+            guard let error = error as? LabError else { return false }
+            return error.message == "this is step 1,001; a lab may have at most 1,000 steps (split it into several labs)"
+                && error.line == 2 + 3 * 1_000 + 2 && error.column == 1
+        }
+    }
+
     @Test func errorColumnsCountCharactersAsAnEditorDoes() throws {
         let (outcome, folder, _) = try runLab("# 열\n\n```swift\nlet 이름 = \"가나다\"; let y = Dens(3)\n```\n")
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// A lab file split into prose and steps: every fenced code block tagged `swift` is a step.
 public struct LabFile: Sendable {
@@ -55,6 +56,10 @@ public struct LabFile: Sendable {
 
     /// The largest lab file `lab` reads: 4 MiB (the chapter's lab is 9 KB).
     public static let maximumSize = 4 << 20
+    /// The most steps a lab may have (the course's labs have up to 17): each step costs a state
+    /// fingerprint, a cache entry and a report section, so 260,000 one-line steps, which fit in
+    /// `maximumSize`, would take `lab run` many minutes and a gigabyte of output.
+    public static let maximumSteps = 1_000
 
     /// Splits `text`, read from `path`. Fences are CommonMark's: three or more backticks or
     /// tildes, indented at most three spaces, closed by a run of the same character at least as
@@ -77,6 +82,12 @@ public struct LabFile: Sendable {
                     open = nil
                     if let finished = code {
                         stepCount += 1
+                        guard stepCount <= Self.maximumSteps else {
+                            throw LabError(file: path, line: fenceLine, column: 1,
+                                           message: "this is step \(groupThousands(stepCount)); a lab may have at most "
+                                               + "\(groupThousands(Self.maximumSteps)) steps (split it into several labs)",
+                                           sourceLine: lines[fenceLine - 1])
+                        }
                         blocks.append(.step(Step(number: stepCount, source: finished.joined(separator: "\n"), firstLine: codeStart)))
                         code = nil
                         continue

@@ -61,6 +61,9 @@ struct Evaluator {
     static let maximumDepth = 400
     /// How many loop turns one step may take in all (about ten seconds of an empty loop).
     static let maximumLoopTurns = 10_000_000
+    /// How many names a lab may hold at once: every step fingerprints all of them for the cache,
+    /// so a lab's steps times its names must stay small (the course's labs hold under 100).
+    static let maximumNames = 10_000
 
     /// Runs every statement in order.
     func run() throws {
@@ -122,6 +125,10 @@ struct Evaluator {
             guard let initializer = binding.initializer else { throw error(at: binding, "'\(name)' needs a value: 'let \(name) = …'") }
             if environment.constants.contains(name) {
                 throw error(at: binding.pattern, "'\(name)' is already defined in an earlier step; choose another name")
+            }
+            guard environment.bindings[name] != nil || environment.bindings.count < Self.maximumNames else {
+                throw error(at: binding.pattern, "a lab may hold at most \(groupThousands(Self.maximumNames)) names at once; "
+                    + "'\(name)' would be one more (keep values together in arrays)")
             }
             environment.declare(name, try environment.overrides[name] ?? evaluate(initializer.value), constant: isConstant)
         }
