@@ -89,6 +89,34 @@ import Testing
         #expect(environment.bindings.count == 10_000)
     }
 
+    /// A loop of prints or figures leaves a report of bounded size and one notice that says so.
+    @Test func aLoopOfPrintsOrFiguresKeepsTheReportBounded() throws {
+        let prints = "var line = \"0123456789\"\nfor i in 0..<7 {\n    line = line + line\n}\nfor i in 0..<1_000 {\n    print(line)\n}"
+        let (outcome, folder, console) = try runLab("# 출력\n\n```swift\n\(prints)\n```\n")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let isStep = { (block: ReportBlock) in if case .step = block { true } else { false } }
+        guard case .step(let step)? = outcome.report.blocks.last(where: isStep), case .text(let text)? = step.outputs.first,
+              case .notice(let notice)? = step.outputs.last else {
+            Issue.record("no text and notice"); return
+        }
+        #expect(outcome.error == nil && step.outputs.count == 2)
+        #expect(text.split(separator: "\n").count == Environment.maximumPrintedBytes / 1_281)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count == 1_280 })
+        #expect(notice.contains("this step printed more than 1 MiB of text; the report keeps the first 1,047,858 bytes"))
+        #expect(console.filter { $0.contains("printed more than 1 MiB") }.count == 1)
+
+        let figures = "let x = randomNormal([1, 2, 2, 1])\nfor i in 0..<1_003 {\n    imageGrid(x, rows: 1, columns: 1)\n}"
+        let (drawn, drawnFolder, _) = try runLab("# 그림\n\n```swift\n\(figures)\n```\n")
+        defer { try? FileManager.default.removeItem(atPath: drawnFolder) }
+        guard case .step(let drawnStep)? = drawn.report.blocks.last(where: isStep) else { Issue.record("no step"); return }
+        let kept = drawnStep.outputs.filter { if case .figure = $0 { true } else { false } }
+        #expect(drawn.error == nil && kept.count == Environment.maximumOutputs && drawnStep.outputs.count == kept.count + 1)
+        guard case .notice(let cut)? = drawnStep.outputs.last else { Issue.record("no notice"); return }
+        #expect(cut.contains("made more than 1,000 outputs or 256 MiB of figures and files; the report keeps the first 1,000"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: try #require(drawn.reportPath).replacingOccurrences(of: "/index.html", with: ""))
+        #expect(files.filter { $0.hasPrefix("figure-") }.count == 1_000)
+    }
+
     @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {
         let (error, text) = try run("""
             print(9007199254740993 == 9007199254740992, 9007199254740993 > 9007199254740992.0, 2 < 2.5, 3 == 3.0)

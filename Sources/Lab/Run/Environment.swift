@@ -26,10 +26,15 @@ final class Environment {
     var loopTurns = 0
     /// What the current step has produced so far.
     var outputs: [StepOutput] = []
+    /// The bytes the current step's prints have added, and whether some were left out (see
+    /// `Environment+Outputs.swift`).
+    var printedBytes = 0, printCut = false
+    /// The bytes of the current step's figures and saved files, and whether outputs were left out.
+    var outputBytes = 0, outputsCut = false
     /// The step being evaluated (1-based), for figure file names.
     var stepNumber = 0
     /// Figures of the current step so far.
-    private var stepFigureCount = 0
+    var stepFigureCount = 0
     /// While a cached step is replayed: the recorded trainings, taken in order instead of training
     /// again. Nil when steps run for real.
     var replayTrainings: [TrainingRecord]?
@@ -69,41 +74,14 @@ final class Environment {
     /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
     let overrides: [String: Value]
 
-    /// Adds printed text to the current step's output, joining consecutive prints into one block.
-    func print(_ text: String) {
-        if case .text(let previous)? = outputs.last {
-            outputs[outputs.count - 1] = .text(previous + "\n" + text)
-        } else {
-            outputs.append(.text(text))
-        }
-    }
-
     /// Records `dataset` as the run's data set (for the report header) and returns it as a value.
     func using(_ dataset: ImageDataset) -> Value {
         datasetDescription = dataset.name
         return .dataset(dataset)
     }
 
-    /// Adds a notice (a callout in the report, a line on the console) to the current step.
-    func notice(_ text: String) {
-        outputs.append(.notice(text))
-        if !isReplaying { log?("note: " + text) }
-    }
-
     /// Where notices go on the console.
     var log: ((String) -> Void)?
-
-    /// Adds a figure to the current step's output.
-    /// Files are named by step, position and content (`figure-03-2-1a2b3c4d5e6f.png`), so a step's
-    /// figures keep their names whether or not the steps around it came from the cache.
-    func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
-        stepFigureCount += 1
-        // The content's digest in the name: a new report never overwrites a figure the page it
-        // replaces still shows, so an old page never shows new figures.
-        let digest = StateHasher.hex(of: bytes).prefix(12)
-        let name = String(format: "figure-%02d-%d-%@.%@", stepNumber, stepFigureCount, String(digest), fileExtension)
-        outputs.append(.figure(FigureOutput(fileName: name, caption: caption, data: bytes)))
-    }
 
     /// Clears the per-step records before step `number` runs or is replayed.
     func beginStep(_ number: Int, replaying trainings: [TrainingRecord]?) {
@@ -111,6 +89,10 @@ final class Environment {
         stepFigureCount = 0
         loopTurns = 0
         outputs = []
+        printedBytes = 0
+        printCut = false
+        outputBytes = 0
+        outputsCut = false
         recordedTrainings = []
         inputs = []
         replayTrainings = trainings

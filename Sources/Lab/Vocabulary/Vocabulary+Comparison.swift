@@ -45,7 +45,7 @@ extension Vocabulary {
                              String(format: "%.1f", gan.stepMatrixFLOPs(batch: batch) / 1e9), String(format: "%.1f", seconds * 1000),
                              String(format: "%.0f s", perEpoch)])
             }
-            evaluator.environment.outputs.append(.table(TableOutput(
+            evaluator.environment.append(.table(TableOutput(
                 caption: "Measured on this computer (\(MachineDescription.current))",
                 headers: ["model", "G params", "D params", "GFLOP / step", "ms / step", "epoch (\(groupThousands(images)) images)"],
                 rows: rows, numericColumns: [1, 2, 3, 4, 5],
@@ -70,11 +70,11 @@ extension Vocabulary {
             try wrap(call, evaluator) {
                 let setup = try environment.preparedEvaluator()
                 let measures = try generated.map { try QualityMeasures.measure($0, evaluator: setup.evaluator, reference: setup.reference) }
-                environment.outputs.append(.table(chapterTable(gans, histories, names, measures, setup: setup)))
+                environment.append(.table(chapterTable(gans, histories, names, measures, setup: setup)))
                 let training = setup.trainingImages
                 let real = try QualityMeasures.measure(training.rows(0..<min(count, training.batchSize)), evaluator: setup.evaluator,
                                                        reference: setup.reference)
-                environment.outputs.append(.table(qualityTable([("real digits (training images)", real)] + Array(zip(names, measures)), setup: setup)))
+                environment.append(.table(qualityTable([("real digits (training images)", real)] + Array(zip(names, measures)), setup: setup)))
             }
             try addFigure(try lastSamplesSideBySide(histories, names: names, call, evaluator),
                           caption: "Last epoch's samples: " + names.joined(separator: " | "), call, evaluator)

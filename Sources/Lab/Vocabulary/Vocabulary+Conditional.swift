@@ -53,7 +53,7 @@ extension Vocabulary {
                 for digit in 0..<classes { row.append(share(right[digit], asked[digit])) }
                 row.append(share(right.reduce(0, +), count))
                 let headers: [String] = ["asked for"] + (0..<classes).map { String($0) } + ["all"]
-                environment.outputs.append(.table(TableOutput(
+                environment.append(.table(TableOutput(
                     caption: "Generated digit = digit asked for, over \(groupThousands(count)) samples",
                     headers: headers, rows: [row], numericColumns: Set(1...(classes + 1)),
                     footer: ["The evaluator (\(String(format: "%.2f", 100 * setup.evaluator.testAccuracy)) % on real test digits) reads each "

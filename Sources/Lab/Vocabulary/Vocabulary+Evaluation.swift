@@ -22,7 +22,7 @@ extension Vocabulary {
                 let real = training.rows(0..<min(count, training.batchSize))
                 let measured = [("real digits (training images)", try QualityMeasures.measure(real, evaluator: setup.evaluator, reference: setup.reference)),
                                 ("GAN samples", try QualityMeasures.measure(images, evaluator: setup.evaluator, reference: setup.reference))]
-                environment.outputs.append(.table(qualityTable(measured, setup: setup)))
+                environment.append(.table(qualityTable(measured, setup: setup)))
                 return .void
             }
         }),

@@ -121,7 +121,7 @@ extension Vocabulary {
                     throw evaluator.error(at: call, "cannot encode \(name) (\(error))")
                 }
             }
-            evaluator.environment.outputs.append(.files(SavedFilesOutput(caption: "4×4 samples after each epoch", files: files)))
+            evaluator.environment.append(.files(SavedFilesOutput(caption: "4×4 samples after each epoch", files: files)))
             return .void
         }),
         "animation": ([.init(nil, .any), .init("title", .string, .string(""))], { args, call, evaluator in

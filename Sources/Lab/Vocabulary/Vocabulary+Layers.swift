@@ -54,7 +54,7 @@ extension Vocabulary {
             "Sequential": [
                 "summary": { value, call, evaluator in
                     _ = try Arguments(call, function: "summary", specs: [], evaluator)
-                    evaluator.environment.outputs.append(.table(summaryTable(model(value).summary())))
+                    evaluator.environment.append(.table(summaryTable(model(value).summary())))
                     return .void
                 },
             ],

@@ -47,7 +47,7 @@ extension Vocabulary {
                     rows.append(studyRow(names[index], measures, collapsed: "\(collapsed) / \(history.evaluations.count)",
                                          seconds: String(format: "%.1f", perEpoch)))
                 }
-                environment.outputs.append(.table(TableOutput(
+                environment.append(.table(TableOutput(
                     caption: "Each run measured on \(groupThousands(count)) fresh samples against \(groupThousands(setup.reference.count)) test images",
                     headers: ["run", "FID ↓", "IS ↑", "precision ↑", "recall ↑", "classes (≥ 2 %)", "largest class",
                               "collapsed evaluations", "s / epoch"],

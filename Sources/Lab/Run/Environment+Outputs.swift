@@ -1,0 +1,82 @@
+import Foundation
+import NeuralNet
+import Report
+
+/// What a step shows: printed text, notices, figures, tables and saved files, within limits a
+/// loop cannot outgrow (ten million prints or figures must not make a report of gigabytes, nor a
+/// cache entry that large).
+extension Environment {
+    /// How much text one step's prints may add to the report (and to its cache entry).
+    static let maximumPrintedBytes = 1 << 20
+    /// How many outputs (text blocks, notices, figures, tables, saved-file lists) one step may
+    /// show; the course's steps show a few dozen at most.
+    static let maximumOutputs = 1_000
+    /// How many bytes one step's figures and saved files may take in all.
+    static let maximumOutputBytes = 256 << 20
+
+    /// Adds `output` to the current step, unless the step has reached `maximumOutputs` or
+    /// `maximumOutputBytes`: then it is left out, and one notice says so. Returns whether it was
+    /// added.
+    @discardableResult
+    func append(_ output: StepOutput) -> Bool {
+        let bytes: Int
+        switch output {
+        case .figure(let figure): bytes = figure.data?.count ?? 0
+        case .files(let saved): bytes = saved.files.reduce(0) { $0 + $1.data.count }
+        default: bytes = 0
+        }
+        guard outputs.count < Self.maximumOutputs, outputBytes + bytes <= Self.maximumOutputBytes else {
+            if !outputsCut {
+                outputsCut = true
+                let message = "this step made more than \(groupThousands(Self.maximumOutputs)) outputs or 256 MiB of figures "
+                    + "and files; the report keeps the first \(groupThousands(outputs.count)) and leaves the rest out"
+                outputs.append(.notice(message))
+                if !isReplaying { log?("note: " + message) }
+            }
+            return false
+        }
+        outputBytes += bytes
+        outputs.append(output)
+        return true
+    }
+
+    /// Adds printed text to the current step's output, joining consecutive prints into one block
+    /// (appended in place: a loop of prints costs its text, not its text squared). Past
+    /// `maximumPrintedBytes` in a step, prints are left out, and a notice says so once.
+    func print(_ text: String) {
+        guard printedBytes + text.utf8.count <= Self.maximumPrintedBytes else {
+            if !printCut {
+                printCut = true
+                notice("this step printed more than 1 MiB of text; the report keeps the first "
+                    + "\(groupThousands(printedBytes)) bytes and leaves the rest out")
+            }
+            return
+        }
+        printedBytes += text.utf8.count + 1
+        if case .text(var joined)? = outputs.last {
+            outputs[outputs.count - 1] = .text("")  // so that `joined` is the only reference
+            joined += "\n"
+            joined += text
+            outputs[outputs.count - 1] = .text(joined)
+        } else {
+            append(.text(text))
+        }
+    }
+
+    /// Adds a notice (a callout in the report, a line on the console) to the current step.
+    func notice(_ text: String) {
+        if append(.notice(text)), !isReplaying { log?("note: " + text) }
+    }
+
+    /// Adds a figure to the current step's output.
+    /// Files are named by step, position and content (`figure-03-2-1a2b3c4d5e6f.png`), so a step's
+    /// figures keep their names whether or not the steps around it came from the cache.
+    func addFigure(bytes: [UInt8], extension fileExtension: String, caption: String) {
+        stepFigureCount += 1
+        // The content's digest in the name: a new report never overwrites a figure the page it
+        // replaces still shows, so an old page never shows new figures.
+        let digest = StateHasher.hex(of: bytes).prefix(12)
+        let name = String(format: "figure-%02d-%d-%@.%@", stepNumber, stepFigureCount, String(digest), fileExtension)
+        append(.figure(FigureOutput(fileName: name, caption: caption, data: bytes)))
+    }
+}
