@@ -36,6 +36,7 @@ import Testing
         ("let x = 1e400", "'1e400' is not a finite number", 1),
         ("print(\"\\u{110000}\")", "invalid escape sequence", 1),
         ("let x = [[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]", "'[' nests 13 deep here; a step may nest at most 12", 1),
+        ("var line = \"0123456789\"\nfor i in 0..<40 {\n    line = line + line\n}", "a string may hold at most 16 MiB; this one would hold 20,971,520 bytes", 3),
     ] as [(String, String, Int)])
     func endsInALocatedError(code: String, message: String, line: Int) throws {
         let (error, _) = try run(code)
@@ -100,9 +101,12 @@ import Testing
             Issue.record("no text and notice"); return
         }
         #expect(outcome.error == nil && step.outputs.count == 2)
-        #expect(text.split(separator: "\n").count == Environment.maximumPrintedBytes / 1_281)
-        #expect(text.split(separator: "\n").allSatisfy { $0.count == 1_280 })
-        #expect(notice.contains("this step printed more than 1 MiB of text; the report keeps the first 1,047,858 bytes"))
+        // 818 whole lines of 1,280 digits and a newline, and the start of the 819th, cut with "…".
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 819 && lines.dropLast().allSatisfy { $0.count == 1_280 })
+        #expect(lines.last?.hasSuffix("…") == true && text.utf8.count + 1 <= Environment.maximumPrintedBytes)
+        #expect(lines.last.map { "0123456789".hasPrefix($0.prefix(10)) } == true)
+        #expect(notice.contains("this step printed more than 1 MiB of text; the report keeps the first 1,048,576 bytes"))
         #expect(console.filter { $0.contains("printed more than 1 MiB") }.count == 1)
 
         let figures = "let x = randomNormal([1, 2, 2, 1])\nfor i in 0..<1_003 {\n    imageGrid(x, rows: 1, columns: 1)\n}"
@@ -115,6 +119,23 @@ import Testing
         #expect(cut.contains("made more than 1,000 outputs or 256 MiB of figures and files; the report keeps the first 1,000"))
         let files = try FileManager.default.contentsOfDirectory(atPath: try #require(drawn.reportPath).replacingOccurrences(of: "/index.html", with: ""))
         #expect(files.filter { $0.hasPrefix("figure-") }.count == 1_000)
+    }
+
+    /// `a = [a, a]` forty times holds 2⁴⁰ numbers in forty small arrays: printing it stops at the
+    /// step's print budget, the state fingerprint meets each array once (the next step runs),
+    /// and spelling it into a string stops at the string limit.
+    @Test func anArrayNestedInItselfIsPrintedAndFingerprintedInBoundedTime() throws {
+        let code = "var a = [1.5]\nfor i in 0..<40 {\n    a = [a, a]\n}\nprint(a)"
+        let (outcome, folder, _) = try runLab("# 중첩\n\n```swift\n\(code)\n```\n\n```swift\nprint(1)\n```\n\n```swift\nlet s = \"\\(a)\"\n```\n")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let steps = outcome.report.blocks.compactMap { block -> StepReport? in if case .step(let step) = block { step } else { nil } }
+        guard steps.count == 3, case .text(let text)? = steps[0].outputs.first, case .text(let next)? = steps[1].outputs.first else {
+            Issue.record("steps: \(steps.count)"); return
+        }
+        #expect(text.hasPrefix(String(repeating: "[", count: 41) + "1.5], [1.5]], [[1.5], [1.5]]]") && text.hasSuffix("…"))
+        #expect(text.utf8.count + 1 == Environment.maximumPrintedBytes)
+        #expect(next == "1")
+        #expect(outcome.error?.message == "a string may hold at most 16 MiB; this one would hold 16,777,226 bytes" && outcome.error?.line == 16)
     }
 
     @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {

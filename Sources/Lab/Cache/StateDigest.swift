@@ -19,6 +19,9 @@ import NeuralNet
 struct StateEncoder {
     private(set) var hasher = StateHasher()
     private var objects: [ObjectIdentifier: Int] = [:]
+    /// Arrays met so far, by storage, numbered in order (each kept, so that no storage is freed
+    /// and its address reused while the encoder runs).
+    private var arrays: [UnsafeRawPointer: (number: Int, kept: [Value])] = [:]
 
     /// Whether the DSL's plain values (numbers, text, truth values and arrays of them) are
     /// written directly rather than through `Mirror`, which costs some 50 times as much: a lab
@@ -110,6 +113,15 @@ struct StateEncoder {
             hasher.combine("[F]"); hasher.combine([Float]())
         case .array(let items):
             start("array")
+            // An array met again (the same storage: `b = a`, or `a = [a, a]`, which holds 2ⁿ
+            // numbers in n small arrays) is written as a reference to the first meeting, so the
+            // fingerprint costs the memory the values take, not their printed size.
+            let storage = items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+            if let met = arrays[storage] {
+                hasher.combine("&["); hasher.combine(met.number)
+                return true
+            }
+            arrays[storage] = (arrays.count, items)
             hasher.combine(Self.arrayTypeName); hasher.combine(items.count)
             for item in items {
                 hasher.combine("")

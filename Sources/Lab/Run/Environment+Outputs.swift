@@ -40,27 +40,45 @@ extension Environment {
         return true
     }
 
+    /// The bytes the current step may still print.
+    var printBudget: Int { max(0, Self.maximumPrintedBytes - printedBytes) }
+
     /// Adds printed text to the current step's output, joining consecutive prints into one block
-    /// (appended in place: a loop of prints costs its text, not its text squared). Past
-    /// `maximumPrintedBytes` in a step, prints are left out, and a notice says so once.
+    /// (appended in place: a loop of prints costs its text, not its text squared). The print that
+    /// passes `maximumPrintedBytes` in a step is cut there with "…", later ones are left out, and
+    /// a notice says so once.
     func print(_ text: String) {
-        guard printedBytes + text.utf8.count <= Self.maximumPrintedBytes else {
-            if !printCut {
-                printCut = true
-                notice("this step printed more than 1 MiB of text; the report keeps the first "
-                    + "\(groupThousands(printedBytes)) bytes and leaves the rest out")
-            }
-            return
+        guard !printCut else { return }
+        var line = text
+        if line.utf8.count + 1 > printBudget {
+            line = Self.prefix(of: line, bytes: printBudget - 4) + "…"
+            printCut = true
         }
-        printedBytes += text.utf8.count + 1
+        printedBytes += line.utf8.count + 1
         if case .text(var joined)? = outputs.last {
             outputs[outputs.count - 1] = .text("")  // so that `joined` is the only reference
             joined += "\n"
-            joined += text
+            joined += line
             outputs[outputs.count - 1] = .text(joined)
         } else {
-            append(.text(text))
+            append(.text(line))
         }
+        if printCut {
+            notice("this step printed more than 1 MiB of text; the report keeps the first "
+                + "\(groupThousands(printedBytes)) bytes and leaves the rest out")
+        }
+    }
+
+    /// The longest start of `text`, in whole characters, that takes at most `bytes` UTF-8 bytes.
+    static func prefix(of text: String, bytes: Int) -> String {
+        var kept = 0
+        var end = text.startIndex
+        for index in text.indices {
+            kept += text[index].utf8.count
+            guard kept <= bytes else { break }
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
     }
 
     /// Adds a notice (a callout in the report, a line on the console) to the current step.

@@ -273,6 +273,7 @@ struct Evaluator {
                 }
                 text += try evaluate(only.expression).printed
             }
+            try Operators.checkStringLength(text.utf8.count, at: literal, self)
         }
         return text
     }

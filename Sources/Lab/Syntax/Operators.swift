@@ -39,6 +39,12 @@ enum Operators {
         }
     }
 
+    static func checkStringLength(_ bytes: Int, at node: some SyntaxProtocol, _ evaluator: Evaluator) throws {
+        guard bytes <= Value.maximumStringBytes else {
+            throw evaluator.error(at: node, "a string may hold at most 16 MiB; this one would hold \(groupThousands(bytes)) bytes")
+        }
+    }
+
     /// `name = value`: only a `var` declared earlier can change; `model.property = value` sets
     /// what the value's domain lets a lab set (`discriminator.trainable = false`).
     private static func assign(_ infix: InfixOperatorExprSyntax, _ evaluator: Evaluator, _ value: () throws -> Value) throws {
@@ -111,7 +117,9 @@ enum Operators {
             return .array(a + b)
         case (.string(let a), .string(let b)):
             switch op {
-            case "+": return .string(a + b)
+            case "+":
+                try checkStringLength(a.utf8.count + b.utf8.count, at: infix, evaluator)
+                return .string(a + b)
             case "==": return .bool(a == b)
             case "!=": return .bool(a != b)
             default: throw fail()

@@ -53,13 +53,50 @@ enum Value {
     }
 
     /// How the value prints.
-    var printed: String {
+    /// The most UTF-8 bytes a string may hold (a string doubled in a loop stops here, long
+    /// before memory runs out), and the most an array's printed form spells out before "…".
+    static let maximumStringBytes = 16 << 20
+
+    var printed: String { printed(limit: Self.maximumStringBytes) }
+
+    /// The value as a caption, a label or an error message names it: at most about 200 bytes of
+    /// an array before "…".
+    var shortPrinted: String { printed(limit: 200) }
+
+    /// As Swift prints the value, but an array stops with "…" once the text passes `limit` bytes:
+    /// an array nested in itself, `a = [a, a]` forty times, holds 2⁴⁰ numbers in a few bytes of
+    /// memory, and spelling it out must stop.
+    func printed(limit: Int) -> String {
+        var text = ""
+        _ = write(to: &text, limit: limit)
+        return text
+    }
+
+    /// Appends the printed value to `text`; false when it stopped at `limit`.
+    private func write(to text: inout String, limit: Int) -> Bool {
+        guard case .array(let values) = self else {
+            text += scalarPrinted
+            return true
+        }
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += ", " }
+            guard text.utf8.count <= limit, value.write(to: &text, limit: limit) else {
+                if !text.hasSuffix("…") { text += "…" }
+                return false
+            }
+        }
+        text += "]"
+        return true
+    }
+
+    private var scalarPrinted: String {
         switch self {
         case .int(let v): String(v)
         case .double(let v): Self.format(v)
         case .string(let v): v
         case .bool(let v): String(v)
-        case .array(let values): "[" + values.map(\.printed).joined(separator: ", ") + "]"
+        case .array: ""  // written element by element by `write(to:limit:)`
         case .tensor(let t): "(" + t.shape.map(String.init).joined(separator: ", ") + ")"
         case .model(let m): "Sequential(\"\(m.name)\")"
         case .layer(let l): "\(l.typeName)()"

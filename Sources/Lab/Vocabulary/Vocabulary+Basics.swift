@@ -16,7 +16,9 @@ extension Vocabulary {
             // As Swift's print: any number of values, separated by spaces.
             "print": ([.init(nil, .variadic)], { args, _, evaluator in
                 guard case .array(let values) = args[0] else { return .void }
-                evaluator.environment.print(values.map(\.printed).joined(separator: " "))
+                // Printed no further than the step's print budget reaches.
+                let limit = evaluator.environment.printBudget + 1
+                evaluator.environment.print(values.map { $0.printed(limit: limit) }.joined(separator: " "))
                 return .void
             }),
             "randomNormal": ([.init(nil, .intArray), .init("mean", .number, .double(0)), .init("standardDeviation", .number, .double(1))],
@@ -38,7 +40,7 @@ extension Vocabulary {
                 }
                 let numbers = try items.map { item -> Float in
                     guard let number = Operators.number(item), Float(number).isFinite else {
-                        throw evaluator.error(at: call, "tensor expects finite numbers, got \(item.printed)")
+                        throw evaluator.error(at: call, "tensor expects finite numbers, got \(item.shortPrinted)")
                     }
                     return Float(number)
                 }

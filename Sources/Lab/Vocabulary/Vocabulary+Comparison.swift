@@ -41,7 +41,7 @@ extension Vocabulary {
             for (gan, label) in zip(gans, labels) {
                 let seconds = measureStep(gan, batch: batch, steps: steps, stop: evaluator.environment.interruption)
                 let perEpoch = seconds * Double(images / batch)
-                rows.append([label.printed, groupThousands(gan.generator.parameterCount), groupThousands(gan.discriminator.parameterCount),
+                rows.append([label.shortPrinted, groupThousands(gan.generator.parameterCount), groupThousands(gan.discriminator.parameterCount),
                              String(format: "%.1f", gan.stepMatrixFLOPs(batch: batch) / 1e9), String(format: "%.1f", seconds * 1000),
                              String(format: "%.0f s", perEpoch)])
             }
@@ -60,7 +60,7 @@ extension Vocabulary {
             }
             let gans = try items.map { try ganArgument($0, call, evaluator) }
             let histories = try evaluatedHistories(.array(runs), call, evaluator)
-            let names = labels.map(\.printed)
+            let names = labels.map(\.shortPrinted)
             let count = args.int("samples")
             guard (100...100_000).contains(count) else { throw evaluator.error(at: call, "samples: takes 100 to 100,000, got \(count)") }
             let environment = evaluator.environment

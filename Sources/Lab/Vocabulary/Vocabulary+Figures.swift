@@ -21,7 +21,7 @@ extension Vocabulary {
             // Captions: the given strings, or a data set's labels when `captions: true`.
             var captions: [String]? = nil
             switch args["captions"] {
-            case .array(let items) where !items.isEmpty: captions = items.map(\.printed)
+            case .array(let items) where !items.isEmpty: captions = items.map(\.shortPrinted)
             case .bool(true): captions = labels?.map(String.init)
             default: break
             }
@@ -62,7 +62,7 @@ extension Vocabulary {
             let series = try items.map { item -> [Float] in
                 guard case .array(let values) = item, !values.isEmpty else { throw evaluator.error(at: call, "lineChart expects arrays of numbers, got \(item.typeName)") }
                 return try values.map { v in
-                    guard let number = Operators.number(v), Float(number).isFinite else { throw evaluator.error(at: call, "lineChart expects finite numbers, got \(v.printed)") }
+                    guard let number = Operators.number(v), Float(number).isFinite else { throw evaluator.error(at: call, "lineChart expects finite numbers, got \(v.shortPrinted)") }
                     return Float(number)
                 }
             }
@@ -74,7 +74,7 @@ extension Vocabulary {
             var lines: [LineSeries] = []
             for (index, values) in series.enumerated() {
                 let x = (1...values.count).map(Float.init), color = Color.tab10[index % 10]
-                let name = labels.isEmpty ? "series \(index + 1)" : labels[index].printed
+                let name = labels.isEmpty ? "series \(index + 1)" : labels[index].shortPrinted
                 if window > 1 {
                     lines.append(LineSeries(x: x, y: values, color: color.withAlpha(0.25), lineWidth: 1))
                     lines.append(LineSeries(x: x, y: trailingMeans(values, window: window), label: "\(name) (\(window)개 평균)", color: color))
@@ -92,7 +92,7 @@ extension Vocabulary {
             guard case .array(let labels) = args["names"], labels.isEmpty || labels.count == histories.count else {
                 throw evaluator.error(at: call, "names: takes one name per history")
             }
-            let names = labels.isEmpty ? histories.indices.map { histories.count == 1 ? "FID" : "run \($0 + 1)" } : labels.map(\.printed)
+            let names = labels.isEmpty ? histories.indices.map { histories.count == 1 ? "FID" : "run \($0 + 1)" } : labels.map(\.shortPrinted)
             if evaluator.environment.checkOnly { return .void }  // `lab check` measured nothing to draw.
             let figure = Figure(title: args.string("title"), panels: qualityPanels(histories, names: names)).render().canvas
             try addFigure(figure, caption: args.string("title"), call, evaluator)

@@ -26,7 +26,7 @@ extension Vocabulary {
                 }
                 return history
             }
-            let names = labels.map(\.printed)
+            let names = labels.map(\.shortPrinted)
             let count = args.int("samples")
             guard (100...100_000).contains(count) else { throw evaluator.error(at: call, "samples: takes 100 to 100,000, got \(count)") }
             let environment = evaluator.environment
