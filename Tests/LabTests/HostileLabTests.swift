@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lab
+import NeuralNet
 import Report
 import Testing
 
@@ -136,6 +137,17 @@ import Testing
         #expect(text.utf8.count + 1 == Environment.maximumPrintedBytes)
         #expect(next == "1")
         #expect(outcome.error?.message == "a string may hold at most 16 MiB; this one would hold 16,777,226 bytes" && outcome.error?.line == 16)
+    }
+
+    /// Each tensor fits the budget, but a loop that keeps them adds up: the whole process is
+    /// measured, and the step stops at the loop with an error before the system kills `lab`.
+    @Test func aLoopThatKeepsTensorsStopsAtTheProcessLimit() throws {
+        let start = try #require(MemoryBudget.residentBytes())
+        // 100 tensors of 40 MB would be 4 GB; the limit is 1 GiB above the process's size now.
+        let code = "var kept = [ones([1, 1])]\nfor i in 0..<100 {\n    kept += [ones([10000, 1000])]\n}"
+        let (error, _) = try run(code) { runner in runner.residentMemoryLimit = start + (1 << 30) }
+        #expect(error?.message.contains("of memory now, past the") == true, "\(String(describing: error?.message))")
+        #expect(error?.line == 3 + 2)
     }
 
     @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {

@@ -70,6 +70,10 @@ final class Environment {
     var progress: ((GANProgress) -> Void)?
     /// Asked after every batch: true stops training (Ctrl-C).
     var interruption: (() -> Bool)?
+    /// The resident memory past which a step stops (see `Evaluator.checkInterruption`), and
+    /// when it was last measured.
+    var residentMemoryLimit = MemoryBudget.processBytes
+    var lastMemoryCheck = ContinuousClock.now
     let file: LabFile
     /// Parameter values that replace the file's (`-P NAME=VALUE`), already checked.
     let overrides: [String: Value]

@@ -12,6 +12,9 @@ public struct LabRunner {
     public var log: (String) -> Void
     /// Answers true once the user asked to stop (Ctrl-C); checked after every training batch.
     public var interrupted: () -> Bool = { false }
+    /// The resident memory past which a step stops with an error (checked every 0.1 s at the
+    /// step's statements and loop turns); `MemoryBudget.processBytes` unless a test sets less.
+    public var residentMemoryLimit = MemoryBudget.processBytes
     /// Receives training progress (epoch, batch, losses) for a live console line.
     public var progress: ((GANProgress) -> Void)?
     /// The evaluator to judge samples with; nil loads the user's stored one (training it on first

@@ -54,6 +54,7 @@ struct RunPass {
         let environment = Environment(file: file, overrides: resolved, settings: runner.settings)
         environment.log = runner.log
         environment.interruption = runner.interrupted
+        environment.residentMemoryLimit = runner.residentMemoryLimit
         environment.progress = runner.progress
         environment.checkOnly = checkOnly
         environment.evaluatorSetup = runner.evaluatorSetup

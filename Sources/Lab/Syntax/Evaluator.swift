@@ -75,6 +75,16 @@ struct Evaluator {
         if environment.interruption?() == true {
             throw error(at: node, "interrupted (Ctrl-C) during step \(step.number); this report shows the work done so far")
         }
+        // Every tensor is checked before it is made; what a loop keeps adds up, so the whole
+        // process is measured too, ten times a second.
+        let now = ContinuousClock.now
+        guard now - environment.lastMemoryCheck >= .milliseconds(100) else { return }
+        environment.lastMemoryCheck = now
+        if let resident = MemoryBudget.residentBytes(), resident > environment.residentMemoryLimit {
+            throw error(at: node, "lab holds \(MemoryBudget.describe(resident)) of memory now, past the "
+                + "\(MemoryBudget.describe(environment.residentMemoryLimit)) it allows on this machine (twice the budget for one tensor, "
+                + "at most three quarters of the memory; LAB_MEMORY_LIMIT sets that budget); keep fewer tensors, or smaller ones")
+        }
     }
 
     // MARK: Errors

@@ -17,6 +17,37 @@ public enum MemoryBudget {
         return Int(pages) / 2 * Int(pageSize)
     }()
 
+    /// How much the whole process may hold while a lab's steps run: twice the budget for one
+    /// tensor, at most three quarters of the machine's memory. A loop that keeps tensors (each
+    /// within the budget) stops with an error here instead of being killed by the system.
+    public static let processBytes: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        let machine = pages > 0 && pageSize > 0 ? Int(pages) * Int(pageSize) : 1 << 33
+        let (twice, overflow) = bytes.multipliedReportingOverflow(by: 2)
+        return min(overflow ? Int.max : twice, machine / 4 * 3)
+    }()
+
+    /// The process's resident memory now, in bytes (`/proc/self/statm`); nil where it cannot
+    /// be read.
+    public static func residentBytes() -> Int? {
+        #if os(Linux)
+        let descriptor = open("/proc/self/statm", O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        // "size resident shared …", in pages.
+        let fields = buffer[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+        var info = rusage()
+        guard getrusage(RUSAGE_SELF, &info) == 0 else { return nil }
+        return Int(info.ru_maxrss)  // bytes on macOS (the peak, not the current size)
+        #endif
+    }
+
     /// `123`, `64K`, `512M`, `2G` (binary units); nil when not a positive size.
     static func parse(_ text: String) -> Int? {
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
