@@ -26,7 +26,8 @@ struct StateEncoder {
     /// Whether the DSL's plain values (numbers, text, truth values and arrays of them) are
     /// written directly rather than through `Mirror`, which costs some 50 times as much: a lab
     /// may hold thousands of names, each fingerprinted after every step. The bytes are the
-    /// same either way (tests compare them).
+    /// same either way (tests compare them), except that an array whose storage was met before
+    /// is written directly as a reference to it (see `encodeDirectly`).
     private let directValues: Bool
 
     init(directValues: Bool = true) { self.directValues = directValues }

@@ -1,6 +1,6 @@
 /// Block scopes: the names a loop body or an `if` block declares end with it. A block undoes
 /// what its own declarations logged, so that leaving it costs what it declared, however many
-/// names the lab holds (a loop of ten million turns beside 100,000 earlier names must not copy
+/// names the lab holds (a loop of ten million turns beside 10,000 earlier names must not copy
 /// or filter them at every turn).
 extension Environment {
     /// Where a block's declarations start in the logs.

@@ -52,11 +52,11 @@ enum Value {
         }
     }
 
-    /// How the value prints.
     /// The most UTF-8 bytes a string may hold (a string doubled in a loop stops here, long
     /// before memory runs out), and the most an array's printed form spells out before "…".
     static let maximumStringBytes = 16 << 20
 
+    /// How the value prints (an array at most `maximumStringBytes` of it).
     var printed: String { printed(limit: Self.maximumStringBytes) }
 
     /// The value as a caption, a label or an error message names it: at most about 200 bytes of
