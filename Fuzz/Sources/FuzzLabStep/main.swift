@@ -13,6 +13,9 @@ public func fuzzLabStep(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(2)
         runner.interrupted = { clock.now > deadline }
+        // The fuzzer itself holds about 1.2 GB; a lab that keeps memory stops at 3 GiB, below
+        // libFuzzer's 4 GB limit (`run.sh`), with its located error.
+        runner.residentMemoryLimit = 3 << 30
         _ = runner.run(writeReport: false)
     }
     return 0
