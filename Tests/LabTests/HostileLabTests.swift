@@ -38,6 +38,7 @@ import Testing
         ("print(\"\\u{110000}\")", "invalid escape sequence", 1),
         ("let x = [[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]", "'[' nests 13 deep here; a step may nest at most 12", 1),
         ("var line = \"0123456789\"\nfor i in 0..<40 {\n    line = line + line\n}", "a string may hold at most 16 MiB; this one would hold 20,971,520 bytes", 3),
+        ("var a = [1]\nfor i in 0..<1_000_000 {\n    a = [a]\n}", "arrays may nest at most 32 deep; this one would nest deeper", 3),
     ] as [(String, String, Int)])
     func endsInALocatedError(code: String, message: String, line: Int) throws {
         let (error, _) = try run(code)
@@ -122,21 +123,21 @@ import Testing
         #expect(files.filter { $0.hasPrefix("figure-") }.count == 1_000)
     }
 
-    /// `a = [a, a]` forty times holds 2⁴⁰ numbers in forty small arrays: printing it stops at the
+    /// `a = [a, a]` thirty times holds 2³⁰ numbers in thirty small arrays: printing it stops at the
     /// step's print budget, the state fingerprint meets each array once (the next step runs),
     /// and spelling it into a string stops at the string limit.
     @Test func anArrayNestedInItselfIsPrintedAndFingerprintedInBoundedTime() throws {
-        let code = "var a = [1.5]\nfor i in 0..<40 {\n    a = [a, a]\n}\nprint(a)"
+        let code = "var a = [1.5]\nfor i in 0..<30 {\n    a = [a, a]\n}\nprint(a)"
         let (outcome, folder, _) = try runLab("# 중첩\n\n```swift\n\(code)\n```\n\n```swift\nprint(1)\n```\n\n```swift\nlet s = \"\\(a)\"\n```\n")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let steps = outcome.report.blocks.compactMap { block -> StepReport? in if case .step(let step) = block { step } else { nil } }
         guard steps.count == 3, case .text(let text)? = steps[0].outputs.first, case .text(let next)? = steps[1].outputs.first else {
             Issue.record("steps: \(steps.count)"); return
         }
-        #expect(text.hasPrefix(String(repeating: "[", count: 41) + "1.5], [1.5]], [[1.5], [1.5]]]") && text.hasSuffix("…"))
+        #expect(text.hasPrefix(String(repeating: "[", count: 31) + "1.5], [1.5]], [[1.5], [1.5]]]") && text.hasSuffix("…"))
         #expect(text.utf8.count + 1 == Environment.maximumPrintedBytes)
         #expect(next == "1")
-        #expect(outcome.error?.message == "a string may hold at most 16 MiB; this one would hold 16,777,226 bytes" && outcome.error?.line == 16)
+        #expect(outcome.error?.message == "a string may hold at most 16 MiB; this one would hold 16,777,224 bytes" && outcome.error?.line == 16)
     }
 
     /// Each tensor fits the budget, but a loop that keeps them adds up: the whole process is

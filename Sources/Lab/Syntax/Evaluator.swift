@@ -235,7 +235,14 @@ struct Evaluator {
         case .stringLiteralExpr(let literal):
             return .string(try interpolate(literal))
         case .arrayExpr(let array):
-            return .array(try array.elements.map { try evaluate($0.expression) })
+            let items = try array.elements.map { try evaluate($0.expression) }
+            // Only a literal puts an array inside an array (`+` and `+=` join at one level).
+            if items.contains(where: { if case .array = $0 { true } else { false } }),
+               ArrayNesting.depth(of: items, limit: ArrayNesting.maximumDepth) == nil {
+                throw error(at: array, "arrays may nest at most \(ArrayNesting.maximumDepth) deep; this one would nest deeper "
+                    + "(as 'a = [a]' in a loop does)")
+            }
+            return .array(items)
         case .declReferenceExpr(let reference):
             let name = reference.baseName.text
             if let value = environment.bindings[name] { return value }
