@@ -39,6 +39,8 @@ import Testing
         ("let x = [[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]", "'[' nests 13 deep here; a step may nest at most 12", 1),
         ("var line = \"0123456789\"\nfor i in 0..<40 {\n    line = line + line\n}", "a string may hold at most 16 MiB; this one would hold 20,971,520 bytes", 3),
         ("var a = [1]\nfor i in 0..<1_000_000 {\n    a = [a]\n}", "arrays may nest at most 32 deep; this one would nest deeper", 3),
+        ("var m = Sequential(\"M\", input: [2]) {\n    Dense(2)\n}\nfor i in 0..<100_000 {\n    m = Sequential(\"M\", input: [2]) {\n        m\n    }\n}",
+         "models may nest at most 16 deep; 'M' already nests 16", 6),
     ] as [(String, String, Int)])
     func endsInALocatedError(code: String, message: String, line: Int) throws {
         let (error, _) = try run(code)

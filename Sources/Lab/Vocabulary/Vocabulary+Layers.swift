@@ -90,6 +90,9 @@ extension Vocabulary {
         }
     }
 
+    /// How deeply models may nest inside models (a GAN's combined model nests two).
+    static let maximumModelNesting = 16
+
     /// `Sequential("Name", input: [..]) { layers }`: every statement of the block must be a layer.
     private static func sequential(name: String, input: [Int], _ call: FunctionCallExprSyntax, _ evaluator: Evaluator) throws -> Value {
         guard let block = call.trailingClosure else {
@@ -102,7 +105,14 @@ extension Vocabulary {
             switch value {
             case .layer(let layer): layers.append(layer)
             // A model by name, as in Keras's `Sequential([generator, discriminator])`: the same weights.
-            case .model(let model): layers.append(NestedModel(model))
+            case .model(let model):
+                // Every pass through a model (forward, backward, summary, freeing it) goes one
+                // call deeper per level: `m = Sequential(…) { m }` in a loop would overflow the stack.
+                guard NestedModel.depth(of: model) < maximumModelNesting else {
+                    throw evaluator.error(at: item, "models may nest at most \(maximumModelNesting) deep; '\(model.name)' already nests "
+                        + "\(NestedModel.depth(of: model)) (as 'm = Sequential(…) { m }' in a loop does)")
+                }
+                layers.append(NestedModel(model))
             default: throw evaluator.error(at: item, "a Sequential block holds layers or models, one per line; this is \(value.typeName)")
             }
             layerNodes.append(Syntax(item))

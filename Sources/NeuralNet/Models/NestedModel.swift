@@ -15,6 +15,12 @@ public final class NestedModel: Layer {
     public var trainableParameters: [Parameter] { model.trainableParameters }
     public var couplesBatchItems: Bool { model.layers.contains { $0.couplesBatchItems } }
 
+    /// How many models deep `model` goes: 1 for a model of plain layers, one more for each
+    /// model nested inside.
+    public static func depth(of model: Sequential) -> Int {
+        1 + model.layers.reduce(0) { deepest, layer in max(deepest, (layer as? NestedModel).map { depth(of: $0.model) } ?? 0) }
+    }
+
     /// Nothing is created: the model was built with its own input shape, which must be the one
     /// coming in.
     public func build(inputShape: [Int], random: RandomGenerator) throws -> [Int] {
