@@ -120,7 +120,7 @@ import Testing
         let kept = drawnStep.outputs.filter { if case .figure = $0 { true } else { false } }
         #expect(drawn.error == nil && kept.count == Environment.maximumOutputs && drawnStep.outputs.count == kept.count + 1)
         guard case .notice(let cut)? = drawnStep.outputs.last else { Issue.record("no notice"); return }
-        #expect(cut.contains("made more than 1,000 outputs or 256 MiB of figures and files; the report keeps the first 1,000"))
+        #expect(cut.contains("made more than 1,000 outputs or 256 MiB of figures, files and tables; the report keeps the first 1,000"))
         let files = try FileManager.default.contentsOfDirectory(atPath: try #require(drawn.reportPath).replacingOccurrences(of: "/index.html", with: ""))
         #expect(files.filter { $0.hasPrefix("figure-") }.count == 1_000)
     }

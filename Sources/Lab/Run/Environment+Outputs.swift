@@ -11,7 +11,7 @@ extension Environment {
     /// How many outputs (text blocks, notices, figures, tables, saved-file lists) one step may
     /// show; the course's steps show a few dozen at most.
     static let maximumOutputs = 1_000
-    /// How many bytes one step's figures and saved files may take in all.
+    /// How many bytes one step's figures, saved files and table cells may take in all.
     static let maximumOutputBytes = 256 << 20
 
     /// Adds `output` to the current step, unless the step has reached `maximumOutputs` or
@@ -23,13 +23,14 @@ extension Environment {
         switch output {
         case .figure(let figure): bytes = figure.data?.count ?? 0
         case .files(let saved): bytes = saved.files.reduce(0) { $0 + $1.data.count }
+        case .table(let table): bytes = table.rows.reduce(0) { sum, row in row.reduce(sum) { $0 + $1.utf8.count } }
         default: bytes = 0
         }
         guard outputs.count < Self.maximumOutputs, outputBytes + bytes <= Self.maximumOutputBytes else {
             if !outputsCut {
                 outputsCut = true
-                let message = "this step made more than \(groupThousands(Self.maximumOutputs)) outputs or 256 MiB of figures "
-                    + "and files; the report keeps the first \(groupThousands(outputs.count)) and leaves the rest out"
+                let message = "this step made more than \(groupThousands(Self.maximumOutputs)) outputs or 256 MiB of figures, "
+                    + "files and tables; the report keeps the first \(groupThousands(outputs.count)) and leaves the rest out"
                 outputs.append(.notice(message))
                 if !isReplaying { log?("note: " + message) }
             }
