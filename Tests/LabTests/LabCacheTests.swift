@@ -85,12 +85,12 @@ import Testing
         return folder
     }
 
-    @Test func wholeWordsCountAsMentions() {
-        #expect("let x = EPOCHS * 2".mentions(identifier: "EPOCHS"))
-        #expect(!"let x = EPOCHS_D * 2".mentions(identifier: "EPOCHS"))
-        #expect(!"let x = D_EPOCHS".mentions(identifier: "EPOCHS"))
-        #expect("f(EPOCHS_D, EPOCHS)".mentions(identifier: "EPOCHS"))
-        #expect(!"학습EPOCHS".mentions(identifier: "EPOCHS"), "Korean letters are name characters too")
+    @Test func aStepsNameWordsAreWholeWords() {
+        #expect("let x = EPOCHS * 2".nameWords.contains("EPOCHS"))
+        #expect(!"let x = EPOCHS_D * 2".nameWords.contains("EPOCHS"))
+        #expect(!"let x = D_EPOCHS".nameWords.contains("EPOCHS"))
+        #expect("f(EPOCHS_D, EPOCHS)".nameWords.contains("EPOCHS"))
+        #expect(!"학습EPOCHS".nameWords.contains("EPOCHS"), "Korean letters are name characters too")
     }
 
     @Test func aSecondRunComesFromTheCacheAndEditsRerunOnlyWhatTheyTouch() throws {
