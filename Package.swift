@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CKernels",
+                "FileOutput",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
         .target(name: "FileOutput"),

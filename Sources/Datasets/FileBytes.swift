@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+import FileOutput
 import NeuralNet
 
 /// Whole-file reading, with transparent gzip decompression through zlib.
@@ -19,13 +20,13 @@ public enum FileBytes {
     /// A missing, unreadable, corrupt or oversized file, and anything that is not a regular file
     /// (a FIFO, a device, a socket, which could block or never end), is a `DatasetError` naming it.
     public static func read(_ path: String, maximumSize limit: Int = maximumSize) throws -> [UInt8] {
-        // Opened without blocking (a FIFO would wait for a writer) and checked before any read.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
-        guard descriptor >= 0 else { throw DatasetError(path: path, "cannot open the file (missing or not readable)") }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            close(descriptor)
-            throw DatasetError(path: path, "not a regular file (a folder, a device, a FIFO or a socket); a lab reads only files")
+        let descriptor: Int32
+        do {
+            descriptor = try StoredFile.openRegular(path, followingLinks: true).descriptor
+        } catch let error as StoredFileError {
+            throw DatasetError(path: path, error.problem == .notRegular
+                ? "not a regular file (a folder, a device, a FIFO or a socket); a lab reads only files"
+                : "cannot open the file (missing or not readable)")
         }
         // gzread passes plain files through unchanged, so one path serves both.
         guard let file = gzdopen(descriptor, "rb") else {

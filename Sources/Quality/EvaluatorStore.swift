@@ -11,6 +11,10 @@ public struct EvaluatorStore: Sendable {
 
     public init(folder: String) { self.folder = folder }
 
+    /// The largest evaluator file read back: 64 MiB (a stored evaluator is about 0.9 MB). A larger
+    /// file, a link or anything but a regular file is not read, and a new evaluator is trained.
+    public static let maximumFileBytes = 64 << 20
+
     /// The file for evaluators trained on data with `fingerprint`.
     public func path(for fingerprint: String) -> String {
         (folder as NSString).appendingPathComponent("digits-\(fingerprint.prefix(16)).evaluator")
@@ -20,11 +24,12 @@ public struct EvaluatorStore: Sendable {
     /// cannot be trusted.
     public func load(fingerprint: String) -> (evaluator: DigitEvaluator?, problem: String?) {
         let file = path(for: fingerprint)
-        guard let data = FileManager.default.contents(atPath: file) else { return (nil, nil) }
         do {
-            let evaluator = try DigitEvaluator.decode([UInt8](data))
+            let evaluator = try DigitEvaluator.decode(try StoredFile.read(file, maximumSize: Self.maximumFileBytes))
             guard evaluator.dataFingerprint == fingerprint else { return (nil, "\(file) was trained on other data") }
             return (evaluator, nil)
+        } catch let error as StoredFileError {
+            return (nil, error.problem == .missing ? nil : "\(file): \(error.reason)")
         } catch {
             return (nil, "\(file): \(error)")
         }

@@ -78,6 +78,49 @@ import Testing
         #expect(second.error == nil && second.reportPath != nil)
     }
 
+    /// An entry is refused from what it is before it is read: a file past the size limit (here a
+    /// sparse file that takes no disk, which `lab` used to read whole: 20 s and 6 GB for 3 GB), a
+    /// link (to `/dev/zero`, to a file elsewhere) or a FIFO (which would block a read). Each is
+    /// said, deleted and its step runs again.
+    @Test(arguments: ["too large", "a link to /dev/zero", "a link to a file", "a FIFO"])
+    func anEntryThatIsNotAPlainFileOfSensibleSizeIsRefusedUnread(kind: String) throws {
+        let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let lab = "# 캐시\n\n```swift\nprint(\"안녕\")\n```\n"
+        _ = try runLab(lab, in: folder, name: "evil.md")
+        let cache = StepCache(folder: folder + "/output/evil/.cache")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.folder).first { $0.hasSuffix(".step") })
+        let entry = cache.folder + "/" + name
+        let good = try Data(contentsOf: URL(fileURLWithPath: entry))
+        try FileManager.default.removeItem(atPath: entry)
+        let expected: String
+        switch kind {
+        case "too large":
+            #expect(FileManager.default.createFile(atPath: entry, contents: good))
+            let handle = try #require(FileHandle(forWritingAtPath: entry))
+            try handle.truncate(atOffset: UInt64(StepCache.maximumEntryBytes + 1))
+            try handle.close()
+            expected = "holds \(StepCache.maximumEntryBytes + 1) bytes, more than the \(StepCache.maximumEntryBytes) lab reads from such a file"
+        case "a link to /dev/zero", "a link to a file":
+            let target = kind.hasSuffix("zero") ? "/dev/zero" : folder + "/good.step"
+            try good.write(to: URL(fileURLWithPath: folder + "/good.step"))
+            try FileManager.default.createSymbolicLink(atPath: entry, withDestinationPath: target)
+            expected = "is a symbolic link"
+        default:
+            #expect(mkfifo(entry, 0o644) == 0)
+            expected = "not a regular file"
+        }
+        let (second, _, console) = try runLab(lab, in: folder, name: "evil.md")
+        #expect(console.contains { $0.contains("step 1's entry is damaged") && $0.contains(expected) }, "\(console)")
+        #expect(second.error == nil)
+        #expect(try report(second).contains("안녕"))
+        // The step ran again and its fresh entry, a plain file, replaced what was there.
+        let status = try FileManager.default.attributesOfItem(atPath: entry)
+        #expect(status[.type] as? FileAttributeType == .typeRegular)
+        #expect(try cache.load(String(name.dropLast(5))) != nil)
+    }
+
     @Test func aMissingLabFileLeavesTheGoodReportAlone() throws {
         let folder = NSTemporaryDirectory() + "lab-trust-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -49,6 +49,23 @@ extension DigitEvaluatorTests {
         try Data(bytes).write(to: URL(fileURLWithPath: store.path(for: evaluator.dataFingerprint)))
         let damaged = store.load(fingerprint: evaluator.dataFingerprint)
         #expect(damaged.evaluator == nil && damaged.problem?.contains("checksum mismatch") == true)
+
+        // The folder is the user's, but its files are read as untrusted: a link (even to a good
+        // evaluator), a FIFO (which would block) or a file past the size limit is not read.
+        let file = store.path(for: evaluator.dataFingerprint), good = folder + "/good"
+        try store.save(evaluator)
+        try FileManager.default.moveItem(atPath: file, toPath: good)
+        try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: good)
+        #expect(store.load(fingerprint: evaluator.dataFingerprint).problem?.hasSuffix("is a symbolic link, which lab does not follow here") == true)
+        try FileManager.default.removeItem(atPath: file)
+        #expect(mkfifo(file, 0o644) == 0)
+        #expect(store.load(fingerprint: evaluator.dataFingerprint).problem?.contains("not a regular file") == true)
+        try FileManager.default.removeItem(atPath: file)
+        try FileManager.default.copyItem(atPath: good, toPath: file)
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        try handle.truncate(atOffset: UInt64(EvaluatorStore.maximumFileBytes + 1))
+        try handle.close()
+        #expect(store.load(fingerprint: evaluator.dataFingerprint).problem?.hasSuffix("holds 67108865 bytes, more than the 67108864 lab reads from such a file") == true)
     }
 
     @Test func realDigitsScoreWellAgainstRealDigitsAndNoiseDoesNot() throws {

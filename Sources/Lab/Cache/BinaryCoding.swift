@@ -32,18 +32,24 @@ struct BinaryWriter {
 /// Reads what `BinaryWriter` wrote; running past the end is a thrown `CacheFormatError`.
 struct BinaryReader {
     private let bytes: [UInt8]
-    private var position = 0
+    private var position: Int
+    private let end: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// A reader of `bytes[range]` (all of `bytes` when no range is given), without a copy.
+    init(_ bytes: [UInt8], range: Range<Int>? = nil) {
+        self.bytes = bytes
+        position = range?.lowerBound ?? 0
+        end = range?.upperBound ?? bytes.count
+    }
 
-    var isAtEnd: Bool { position == bytes.count }
+    var isAtEnd: Bool { position == end }
 
     /// The bytes not read yet: no count in an entry can be larger, since every element takes at
     /// least one byte, so a doctored count never reaches an allocation.
-    var remaining: Int { bytes.count - position }
+    var remaining: Int { end - position }
 
     private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
-        guard count >= 0, count <= bytes.count - position else { throw CacheFormatError("truncated entry") }
+        guard count >= 0, count <= remaining else { throw CacheFormatError("truncated entry") }
         defer { position += count }
         return bytes[position..<(position + count)]
     }
@@ -66,14 +72,14 @@ struct BinaryReader {
 
     mutating func floats() throws -> [Float] {
         let count = try int()
-        guard count >= 0, count <= (bytes.count - position) / 4 else { throw CacheFormatError("truncated entry") }
+        guard count >= 0, count <= remaining / 4 else { throw CacheFormatError("truncated entry") }
         let slice = try take(count * 4)
         return slice.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) } }
     }
 
     mutating func ints() throws -> [Int] {
         let count = try int()
-        guard count >= 0, count <= (bytes.count - position) / 8 else { throw CacheFormatError("truncated entry") }
+        guard count >= 0, count <= remaining / 8 else { throw CacheFormatError("truncated entry") }
         return try (0..<count).map { _ in try int() }
     }
 }

@@ -53,14 +53,25 @@ struct StateHasher {
     var hex: String {
         var copy = self
         copy.flush()
-        return copy.sha.finalize().map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
+        return Self.hexDigits(of: copy.sha.finalize())
     }
 
     /// The plain SHA-256 of `bytes` as 64 hex digits (what `sha256sum` prints).
     static func hex(of bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        bytes.withUnsafeBytes { hex(of: $0) }
+    }
+
+    /// The plain SHA-256 of the bytes in `buffer` as 64 hex digits.
+    static func hex(of buffer: UnsafeRawBufferPointer) -> String {
+        var sha = SHA256()
+        sha.update(bufferPointer: buffer)
+        return hexDigits(of: sha.finalize())
+    }
+
+    private static func hexDigits(of digest: SHA256.Digest) -> String {
+        digest.map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
     }
 }

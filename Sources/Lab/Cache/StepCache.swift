@@ -19,26 +19,42 @@ struct CachedStep {
 ///
 /// A file is a magic line, the entry, and a checksum of the entry. One that is truncated, altered
 /// or from another version fails to load, is deleted and its step runs again: an entry is never
-/// trusted without its checksum. Files are written to a temporary name and renamed.
+/// trusted without its checksum. Entries are untrusted input even so (anyone can compute a
+/// checksum): only a regular file, not a link, is read, and one larger than
+/// `maximumEntryBytes` is refused from its size before a byte is read. Files are written to a
+/// temporary name and renamed.
 struct StepCache {
     let folder: String
 
     static let magic = Array("LABSTEP6".utf8)
+
+    /// The largest entry the cache writes or reads back: 1 GiB, or the memory budget when that
+    /// is smaller. The course's largest, each of the 64×64 lab's two trainings with its defaults
+    /// (both models, their Adam moments, the averaged generator, the epochs' samples), are 77 MB;
+    /// a step past the limit is not cached and runs again each time.
+    static var maximumEntryBytes: Int { min(1 << 30, MemoryBudget.bytes) }
 
     func path(_ key: String) -> String { (folder as NSString).appendingPathComponent(key + ".step") }
 
     /// The entry for `key`: nil when there is none; a thrown `CacheFormatError` when there is one
     /// that cannot be trusted (the caller discards it).
     func load(_ key: String) throws -> CachedStep? {
-        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
-        let bytes = [UInt8](data)
-        guard bytes.count >= Self.magic.count + 64, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+        let bytes: [UInt8]
+        do {
+            bytes = try StoredFile.read(path(key), maximumSize: Self.maximumEntryBytes)
+        } catch let error as StoredFileError {
+            if error.problem == .missing { return nil }
+            throw CacheFormatError(error.reason)
+        }
+        guard bytes.count >= Self.magic.count + 64, bytes.prefix(Self.magic.count).elementsEqual(Self.magic) else {
             throw CacheFormatError("not a cache entry of this version")
         }
-        let payload = Array(bytes[Self.magic.count..<(bytes.count - 64)])
+        let payload = Self.magic.count..<(bytes.count - 64)
         let checksum = String(decoding: bytes.suffix(64), as: UTF8.self)
-        guard StateHasher.hex(of: payload) == checksum else { throw CacheFormatError("checksum mismatch (the file was damaged)") }
-        var reader = BinaryReader(payload)
+        guard bytes.withUnsafeBytes({ StateHasher.hex(of: UnsafeRawBufferPointer(rebasing: $0[payload])) }) == checksum else {
+            throw CacheFormatError("checksum mismatch (the file was damaged)")
+        }
+        var reader = BinaryReader(bytes, range: payload)
         let entry = try reader.cachedStep()
         guard reader.isAtEnd, entry.key == key else { throw CacheFormatError("entry for another step") }
         return entry
@@ -48,6 +64,11 @@ struct StepCache {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var writer = BinaryWriter()
         writer.write(entry)
+        let size = Self.magic.count + writer.bytes.count + 64
+        guard size <= Self.maximumEntryBytes else {
+            throw CacheFormatError("its entry would hold \(ByteCount.describe(size)), more than the \(ByteCount.describe(Self.maximumEntryBytes)) "
+                + "the cache reads back; the step will run again next time")
+        }
         let file = path(entry.key)
         try AtomicFile.write(Self.magic + writer.bytes + Array(StateHasher.hex(of: writer.bytes).utf8), to: file)
     }

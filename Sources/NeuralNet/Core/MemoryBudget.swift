@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FileOutput
 
 /// How much memory one tensor, data set or decoded image may take: half of the machine's
 /// memory (or `LAB_MEMORY_LIMIT`, in bytes or with a K/M/G suffix). Sizes are checked against it
@@ -82,14 +83,6 @@ public enum MemoryBudget {
         }
     }
 
-    /// `512 MiB`, `12.0 GiB`, `3.4 TiB`.
-    public static func describe(_ bytes: Int) -> String {
-        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
-        if unit == 0 { return "\(bytes) bytes" }
-        let rounded = value < 10 ? (value * 10).rounded() / 10 : value.rounded()
-        let text = value < 10 ? String(rounded) : String(Int(rounded))
-        return text + " " + units[unit]
-    }
+    /// `512 MiB`, `12.0 GiB`, `3.4 TiB` (`ByteCount.describe`).
+    public static func describe(_ bytes: Int) -> String { ByteCount.describe(bytes) }
 }
