@@ -64,7 +64,7 @@ let package = Package(
                 .product(name: "SwiftOperators", package: "swift-syntax"),
                 .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
             ]),
-        .target(name: "LabWatch", dependencies: ["Lab", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "LabWatch", dependencies: ["Lab", "FileOutput", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(
             name: "LabCLI",
             dependencies: [

@@ -1,3 +1,4 @@
+import FileOutput
 import FlyingFox
 import Foundation
 import Synchronization
@@ -41,8 +42,12 @@ public final class ReportServer: Sendable {
     /// Closes the connections and stops listening.
     public func stop() async { await server.stop(timeout: 1) }
 
+    /// The largest file served: 1 GiB.
+    static let maximumFileBytes = 1 << 30
+
     /// The response for `path`: the page (with the reload script), a plain file of the folder,
-    /// or 404 for anything else (subfolders, `..`, hidden files such as the cache).
+    /// or 404 for anything else (subfolders, `..`, hidden files such as the cache, links, FIFOs,
+    /// devices, files over `maximumFileBytes`).
     static func file(_ path: String, in folder: String, version: Int) -> HTTPResponse {
         let name = path == "/" ? "index.html" : String(path.dropFirst())
         if name == "index.html", !FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) {
@@ -52,11 +57,11 @@ public final class ReportServer: Sendable {
             return HTTPResponse(statusCode: .ok, headers: headers("text/html; charset=utf-8"), body: Data(page.utf8))
         }
         guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), !name.contains("\\"),
-              let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)) else {
+              let bytes = try? StoredFile.read((folder as NSString).appendingPathComponent(name), maximumSize: maximumFileBytes) else {
             return HTTPResponse(statusCode: .notFound, headers: headers("text/plain; charset=utf-8"), body: Data("not found\n".utf8))
         }
-        guard name == "index.html" else { return HTTPResponse(statusCode: .ok, headers: headers(contentType(name)), body: data) }
-        var page = String(decoding: data, as: UTF8.self)
+        guard name == "index.html" else { return HTTPResponse(statusCode: .ok, headers: headers(contentType(name)), body: Data(bytes)) }
+        var page = String(decoding: bytes, as: UTF8.self)
         let script = liveReloadScript(version: version)
         if let end = page.range(of: "</body>", options: .backwards) { page.insert(contentsOf: script, at: end.lowerBound) } else { page += script }
         return HTTPResponse(statusCode: .ok, headers: headers("text/html; charset=utf-8"), body: Data(page.utf8))

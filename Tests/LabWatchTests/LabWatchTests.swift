@@ -132,6 +132,25 @@ import Testing
         #expect(runs == 2)
     }
 
+    /// A plain file of the report folder is served; a link in it (to a file anywhere), a FIFO
+    /// (which would block the server) or a folder is not.
+    @Test func onlyRegularFilesOfTheFolderAreServed() throws {
+        let folder = NSTemporaryDirectory() + "lab-watch-files-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outside = NSTemporaryDirectory() + "lab-watch-outside-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try Data("secret\n".utf8).write(to: URL(fileURLWithPath: outside))
+        try Data("png".utf8).write(to: URL(fileURLWithPath: folder + "/figure.png"))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/linked.txt", withDestinationPath: outside)
+        #expect(mkfifo(folder + "/pipe.png", 0o644) == 0)
+        let served = ReportServer.file("/figure.png", in: folder, version: 0)
+        #expect(served.statusCode == .ok)
+        for name in ["/linked.txt", "/pipe.png", "/sub"] {
+            #expect(ReportServer.file(name, in: folder, version: 0).statusCode == .notFound, "\(name)")
+        }
+    }
+
     @Test func beforeTheFirstReportThePageWaitsForIt() throws {
         let response = ReportServer.file("/", in: NSTemporaryDirectory() + "no-such-report-\(UUID().uuidString)", version: 0)
         #expect(response.statusCode == .ok)
