@@ -13,8 +13,13 @@ public enum ImageFolder {
         var channels: Int { self == .gray ? 1 : 3 }
     }
 
+    /// How many unreadable files an error names; it counts the rest (a folder of 20,000 broken
+    /// files made an error of 20,000 lines).
+    public static let maximumListedFailures = 20
+
     /// Loads the images as `[count, height, width, channels]` values 0…255. Files that cannot be
-    /// read are all listed in one `DatasetError`; so is a folder without PNG files.
+    /// read are counted in one `DatasetError`, which names the first `maximumListedFailures`;
+    /// a folder without PNG files is an error too.
     /// With a `policy`, a file whose link leads outside its folders counts as unreadable. With a
     /// `count` smaller than the number of files, only that many are read, chosen at random by
     /// `random` (the notebook shuffles the 40,000 renders; reading a subset keeps memory to what
@@ -69,13 +74,15 @@ public enum ImageFolder {
             }
         }
         guard unreadable.isEmpty else {
-            throw DatasetError(path: folder, "\(unreadable.count) of \(files.count) images cannot be read:\n  "
-                + unreadable.joined(separator: "\n  "))
+            let shown = unreadable.prefix(maximumListedFailures)
+            let rest = unreadable.count - shown.count
+            throw DatasetError(path: folder, "\(groupThousands(unreadable.count)) of \(groupThousands(files.count)) images cannot be read:\n  "
+                + shown.joined(separator: "\n  ") + (rest > 0 ? "\n  … and \(groupThousands(rest)) more" : ""))
         }
         let classNote = (classes.isEmpty ? "" : ", classes " + classes.joined(separator: ", "))
             + (files.count < allFiles.count ? ", a random \(groupThousands(files.count)) of \(groupThousands(allFiles.count))" : "")
         return ImageDataset(images: Tensor(shape: [labels.count, height, width, channels], scalars: pixels), labels: labels,
-                            name: "images from \(folder) (\(groupThousands(labels.count)) images, \(height)×\(width) \(color.rawValue)\(classNote))",
+                            name: "images from \(folder) (\(groupThousands(labels.count)) \(labels.count == 1 ? "image" : "images"), \(height)×\(width) \(color.rawValue)\(classNote))",
                             source: folder)
     }
 }

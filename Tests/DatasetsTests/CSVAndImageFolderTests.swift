@@ -122,4 +122,20 @@ import Testing
         }
         #expect(throws: DatasetError.self) { try ImageFolder.load(folder.file("missing"), height: 4, width: 4) }
     }
+
+    @Test func manyUnreadableImagesAreCountedAndTheFirstNamed() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for i in 0..<1_234 { try folder.write(String(format: "%04d.png", i), Array("not a png".utf8)) }
+        do {
+            _ = try ImageFolder.load(folder.path, height: 4, width: 4)
+            Issue.record("expected an error")
+        } catch let error as DatasetError {
+            let lines = error.problem.split(separator: "\n")
+            #expect(lines.first == "1,234 of 1,234 images cannot be read:")
+            #expect(lines.count == ImageFolder.maximumListedFailures + 2)
+            #expect(lines[1].hasSuffix("0000.png: not a readable PNG file (Not a PNG file)"), "\(lines[1])")
+            #expect(lines.last == "  … and 1,214 more")
+        }
+    }
 }
