@@ -28,6 +28,26 @@ import Testing
         }
     }
 
+    /// An array met again (the same storage) is written as a reference to its first meeting, so
+    /// `a = [a, a]` costs its n small arrays, not its 2ⁿ numbers. Here 16 levels, which are quick
+    /// either way: the shared value's digest differs from that of the same numbers in fresh
+    /// arrays, which are written out whole. (Without the references this fails, where
+    /// `HostileLabTests`' 30 levels would only hang.)
+    @Test func anArrayMetAgainIsWrittenAsAReference() {
+        func fresh(_ value: Value) -> Value {
+            if case .array(let items) = value { return .array(items.map(fresh)) }
+            return value
+        }
+        var shared = Value.array([.double(1.5)]), copied = shared
+        for _ in 0..<16 {
+            shared = .array([shared, shared])
+            copied = .array([fresh(copied), fresh(copied)])
+        }
+        #expect(shared.printed(limit: 1 << 22) == copied.printed(limit: 1 << 22))
+        #expect(digest(shared, direct: true) != digest(copied, direct: true))
+        #expect(digest(fresh(copied), direct: true) == digest(copied, direct: true))
+    }
+
     @Test func differentValuesHaveDifferentDigests() {
         let digests = Self.values.map { digest($0, direct: true) }
         #expect(Set(digests).count == digests.count)
