@@ -135,7 +135,11 @@ extension Vocabulary {
                 frames.append(ImageGrid(images: Array(images.prefix(count)), imageWidth: side, imageHeight: side, rows: 4, columns: 4,
                                         vmin: -1, vmax: 1, scale: 3, padding: 6, title: "epoch \(index + 1)").render())
             }
-            var gif = AnimatedGIF(width: frames[0].width, height: frames[0].height)
+            // One frame size (a training's samples all have one shape; a replayed history is checked).
+            guard let first = frames.first, frames.allSatisfy({ $0.width == first.width && $0.height == first.height }) else {
+                throw evaluator.error(at: call, "animation expects samples of one shape after every epoch")
+            }
+            var gif = AnimatedGIF(width: first.width, height: first.height)
             for frame in frames { gif.append(frame, delay: 40) }
             evaluator.environment.addFigure(bytes: gif.encoded(), extension: "gif",
                                             caption: args.string("title").isEmpty ? "training progress" : args.string("title"))

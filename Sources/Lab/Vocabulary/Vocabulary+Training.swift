@@ -129,6 +129,10 @@ extension Vocabulary {
             let record = replay.removeFirst()
             environment.replayTrainings = replay
             do { try gan.restore(record.checkpoint) } catch { throw CacheReplayMismatch(reason: "\(error)") }
+            // Drawn from below before the replay's end state is compared: checked first.
+            if let problem = record.history.inconsistency(sampleShape: [monitor.shape[0]] + gan.generator.outputShape) {
+                throw CacheReplayMismatch(reason: "the recorded history is inconsistent: \(problem)")
+            }
             history = .history(record.history)
         } else {
             guard epochs > 0 else { throw evaluator.error(at: call, "epochs must be at least 1, got \(epochs)") }
