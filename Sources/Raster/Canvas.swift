@@ -72,8 +72,10 @@ public struct Canvas: Sendable, Equatable {
         }
     }
 
+    /// A channel in 0…1 as a byte, clamped; NaN (which `min` and `max` pass through) as 0, since
+    /// converting it would stop the process.
     static func byte(_ value: Float) -> UInt8 {
-        UInt8(min(max(value * 255, 0), 255).rounded())
+        value.isNaN ? 0 : UInt8(min(max(value * 255, 0), 255).rounded())
     }
 }
 

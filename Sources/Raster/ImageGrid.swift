@@ -25,10 +25,10 @@ public enum ColorMap: Sendable, CaseIterable {
         self = map
     }
 
-    /// The colour of `t` in 0…1 (clamped): a table entry as matplotlib picks it (`⌊t · 256⌋`,
+    /// The colour of `t` in 0…1 (clamped; NaN as 0): a table entry as matplotlib picks it (`⌊t · 256⌋`,
     /// the last entry for 1) with matplotlib's bytes, or the continuous gray level.
     public func color(_ t: Float) -> Color {
-        let t = min(max(t, 0), 1)
+        let t = t.isNaN ? 0 : min(max(t, 0), 1)
         let table: [UInt8]
         switch self {
         case .gray: return Color(gray: t)
@@ -89,6 +89,9 @@ public struct ImageGrid: Sendable {
         if rows <= 0 || columns <= 0 { return "a grid needs positive rows and columns, got \(rows)×\(columns)" }
         if scale <= 0 { return "the scale must be a positive whole number, got \(scale)" }
         if !(vmax > vmin) { return "vmax (\(vmax)) must be larger than vmin (\(vmin))" }
+        if !(vmax - vmin).isFinite {
+            return "vmin and vmax must be numbers whose difference a Float can hold (at most about 3.4e38), got \(vmin) and \(vmax)"
+        }
         // Checked before anything is multiplied or allocated: sizes from a lab can be absurd.
         if rows > Self.maximumSide || columns > Self.maximumSide || scale > Self.maximumSide
             || imageWidth > Self.maximumSide || imageHeight > Self.maximumSide

@@ -21,13 +21,23 @@ public struct Ticks: Sendable, Equatable {
         step = chosen
         let first = (low / chosen - 1e-9).rounded(.up)
         let last = (high / chosen + 1e-9).rounded(.down)
-        values = first <= last ? stride(from: first, through: last, by: 1).map { ($0 * chosen * 1e12).rounded() / 1e12 } : []
+        // Products such as 3 × 0.1 rounded to 12 decimals (0.30000000000000004 → 0.3), where
+        // the step is coarse enough for that to keep every tick apart.
+        let cleaned: (Double) -> Double = chosen >= 1e-6 ? { ($0 * 1e12).rounded() / 1e12 } : { $0 }
+        values = first <= last ? stride(from: first, through: last, by: 1).map { cleaned($0 * chosen) } : []
     }
 
-    /// The labels, with as many decimals as the step needs (`0.5`, `1.0`, `2.5`, `10`).
+    /// The labels, with as many decimals as the step needs (`0.5`, `1.0`, `2.5`, `10`); in
+    /// scientific notation (`3e+38`, `2.5e-09`) when the ticks are beyond what whole numbers
+    /// with up to six decimals can write (at least 10¹⁵, or steps under 10⁻⁶).
     public var labels: [String] {
+        if step < 1e-6 || values.contains(where: { abs($0) >= 1e15 }) { return values.map(Self.scientific) }
         let decimals = Self.decimals(for: step)
         return values.map { Self.format($0, decimals: decimals) }
+    }
+
+    static func scientific(_ value: Double) -> String {
+        value == 0 ? "0" : String(format: "%.4g", value)
     }
 
     static func decimals(for step: Double) -> Int {

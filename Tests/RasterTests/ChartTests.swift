@@ -41,6 +41,20 @@ import _TestSupport
         }
     }
 
+    /// Float's whole range and the tiniest steps: labels in scientific notation. The labels of
+    /// ticks past Int's range stopped the process (a lab's `lineChart([[3.0e38, -3.0e38]])`).
+    @Test func ticksBeyondWholeNumbersAreWrittenScientifically() {
+        let huge = Ticks(low: -3e38, high: 3e38, maximumCount: 7)
+        #expect(huge.step == 1e38)
+        #expect(huge.labels == ["-3e+38", "-2e+38", "-1e+38", "0", "1e+38", "2e+38", "3e+38"])
+        #expect(Ticks(low: 1e-9, high: 3e-9, maximumCount: 3).labels == ["1e-09", "2e-09", "3e-09"])
+        // The smallest span there is (10⁻¹²): distinct ticks, where rounding to 12 decimals made them all 0.
+        let least = Ticks(low: 0, high: 1e-12, maximumCount: 6)
+        #expect(least.labels == ["0", "2e-13", "4e-13", "6e-13", "8e-13", "1e-12"])
+        #expect(Ticks(low: 0, high: 2e15, maximumCount: 3).labels == ["0", "1e+15", "2e+15"])
+        #expect(Ticks(low: 0, high: 4e14, maximumCount: 3).labels == ["0", "200000000000000", "400000000000000"])
+    }
+
     @Test func theLossFigureKeepsTicksLabelsAndLegendInPlace() throws {
         let (canvas, layouts) = Self.lossFigure().render()
         try PNG.write(canvas, to: Self.figureFolder + "/loss-figure.png")
@@ -98,5 +112,25 @@ import _TestSupport
         var wrong = grid
         wrong.captions = ["1"]
         #expect(wrong.validate() == "1 captions for 16 images")
+    }
+
+    /// Bounds that a Float holds only as infinities (a lab's `vmin: -1e300, vmax: 1e300`) made
+    /// every value NaN and stopped the process when the pixel was written; now an error. NaN
+    /// reaching a colour map or a pixel is drawn as 0 rather than stopping it.
+    @Test func imageGridBoundsMustBeFiniteApartAndNaNIsDrawnAsZero() {
+        var grid = ImageGrid(images: [[-1, 0, 1, .nan]], imageWidth: 2, imageHeight: 2, rows: 1, columns: 1,
+                             vmin: -.infinity, vmax: .infinity, scale: 1, padding: 0)
+        #expect(grid.validate() == "vmin and vmax must be numbers whose difference a Float can hold (at most about 3.4e38), got -inf and inf")
+        (grid.vmin, grid.vmax) = (-3e38, 3e38)
+        #expect(grid.validate()?.hasPrefix("vmin and vmax must be numbers whose difference") == true)
+        (grid.vmin, grid.vmax) = (-1, 1)
+        #expect(grid.validate() == nil)
+        let canvas = grid.render()
+        #expect(canvas.rgba(0, 0) == [0, 0, 0, 255] && canvas.rgba(1, 1) == [0, 0, 0, 255], "NaN as the lowest value")
+        #expect(canvas.rgba(1, 0) == [128, 128, 128, 255] && canvas.rgba(0, 1) == [255, 255, 255, 255])
+        for map in ColorMap.allCases { #expect(map.color(.nan) == map.color(0), "\(map)") }
+        var pixel = Canvas(width: 1, height: 1)
+        pixel.set(0, 0, Color(red: .nan, green: .infinity, blue: -.infinity))
+        #expect(pixel.rgba(0, 0) == [0, 255, 0, 255])
     }
 }
