@@ -6,7 +6,10 @@ import PackageDescription
 // AddressSanitizer and runs each over its corpus.
 let package = Package(
     name: "lab-fuzz",
-    dependencies: [.package(path: "lab")],
+    dependencies: [
+        .package(path: "lab"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
     targets: [
         .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", .product(name: "Datasets", package: "lab")]),
@@ -14,6 +17,9 @@ let package = Package(
         .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport", .product(name: "Raster", package: "lab"), .product(name: "Datasets", package: "lab")]),
         .executableTarget(name: "FuzzMarkdown", dependencies: [.product(name: "Report", package: "lab")]),
         .executableTarget(name: "FuzzLabStep", dependencies: ["FuzzSupport", .product(name: "Lab", package: "lab")]),
+        .executableTarget(name: "FuzzStepCache", dependencies: [
+            "FuzzSupport", .product(name: "Lab", package: "lab"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

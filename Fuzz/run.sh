@@ -7,7 +7,8 @@
 #   bash Fuzz/run.sh 0                           (build, then run each committed seed once: CI)
 #
 # Targets: FuzzIDX, FuzzCSV, FuzzPNG (the data readers), FuzzMarkdown (the report's prose),
-# FuzzLabStep (a whole lab through the DSL, as `lab check` runs it). Seeds are in
+# FuzzLabStep (a whole lab through the DSL, as `lab check` runs it), FuzzStepCache (a doctored
+# step-cache entry with a valid checksum, replayed by `lab run`). Seeds are in
 # Fuzz/Corpus/<target> (committed); what the fuzzer finds grows in .build-fuzz/corpus/<target>,
 # and a crashing input is saved as .build-fuzz/crash-<target>-*. Not part of `swift test`.
 set -euo pipefail
@@ -15,7 +16,7 @@ cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzIDX FuzzCSV FuzzPNG FuzzMarkdown FuzzLabStep)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzIDX FuzzCSV FuzzPNG FuzzMarkdown FuzzLabStep FuzzStepCache)
 scratch=../.build-fuzz
 # Leaks are not failures here (the runtime and Foundation keep some memory until exit).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
