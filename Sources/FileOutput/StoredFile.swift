@@ -73,7 +73,7 @@ public struct StoredFileError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// The system's `read(2)`.
+/// The system's `read(2)` (inside `StoredFile`, `read` names its own static method).
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(descriptor, buffer, count)
 }
