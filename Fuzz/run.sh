@@ -35,7 +35,10 @@ for target in "${targets[@]}"; do
     fi
     mkdir -p "$scratch/corpus/$target"
     echo "== $target for $seconds s"
-    "$scratch/release/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 -detect_leaks=0 \
+    # A target's dictionary (Dictionaries/<target>.dict), when it has one: words for mutations.
+    dictionary=()
+    [ -f "Dictionaries/$target.dict" ] && dictionary=(-dict="Dictionaries/$target.dict")
+    "$scratch/release/$target" "${dictionary[@]}" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 -detect_leaks=0 \
         -jobs="${JOBS:-1}" -workers="${JOBS:-1}" -artifact_prefix="$scratch/crash-$target-" \
         "$scratch/corpus/$target" "Corpus/$target" || status=1
 done
