@@ -125,6 +125,37 @@ import Testing
         #expect(files.filter { $0.hasPrefix("figure-") }.count == 1_000)
     }
 
+    /// Each step within its own limits, but many steps together: the lab's outputs stop at its
+    /// limit (1 GiB; 500 kB here), cut with one notice, and a cached run shows the same.
+    @Test func aLabsStepsTogetherStopAtTheLabsOutputLimit() throws {
+        let step = "```swift\nfor i in 0..<20_000 {\n    print(\"0123456789\")\n}\nimageGrid(randomNormal([1, 2, 2, 1]), rows: 1, columns: 1)\n```\n"
+        let lab = "# 출력\n\n" + Array(repeating: step, count: 3).joined(separator: "\n")
+        let folder = NSTemporaryDirectory() + "lab-output-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for pass in ["ran", "from cache"] {
+            let (outcome, _, console) = try runLab(lab, in: folder) { $0.labOutputLimit = 500_000 }
+            let steps = outcome.report.blocks.compactMap { block -> StepReport? in if case .step(let s) = block { s } else { nil } }
+            try #require(steps.count == 3 && outcome.error == nil, "\(pass): \(String(describing: outcome.error))")
+            // Steps 1 and 2 whole (220,000 bytes of text and a figure each), step 3 cut at the limit.
+            for whole in steps.prefix(2) {
+                #expect(whole.outputs.count == 2, "\(pass)")
+                guard case .text(let text)? = whole.outputs.first else { Issue.record("no text"); continue }
+                #expect(text.utf8.count == 20_000 * 11 - 1)
+            }
+            guard case .text(let cut)? = steps[2].outputs.first, case .notice(let notice)? = steps[2].outputs.last else {
+                Issue.record("\(pass): no cut text and notice"); continue
+            }
+            #expect(steps[2].outputs.count == 2, "\(pass): the figure is left out")
+            // Whole lines, and the start of the next with "…" where 4 bytes or more were left.
+            let lines = cut.split(separator: "\n")
+            #expect(lines.dropLast().allSatisfy { $0 == "0123456789" } && (lines.last == "0123456789" || lines.last?.hasSuffix("…") == true))
+            let total = steps.prefix(2).reduce(0) { $0 + Environment.bytes(of: $1.outputs) } + cut.utf8.count + 1
+            #expect(total <= 500_000 && total > 500_000 - 11, "\(pass): \(total)")
+            #expect(notice.hasPrefix("this lab's steps have made more than 488 KiB of figures, files, tables and text in all"))
+            if pass == "ran" { #expect(console.filter { $0.contains("this lab's steps have made more than") }.count == 1) }
+        }
+    }
+
     /// `a = [a, a]` thirty times holds 2³⁰ numbers in thirty small arrays: printing it stops at the
     /// step's print budget, the state fingerprint meets each array once (the next step runs),
     /// and spelling it into a string stops at the string limit.

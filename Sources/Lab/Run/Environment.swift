@@ -31,6 +31,8 @@ final class Environment {
     var printedBytes = 0, printCut = false
     /// The bytes of the current step's figures and saved files, and whether outputs were left out.
     var outputBytes = 0, outputsCut = false
+    /// What the lab's earlier steps showed, in bytes (`bytes(of:)`), and how much it may show in all.
+    var labOutputBytes = 0, labOutputLimit = Environment.maximumLabOutputBytes
     /// The step being evaluated (1-based), for figure file names.
     var stepNumber = 0
     /// Figures of the current step so far.

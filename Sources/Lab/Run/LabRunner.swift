@@ -15,6 +15,8 @@ public struct LabRunner {
     /// The resident memory past which a step stops with an error (checked every 0.1 s at the
     /// step's statements and loop turns); `MemoryBudget.processBytes` unless a test sets less.
     public var residentMemoryLimit = MemoryBudget.processBytes
+    /// How many bytes the lab's steps may show in all (`Environment.maximumLabOutputBytes`).
+    public var labOutputLimit = Environment.maximumLabOutputBytes
     /// Receives training progress (epoch, batch, losses) for a live console line.
     public var progress: ((GANProgress) -> Void)?
     /// The evaluator to judge samples with; nil loads the user's stored one (training it on first

@@ -55,6 +55,7 @@ struct RunPass {
         environment.log = runner.log
         environment.interruption = runner.interrupted
         environment.residentMemoryLimit = runner.residentMemoryLimit
+        environment.labOutputLimit = runner.labOutputLimit
         environment.progress = runner.progress
         environment.checkOnly = checkOnly
         environment.evaluatorSetup = runner.evaluatorSetup
@@ -84,12 +85,15 @@ struct RunPass {
                     continue
                 }
                 let key = cacheKey(for: step)
+                let report: StepReport
                 if let cached = cachedEntry(key, step: step) {
-                    guard let report = replay(step, from: cached, key: key, code: code) else { return nil }
-                    blocks.append(.step(report))
+                    guard let replayed = replay(step, from: cached, key: key, code: code) else { return nil }
+                    report = replayed
                 } else {
-                    blocks.append(.step(evaluate(step, key: key, code: code)))
+                    report = evaluate(step, key: key, code: code)
                 }
+                blocks.append(.step(report))
+                environment.labOutputBytes += Environment.bytes(of: report.outputs)
             }
         }
         if firstError == nil { cache?.prune(keeping: usedKeys) }
