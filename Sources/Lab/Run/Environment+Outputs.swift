@@ -3,8 +3,8 @@ import NeuralNet
 import Report
 
 /// What a step shows: printed text, notices, figures, tables and saved files, within limits a
-/// loop cannot outgrow (ten million prints or figures must not make a report of gigabytes, nor a
-/// cache entry that large).
+/// loop (or a lab of many steps) cannot outgrow: ten million prints or figures must not make a
+/// report of gigabytes, nor a cache entry that large.
 extension Environment {
     /// How much text one step's prints may add to the report (and to its cache entry).
     static let maximumPrintedBytes = 1 << 20
@@ -47,8 +47,8 @@ extension Environment {
     }
 
     /// Adds `output` to the current step, unless the step has reached `maximumOutputs` or
-    /// `maximumOutputBytes`: then it is left out, and one notice says so. Returns whether it was
-    /// added.
+    /// `maximumOutputBytes`, or the lab its `labOutputLimit`: then it is left out, and one notice
+    /// says so. Returns whether it was added.
     @discardableResult
     func append(_ output: StepOutput) -> Bool {
         let bytes = Self.bytes(of: output)
