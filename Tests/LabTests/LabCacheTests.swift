@@ -242,6 +242,53 @@ extension LabCacheTests {
 }
 
 extension LabCacheTests {
+    /// Layers as wide as the chapter's, on the kernels that keep packed operands (a Dense layer
+    /// of 64 units on 784 inputs, a stride-2 convolution): a trained GAN's step replays from
+    /// the cache. The packed weights a forward pass leaves were fingerprinted as state, so this
+    /// step was discarded as "a different state" on every run and trained again.
+    @Test(arguments: ["dense", "convolutional"])
+    func aTrainingOfWideLayersComesFromTheCache(_ kind: String) throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let models = kind == "dense" ? """
+            let g = Sequential("G", input: [16]) {
+                Dense(256)
+                LeakyReLU(alpha: 0.2)
+                Dense(784, activation: .tanh)
+            }
+            let d = Sequential("D", input: [784]) {
+                Dense(64)
+                LeakyReLU(alpha: 0.2)
+                Dense(1, activation: .sigmoid)
+            }
+            let x = HandwrittenDigits(split: .test, count: 128).scaled(to: .minusOneToOne).flattened()
+            """ : """
+            let g = Sequential("G", input: [16]) {
+                Dense(7 * 7 * 32)
+                Reshape([7, 7, 32])
+                Conv2DTranspose(16, kernelSize: 5, strides: 2, padding: .same)
+                LeakyReLU(alpha: 0.2)
+                Conv2DTranspose(1, kernelSize: 5, strides: 2, padding: .same, activation: .tanh)
+            }
+            let d = Sequential("D", input: [28, 28, 1]) {
+                Conv2D(32, kernelSize: 5, strides: 2, padding: .same)
+                LeakyReLU(alpha: 0.2)
+                Flatten()
+                Dense(1, activation: .sigmoid)
+            }
+            let x = HandwrittenDigits(split: .test, count: 128).scaled(to: .minusOneToOne).images
+            """
+        let lab = "# 넓은 층\n\n```swift\nseed(3)\n\(models)\n```\n\n```swift\n"
+            + "let gan = GAN(generator: g, discriminator: d, generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())\n"
+            + "let history = gan.train(x, epochs: 1, batchSize: 64)\nprint(history.generatorLosses)\n```\n"
+        let (first, _) = try run(lab, in: folder)
+        let (second, console) = try run(lab, in: folder)
+        #expect(first.error == nil && statuses(first) == ["ran", "ran"])
+        #expect(statuses(second) == ["cached", "cached"], "\(console)")
+        #expect(!console.contains { $0.contains("discarded") })
+        #expect(outputs(second) == outputs(first))
+    }
+
     @Test func aStepThatTrainsInALoopComesFromTheCacheWithItsEndState() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -15,6 +15,12 @@ public protocol CanonicalState {
 extension SlotStore: TransientStorage {}
 extension BufferPool: TransientStorage {}
 extension ConvolutionEngine: TransientStorage {}
+/// A Dense layer's packed weights: filled by a forward pass, empty after a checkpoint is
+/// restored. Until they were left out of the fingerprint, a replayed training step left "a different state"
+/// whenever a Dense product ran on the panel kernel (the main lab's every training), so such
+/// steps never came from the cache.
+extension WeightProducts: TransientStorage {}
+extension KernelOperandCache: TransientStorage {}
 
 extension Parameter: CanonicalState {
     /// Name, value and whether it trains; the gradient is working memory (every training step
