@@ -19,7 +19,7 @@ extension GANHistory {
         guard epochSamples.allSatisfy({ $0.shape == sampleShape }) else { return "its samples do not have the generator's shape \(sampleShape)" }
         guard evaluationInterval >= 0 else { return "its evaluation interval is negative" }
         let evaluated = evaluations.map(\.epoch)
-        guard evaluated.allSatisfy({ (1...max(1, epochs)).contains($0) }), zip(evaluated, evaluated.dropFirst()).allSatisfy({ $0 < $1 }) else {
+        guard evaluated.allSatisfy({ $0 >= 1 && $0 <= epochs }), zip(evaluated, evaluated.dropFirst()).allSatisfy({ $0 < $1 }) else {
             return "its evaluations are not of its finished epochs in order"
         }
         return nil
