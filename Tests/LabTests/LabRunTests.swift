@@ -90,7 +90,7 @@ import Testing
         let cases: [(String, Int, Int, String)] = [
             ("let x = Dens(3)", 5, 9, "unknown function 'Dens'; did you mean 'Dense'?"),
             ("let x = Dense(3, activaton: .tanh)", 5, 18, "Dense has no argument 'activaton:'; did you mean 'activation'?"),
-            ("let x = Dense(\"wide\")", 5, 15, "Dense expects Int for its value, got String"),
+            ("let x = Dense(\"wide\")", 5, 15, "Dense expects Int for its value, got the string \"wide\""),
             ("let x = Dropout(0.3, 0.4)", 5, 22, "Dropout takes no more unlabelled arguments"),
             ("let x = Conv2D(8)", 5, 9, "Conv2D is missing its argument 'kernelSize:'"),
             ("let x = 3 +", 5, 12, "expected expression"),

@@ -105,6 +105,8 @@ struct RunPass {
         environment.beginStep(step.number, replaying: nil)
         let stepStart = clock.now
         var status: StepReport.Status
+        let habits = habitNotices(step)
+        for notice in habits { runner.log("note: " + notice) }
         do {
             try Evaluator(step: step, environment: environment).run()
             status = .ran(seconds: (clock.now - stepStart).inSeconds, cached: false)
@@ -113,7 +115,8 @@ struct RunPass {
                                       message: "interrupted (Ctrl-C) during step \(step.number); this report shows the work done so far")
             }
         } catch {
-            firstError = error as? LabError ?? LabError(file: file.path, line: step.firstLine, column: 1, message: "\(error)")
+            firstError = (error as? LabError).map { explainingPythonHabits($0, in: step) }
+                ?? LabError(file: file.path, line: step.firstLine, column: 1, message: "\(error)")
             status = .failed(seconds: (clock.now - stepStart).inSeconds)
         }
         let elapsed = (clock.now - stepStart).inSeconds
@@ -121,7 +124,23 @@ struct RunPass {
         if case .failed = status, let firstError { runner.log(firstError.description) }
         inputs += environment.inputs
         if firstError == nil { store(step, key: key, seconds: elapsed) }
-        return StepReport(number: step.number, code: code, status: status, outputs: environment.outputs, line: step.firstLine)
+        return StepReport(number: step.number, code: code, status: status, outputs: habits.map(StepOutput.notice) + environment.outputs,
+                          line: step.firstLine)
+    }
+
+    /// Notices of Python habits that are valid Swift (`BATCH // 2`), read from the step's code
+    /// before it runs. Not stored in the cache: a replayed step reads them again, so an entry
+    /// written before a notice existed cannot leave it out.
+    func habitNotices(_ step: LabFile.Step) -> [String] {
+        let environment = environment
+        return PythonHabits.integerDivisionNotices(in: step, isDefined: { environment.bindings[$0] != nil })
+    }
+
+    /// `error` at a Python habit on its line, when it has one (`PythonHabits`).
+    private func explainingPythonHabits(_ error: LabError, in step: LabFile.Step) -> LabError {
+        let environment = environment
+        return PythonHabits.explain(error, in: step, isDefined: { environment.bindings[$0] != nil },
+                                    knows: { environment.vocabulary.functions[$0] != nil })
     }
 
     /// The report of the pass, written unless checking.

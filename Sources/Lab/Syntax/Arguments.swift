@@ -87,6 +87,14 @@ struct Arguments {
             return value
         case (.int, .double(let v)):
             throw evaluator.error(at: node, "\(function) expects a whole number for \(name), got \(Value.format(v))")
+        case (_, .string(let text)):
+            // Keras's `activation='tanh'`, `padding='same'`: name the option it means.
+            let options = evaluator.environment.vocabulary.options.filter { $0.value.typeName == spec.kind.rawValue }
+            let plain = { (name: String) in name.lowercased().filter { $0 != "_" } }
+            let meant = options.keys.sorted().first { plain($0) == plain(text) }
+            throw evaluator.error(at: node, "\(function) expects \(spec.kind.rawValue) for \(name), got the string \"\(text)\""
+                + (meant.map { "; write .\($0) (options are written with a dot, not as Keras's strings)" }
+                   ?? (options.isEmpty ? "" : "; the options are " + options.keys.sorted().map { "." + $0 }.joined(separator: ", "))))
         default:
             throw evaluator.error(at: node, "\(function) expects \(spec.kind.rawValue) for \(name), got \(value.typeName)")
         }
