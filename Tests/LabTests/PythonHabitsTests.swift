@@ -50,6 +50,10 @@ import Testing
         ("let g = Sequential(\"G\", input: [10]) { Dense(3) }\ng.add(Dense(3))", "not added with Keras's 'g.add(…)'", 2, 3),
         ("print(1, end=\"\")", #"write 'end: ""' for Python's 'end=""': a lab labels an argument with ':'"#, 1, 10),
         ("print(\n    1,\n    sep=\"\")", #"write 'sep: ""' for Python's 'sep=""'"#, 3, 5),
+        ("let g = Sequential(\"G\", input: [4]) { Dense(4) }\nprint(g(zeros([1, 4]), training=False))", "write 'training: false' for Python's 'training=False'", 2, 24),
+        ("print('float32')", #"write "float32" in double quotes for Python's 'float32'"#, 1, 7),
+        ("let g = Sequential(\"G\", input: [4]) { Dense(4, input_shape=(LATENT_DIM,)) }", "'Sequential(\"G\", input: [LATENT_DIM]) { … }', not to its first layer", 1, 48),
+        ("g_loss, d_loss = step(batch)", "a lab has no tuple assignment", 1, 1),
     ] as [(String, String, Int, Int)])
     func aHabitIsNamedWhereItIs(code: String, message: String, line: Int, column: Int) throws {
         let error = try #require(try error(of: code), "\(code) ran")

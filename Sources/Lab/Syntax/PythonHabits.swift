@@ -69,6 +69,9 @@ enum PythonHabits {
                 return "write \(FormattedString.swiftForm(of: word.text)) for Python's \(prefix)\(word.text): a lab puts values into a string with \\(…)"
             case .string:
                 if next(1, is: "%") { return "put values into a string with \\(…), as \"loss \\(x)\", not with Python's '%'" }
+                if word.text.hasPrefix("'") {
+                    return "write \(FormattedString.swiftForm(of: word.text)) in double quotes for Python's \(word.text)"
+                }
                 return nil
             case .number:
                 return nil
@@ -141,11 +144,17 @@ enum PythonHabits {
                 return "a lab has no comprehensions: start with 'var a = []' and add in a loop, 'for i in 0..<3 { a += [i] }'"
             case "if" where !isFirstOnLine && at(-1)?.text != "else" && restOfLine.contains("else") && !restOfLine.contains("{"):
                 return "write 'c ? a : b' for Python's 'a if c else b'"
+            case "input_shape" where next(1, is: "=") || next(1, is: ":"):
+                let shape = at(2)?.text == "(" || at(2)?.text == "[" ? "[" + callArguments(from: index + 2).joined(separator: ", ") + "]" : "[…]"
+                return "a model's input shape is given once, to its Sequential: 'Sequential(\"G\", input: \(shape)) { … }', not to its first layer"
+            case _ where isFirstOnLine && word.depth == 0 && next(1, is: ",") && restOfLine.contains("="):
+                return "a lab has no tuple assignment: give each value a 'let' of its own"
             case _ where word.depth > 0 && next(1, is: "=") && [",", "("].contains(at(-1)?.text ?? "")
                 && words[indexOfOpening].text == "(":
                 let value = callArguments(from: indexOfOpening).first { $0.hasPrefix(text + "=") || $0.hasPrefix(text + " =") }
                 let written = value.map { String($0.drop { $0 != "=" }.dropFirst().drop { $0 == " " }) } ?? "…"
-                return "write '\(text): \(written)' for Python's '\(text)=\(written)': a lab labels an argument with ':'"
+                let swift = ["True": "true", "False": "false"][written] ?? written
+                return "write '\(text): \(swift)' for Python's '\(text)=\(written)': a lab labels an argument with ':'"
             default:
                 return nil
             }
