@@ -97,6 +97,9 @@ import Testing
             ("let x = undefinedName", 5, 9, "unknown name 'undefinedName'"),
             ("struct S {}", 5, 1, "unsupported syntax"),
             ("let m = Sequential(\"M\", input: [7, 7, 1]) {\n    Dense(10)\n}", 6, 5, "M: dense (Dense) takes flat items, got input shape (None, 7, 7, 1); add Flatten() before it"),
+            ("let gan = GAN(generator: Sequential(\"G\", input: [4]) { Dense(784) }, discriminator: Sequential(\"D\", input: [28, 28, 1]) { Flatten(); Dense(1) },\n"
+                + "    generatorOptimizer: Adam(), discriminatorOptimizer: Adam(), loss: BinaryCrossentropy())", 5, 11,
+             "G makes (None, 784) but D takes (None, 28, 28, 1); the same 784 numbers, so end G with Reshape([28, 28, 1])"),
         ]
         for (code, line, column, message) in cases {
             let (outcome, folder, _) = try run("# t\n\nText.\n\n```swift\n\(code)\n```\n")

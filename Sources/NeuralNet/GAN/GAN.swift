@@ -130,9 +130,13 @@ public final class GAN {
             throw NeuralNetError("the generator must take flat noise vectors, not \(kerasShape(generator.inputShape))")
         }
         guard classes > 0 || generator.outputShape == discriminator.inputShape else {
+            // The same numbers in another shape: a Reshape is what is missing.
+            let sameCount = generator.outputShape.reduce(1, *) == discriminator.inputShape.reduce(1, *)
+            let shape = discriminator.inputShape.map(String.init).joined(separator: ", ")
             throw NeuralNetError(
                 "\(generator.name) makes \(kerasShape(generator.outputShape)) but \(discriminator.name) takes "
-                    + kerasShape(discriminator.inputShape))
+                    + kerasShape(discriminator.inputShape)
+                    + (sameCount ? "; the same \(generator.outputShape.reduce(1, *)) numbers, so end \(generator.name) with Reshape([\(shape)])" : ""))
         }
         guard discriminator.outputShape == [1] else {
             throw NeuralNetError("\(discriminator.name) must output (None, 1), not \(kerasShape(discriminator.outputShape))")
