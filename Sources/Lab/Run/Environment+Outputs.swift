@@ -122,6 +122,13 @@ extension Environment {
         if append(.notice(text)), !isReplaying { log?("note: " + text) }
     }
 
+    /// Adds advice (see `advice`), once, and says it on the console unless the step is replayed.
+    func advise(_ text: String) {
+        guard !advice.contains(text) else { return }
+        advice.append(text)
+        if !isReplaying { log?("note: " + text) }
+    }
+
     /// Adds a figure to the current step's output.
     /// Files are named by step, position and content (`figure-03-2-1a2b3c4d5e6f.png`), so a step's
     /// figures keep their names whether or not the steps around it came from the cache.

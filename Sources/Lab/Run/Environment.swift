@@ -89,6 +89,11 @@ final class Environment {
     /// Where notices go on the console.
     var log: ((String) -> Void)?
 
+    /// Notices worked out afresh from the step's code and data on every run, replayed from the
+    /// cache or not, and never stored in an entry: an entry written before a notice existed cannot
+    /// leave it out of the report. Shown above the step's other outputs.
+    var advice: [String] = []
+
     /// Clears the per-step records before step `number` runs or is replayed.
     func beginStep(_ number: Int, replaying trainings: [TrainingRecord]?) {
         stepNumber = number
@@ -100,6 +105,7 @@ final class Environment {
         outputBytes = 0
         outputsCut = false
         recordedTrainings = []
+        advice = []
         inputs = []
         replayTrainings = trainings
     }

@@ -43,8 +43,8 @@ extension RunPass {
     /// from the entry, and the resulting state must be the recorded one. Nil (the entry discarded)
     /// when it is not.
     mutating func replay(_ step: LabFile.Step, from cached: CachedStep, key: String, code: [CodeToken]) -> StepReport? {
-        let habits = habitNotices(step)
         environment.beginStep(step.number, replaying: cached.trainings)
+        adviseOnHabits(step)
         do {
             try Evaluator(step: step, environment: environment).run()
             guard environment.replayTrainings?.isEmpty == true else {
@@ -64,7 +64,7 @@ extension RunPass {
         let seconds = String(format: "%.1f s", cached.seconds)
         runner.log("Step \(step.number)/\(stepCount) · \(heading) · " + (ranNow ? seconds : "from cache (ran \(seconds))"))
         return StepReport(number: step.number, code: code, status: .ran(seconds: cached.seconds, cached: !ranNow),
-                          outputs: habits.map(StepOutput.notice) + cached.outputs, line: step.firstLine)
+                          outputs: environment.advice.map(StepOutput.notice) + cached.outputs, line: step.firstLine)
     }
 
     /// Stores a step that ran cleanly; a failure to save is said, not fatal.

@@ -105,8 +105,7 @@ struct RunPass {
         environment.beginStep(step.number, replaying: nil)
         let stepStart = clock.now
         var status: StepReport.Status
-        let habits = habitNotices(step)
-        for notice in habits { runner.log("note: " + notice) }
+        adviseOnHabits(step)
         do {
             try Evaluator(step: step, environment: environment).run()
             status = .ran(seconds: (clock.now - stepStart).inSeconds, cached: false)
@@ -124,16 +123,17 @@ struct RunPass {
         if case .failed = status, let firstError { runner.log(firstError.description) }
         inputs += environment.inputs
         if firstError == nil { store(step, key: key, seconds: elapsed) }
-        return StepReport(number: step.number, code: code, status: status, outputs: habits.map(StepOutput.notice) + environment.outputs,
+        return StepReport(number: step.number, code: code, status: status, outputs: environment.advice.map(StepOutput.notice) + environment.outputs,
                           line: step.firstLine)
     }
 
-    /// Notices of Python habits that are valid Swift (`BATCH // 2`), read from the step's code
-    /// before it runs. Not stored in the cache: a replayed step reads them again, so an entry
-    /// written before a notice existed cannot leave it out.
-    func habitNotices(_ step: LabFile.Step) -> [String] {
+    /// Advice on Python habits that are valid Swift (`BATCH // 2`), read from the step's code
+    /// before it runs or is replayed.
+    func adviseOnHabits(_ step: LabFile.Step) {
         let environment = environment
-        return PythonHabits.integerDivisionNotices(in: step, isDefined: { environment.bindings[$0] != nil })
+        for notice in PythonHabits.integerDivisionNotices(in: step, isDefined: { environment.bindings[$0] != nil }) {
+            environment.advise(notice)
+        }
     }
 
     /// `error` at a Python habit on its line, when it has one (`PythonHabits`).

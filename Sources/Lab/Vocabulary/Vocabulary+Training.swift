@@ -63,6 +63,21 @@ extension Vocabulary {
             ],
         ]) }
 
+    /// Advice when the training data lie outside the values G can make (images of 0…255 for a
+    /// G that ends with tanh): G could never make such images, and D tells fakes by their range.
+    /// Nil when they lie within, or G's range is unbounded.
+    static func rangeAdvice(_ data: Tensor, generator: Sequential) -> String? {
+        guard let activation = generator.outputActivation, let made = activation.boundedRange,
+              let (low, high) = data.range, low.isFinite, high.isFinite else { return nil }
+        let slack: Float = 1e-3
+        guard low < made.lowerBound - slack || high > made.upperBound + slack else { return nil }
+        let scaled = made == -1...1 ? "minusOneToOne" : made == 0...1 ? "zeroToOne" : nil
+        return "the training data lie in [\(Value.format(Double(low))), \(Value.format(Double(high)))], but \(generator.name) ends with \(activation.kerasName), "
+            + "whose values lie in [\(Value.format(Double(made.lowerBound))), \(Value.format(Double(made.upperBound)))]: it can never make such data, and "
+            + "the discriminator tells its fakes from their range alone"
+            + (scaled.map { "; scale the data set to its range first, as data.scaled(to: .\($0))" } ?? "")
+    }
+
     /// The chapter's line for one epoch: its mean losses and the seconds of training so far
     /// ("에포크  3/30 | G: 1.2345 | D: 0.6789 | 31.8초").
     static func epochLine(_ epoch: Int, of epochs: Int, _ history: GANHistory) -> String {
@@ -120,6 +135,7 @@ extension Vocabulary {
                                          generatorAverage: args.float("generatorAverage"),
                                          featureMatchingLayer: args.string("featureMatching").isEmpty ? nil : args.string("featureMatching"))
         let environment = evaluator.environment
+        if let advice = rangeAdvice(data, generator: gan.generator) { environment.advise(advice) }
         let epochs = args.int("epochs")
         let monitor = gan.noise(count: 16)
         let history: Value

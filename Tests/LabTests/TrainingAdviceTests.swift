@@ -1,0 +1,75 @@
+import Foundation
+@testable import Lab
+import NeuralNet
+import Report
+import Testing
+
+/// Training data outside the values G can make (MNIST's 0…255 for a G that ends with tanh) is
+/// legal and trains badly without a word; the step says so, on every run, cached or not.
+@Suite struct TrainingAdviceTests {
+    /// A one-epoch GAN on 256 built-in digits, `scaling` applied to them, G ending with `last`.
+    func lab(scaling: String, last: String) -> String {
+        """
+        # 범위
+
+        ```swift
+        seed(3)
+        let digits = HandwrittenDigits(split: .train, count: 256)\(scaling)
+        let g = Sequential("G", input: [8]) {
+            Dense(784, activation: \(last))
+            Reshape([28, 28, 1])
+        }
+        let d = Sequential("D", input: [28, 28, 1]) {
+            Flatten()
+            Dense(1, activation: .sigmoid)
+        }
+        let gan = GAN(generator: g, discriminator: d, generatorOptimizer: Adam(learningRate: 2e-4),
+                      discriminatorOptimizer: Adam(learningRate: 2e-4), loss: BinaryCrossentropy())
+        let history = gan.train(digits.images, epochs: 1, batchSize: 64)
+        ```
+        """
+    }
+
+    func notices(_ outcome: LabRunner.Outcome) -> [String] {
+        outcome.report.blocks.flatMap { block -> [String] in
+            guard case .step(let step) = block else { return [] }
+            return step.outputs.compactMap { if case .notice(let text) = $0 { text } else { nil } }
+        }
+    }
+
+    @Test(arguments: [
+        ("", ".tanh", "the training data lie in [0.0, 255.0], but G ends with tanh, whose values lie in [-1.0, 1.0]: it can never make "
+            + "such data, and the discriminator tells its fakes from their range alone; scale the data set to its range first, as "
+            + "data.scaled(to: .minusOneToOne)"),
+        (".scaled(to: .minusOneToOne)", ".sigmoid", "the training data lie in [-1.0, 1.0], but G ends with sigmoid, whose values lie in "
+            + "[0.0, 1.0]: it can never make such data, and the discriminator tells its fakes from their range alone; scale the data set "
+            + "to its range first, as data.scaled(to: .zeroToOne)"),
+        (".scaled(to: .minusOneToOne)", ".tanh", nil),
+        (".scaled(to: .zeroToOne)", ".tanh", nil),
+        ("", ".linear", nil),
+    ] as [(String, String, String?)])
+    func dataOutsideGsRangeIsSaid(scaling: String, last: String, advice: String?) throws {
+        let text = lab(scaling: scaling, last: last)
+        let (outcome, folder, console) = try runLab(text)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(outcome.error == nil)
+        #expect(notices(outcome) == (advice.map { [$0] } ?? []))
+        #expect(console.contains("note: " + (advice ?? "")) == (advice != nil))
+        // From the cache: the same advice, though entries do not store it.
+        let (again, _, _) = try runLab(text, in: folder)
+        #expect(again.report.blocks.contains { if case .step(let s) = $0, case .ran(_, cached: true) = s.status { true } else { false } })
+        #expect(notices(again) == notices(outcome))
+    }
+
+    /// What bounds a model's outputs: its last computing layer's activation, through shapes and
+    /// nested models; nothing when that layer is of another kind.
+    @Test func theLastComputingLayerBoundsTheOutputs() throws {
+        let image = try Sequential("G", inputShape: [4], random: RandomGenerator(seed: 1), layers: [Dense(16, activation: .tanh), Reshape([4, 4, 1])])
+        #expect(image.outputActivation == .tanh && image.outputActivation?.boundedRange == -1...1)
+        let normalised = try Sequential("N", inputShape: [4], random: RandomGenerator(seed: 1), layers: [Dense(16, activation: .sigmoid), BatchNormalization()])
+        #expect(normalised.outputActivation == nil)
+        let nested = try Sequential("M", inputShape: [4], random: RandomGenerator(seed: 1), layers: [Dense(4), NestedModel(image), Flatten()])
+        #expect(nested.outputActivation == .tanh)
+        #expect(Activation.relu.boundedRange == nil && Activation.sigmoid.boundedRange == 0...1)
+    }
+}
