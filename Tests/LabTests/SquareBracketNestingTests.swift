@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    /// Strings inside interpolations: eight levels pass, the ninth is found where it opens;
+    /// swift-syntax's lexer needed 4.7 GB for 10,000 levels and ran out of memory at 100,000.
+    @Test func stringsNestAtMostEightDeep() throws {
+        func strings(_ depth: Int) -> String {
+            "let s = " + String(repeating: "\"\\(", count: depth - 1) + "\"x\"" + String(repeating: ")\"", count: depth - 1)
+        }
+        #expect(SquareBracketNesting.check(strings(8)) == nil)
+        let finding = try #require(SquareBracketNesting.check(strings(9)))
+        #expect(finding.message == "string literals nest 9 deep here, each inside the last's \\(…); a step may nest at most 8")
+        #expect(finding.utf8Offset == 8 + 8 * 3, "the ninth '\"'")
+        #expect(SquareBracketNesting.check("let s = " + String(repeating: "#\"\\#(", count: 9)) != nil, "raw strings count too")
+        #expect(SquareBracketNesting.check(String(repeating: "let s = \"\\(\"x\")\"\n", count: 1_000)) == nil, "one after another")
+        #expect(SquareBracketNesting.check("let s = " + String(repeating: "\"\\(", count: 100_000)) != nil)
+    }
+
     @Test func theBudgetAddsUpTheCostOfEveryBracket() throws {
         // A nest of 12 costs 2 + 4 + … + 4096 = 8190: sixteen fit in 2^17, the seventeenth does not.
         let sixteen = (0..<16).map { "let x\($0) = \(nest(12))" }.joined(separator: "\n")
