@@ -133,6 +133,24 @@ import Testing
         #expect(console.contains { $0.hasPrefix("note: line 5: '// 2' is a comment in Swift") })
     }
 
+    /// Hostile steps: a line of 100,000 brackets, strings nested 100,000 interpolations deep,
+    /// 50,000 lines of `x // 2`, a string of a megabyte given for an option. Each ends as the
+    /// evaluator left it (or with ten notices and a count), quickly, with nothing quoted whole.
+    @Test func hostileStepsCostOnePass() throws {
+        let brackets = String(repeating: "(", count: 100_000)
+        #expect(PythonHabits.find(in: "let a = " + brackets + "True", line: 1, isDefined: { _ in false }, knows: { _ in true }).isEmpty)
+        let nested = "let s = " + String(repeating: "\"\\(", count: 100_000) + "\nlet a = True"
+        #expect(PythonHabits.find(in: nested, line: 2, isDefined: { _ in false }, knows: { _ in true }).map(\.column) == [9])
+        let divisions = LabFile.Step(number: 1, source: "let x = 8\n" + String(repeating: "let y = x // 2\n", count: 50_000), firstLine: 4)
+        let notices = PythonHabits.integerDivisionNotices(in: divisions, isDefined: { _ in false })
+        #expect(notices.count == 11 && notices.last == "49990 more lines of this step end in '// ' and a number or a name, as above")
+        let long = String(repeating: "x", count: 1_000_000)
+        let option = try #require(try error(of: "let g = Sequential(\"G\", input: [4]) { Dense(4, activation: \"\(long)\") }"))
+        #expect(option.message.count < 200, "\(option.message.count) characters")
+        let fString = try #require(try error(of: "print(f\"\(long) {x}\")"))
+        #expect(fString.message.count < 300 && fString.message.contains("for Python's f\"xxx"), "\(fString.message.prefix(300))")
+    }
+
     /// f-strings as Swift strings.
     @Test(arguments: [
         (#""epochs {EPOCHS}""#, #""epochs \(EPOCHS)""#),

@@ -92,7 +92,7 @@ struct Arguments {
             let options = evaluator.environment.vocabulary.options.filter { $0.value.typeName == spec.kind.rawValue }
             let plain = { (name: String) in name.lowercased().filter { $0 != "_" } }
             let meant = options.keys.sorted().first { plain($0) == plain(text) }
-            throw evaluator.error(at: node, "\(function) expects \(spec.kind.rawValue) for \(name), got the string \"\(text)\""
+            throw evaluator.error(at: node, "\(function) expects \(spec.kind.rawValue) for \(name), got the string \"\(PythonHabits.quote(text))\""
                 + (meant.map { "; write .\($0) (options are written with a dot, not as Keras's strings)" }
                    ?? (options.isEmpty ? "" : "; the options are " + options.keys.sorted().map { "." + $0 }.joined(separator: ", "))))
         default:

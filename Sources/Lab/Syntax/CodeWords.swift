@@ -40,6 +40,8 @@ struct CodeWord: Equatable {
         var comments: [CodeWord] = []
 
         static let prefixes: Set<String> = ["f", "F", "r", "R", "b", "B", "u", "U", "rf", "fr", "Rf", "fR", "RF", "FR", "rb", "br", "Rb", "bR"]
+        /// Far beyond any lab's strings, far below what would exhaust the stack.
+        static let maximumInterpolationDepth = 32
         static let longPunctuation = ["..<", "...", "**", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "&&", "||", "->"]
 
         func peek(_ offset: Int = 0) -> Character? {
@@ -107,8 +109,9 @@ struct CodeWord: Equatable {
         }
 
         /// From an opening `"`, `"""` or `'` past its closing one (or the end of the line for a
-        /// one-line string left open); `\(…)` interpolations may hold strings of their own.
-        mutating func skipString() {
+        /// one-line string left open); `\(…)` interpolations may hold strings of their own, to
+        /// `maximumInterpolationDepth` levels (deeper, the rest of the line is taken as string).
+        mutating func skipString(depth: Int = 0) {
             let quote = characters[index]
             if quote == "\"", peek(1) == "\"", peek(2) == "\"" {
                 for _ in 0..<3 { advance() }
@@ -124,7 +127,11 @@ struct CodeWord: Equatable {
                 if c == quote { advance(); return }
                 if c == "\\", peek(1) == "(" {
                     advance(); advance()
-                    skipInterpolation()
+                    guard depth < Self.maximumInterpolationDepth else {
+                        while let n = peek(), n != "\n" { advance() }
+                        return
+                    }
+                    skipInterpolation(depth: depth + 1)
                     continue
                 }
                 if c == "\\" { advance() }
@@ -132,10 +139,10 @@ struct CodeWord: Equatable {
             }
         }
 
-        mutating func skipInterpolation() {
+        mutating func skipInterpolation(depth: Int) {
             var open = 1
             while let c = peek(), c != "\n", open > 0 {
-                if c == "\"" { skipString(); continue }
+                if c == "\"" { skipString(depth: depth); continue }
                 if c == "(" { open += 1 } else if c == ")" { open -= 1 }
                 advance()
             }

@@ -32,7 +32,13 @@ enum PythonHabits {
 
     /// The habits on `line` (1-based within `source`), leftmost first, each message once.
     static func find(in source: String, line: Int, isDefined: @escaping (String) -> Bool, knows: @escaping (String) -> Bool) -> [Habit] {
-        let words = CodeWord.read(source)
+        // The line with some words around it: the rules look a little way back (the `(` of a
+        // call begun on the line before) and ahead (a call's arguments), never further, so a
+        // hostile step of a million words costs one pass of the lexer.
+        let all = CodeWord.read(source)
+        guard let first = all.firstIndex(where: { $0.line == line }), let last = all.lastIndex(where: { $0.line == line }),
+              last - first < maximumWordsOnLine else { return [] }
+        let words = Array(all[max(0, first - context)...min(all.count - 1, last + context)])
         var habits: [Habit] = []
         for index in words.indices where words[index].line == line {
             let scan = Scan(words: words, index: index, isDefined: isDefined, knows: knows)
@@ -66,11 +72,11 @@ enum PythonHabits {
         func habit() -> String? {
             switch word.kind {
             case .string(let prefix) where prefix.lowercased().contains("f"):
-                return "write \(FormattedString.swiftForm(of: word.text)) for Python's \(prefix)\(word.text): a lab puts values into a string with \\(…)"
+                return "write \(quote(FormattedString.swiftForm(of: word.text))) for Python's \(quote(prefix + word.text)): a lab puts values into a string with \\(…)"
             case .string:
                 if next(1, is: "%") { return "put values into a string with \\(…), as \"loss \\(x)\", not with Python's '%'" }
                 if word.text.hasPrefix("'") {
-                    return "write \(FormattedString.swiftForm(of: word.text)) in double quotes for Python's \(word.text)"
+                    return "write \(quote(FormattedString.swiftForm(of: word.text))) in double quotes for Python's \(quote(word.text))"
                 }
                 return nil
             case .number:
@@ -93,8 +99,8 @@ enum PythonHabits {
             case "(" where isTuple:
                 return "a lab has no tuples: a shape is an array ([28, 28, 1]), a square kernel size or stride one number (kernelSize: 5)"
             case "[" where isSubscript:
-                let inside = bracketed(from: index)
-                let base = dottedName(endingAt: index - 1) ?? "a"
+                let inside = quote(bracketed(from: index))
+                let base = quote(dottedName(endingAt: index - 1) ?? "a")
                 if inside == "-1" { return "write '\(base).last' for Python's '\(base)[-1]'" }
                 if inside == "0" { return "write '\(base).first' for Python's '\(base)[0]'" }
                 return "a lab does not index arrays: '\(base).first' and '\(base).last' are there, and 'for x in \(base)' walks them all"
@@ -120,24 +126,24 @@ enum PythonHabits {
             case "import" where isFirstOnLine, "from" where isFirstOnLine && restOfLine.contains("import"):
                 return "a lab imports nothing: its vocabulary (Dense, Sequential, MNIST, …) is always there; delete this line"
             case "range" where isFree(text) && next(1, is: "("):
-                let arguments = callArguments(from: index + 1)
+                let arguments = callArguments(from: index + 1).map(quote)
                 switch arguments.count {
                 case 1: return "write '0..<\(arguments[0])' for Python's 'range(\(arguments[0]))'"
                 case 2: return "write '\(arguments[0])..<\(arguments[1])' for Python's 'range(\(arguments.joined(separator: ", ")))'"
                 default: return "write 'a..<b' for Python's 'range(a, b)'; a lab's ranges step by 1"
                 }
             case "len" where isFree(text) && next(1, is: "("):
-                let arguments = callArguments(from: index + 1)
+                let arguments = callArguments(from: index + 1).map(quote)
                 let base = arguments.count == 1 ? arguments[0] : "a"
                 return "write '\(base).count' for Python's 'len(\(base))'"
             case "append" where at(-1)?.text == "." && next(1, is: "("), "extend" where at(-1)?.text == "." && next(1, is: "("):
-                let base = dottedName(endingAt: index - 2) ?? "a"
-                let arguments = callArguments(from: index + 1)
+                let base = quote(dottedName(endingAt: index - 2) ?? "a")
+                let arguments = callArguments(from: index + 1).map(quote)
                 let item = arguments.count == 1 ? arguments[0] : "x"
                 return text == "append" ? "write '\(base) += [\(item)]' for Python's '\(base).append(\(item))'"
                                         : "write '\(base) += \(item)' for Python's '\(base).extend(\(item))'"
             case "add" where at(-1)?.text == "." && next(1, is: "(") && at(-2)?.kind == .word:
-                return "a model's layers are listed in its block, as 'Sequential(\"G\", input: [100]) { Dense(256); Dense(784) }', not added with Keras's '\(at(-2)!.text).add(…)'"
+                return "a model's layers are listed in its block, as 'Sequential(\"G\", input: [100]) { Dense(256); Dense(784) }', not added with Keras's '\(quote(at(-2)!.text)).add(…)'"
             case _ where modulePrefixes.contains(text) && isFree(text) && next(1, is: ".") && !(at(-1)?.text == "."):
                 return modulePrefixHabit()
             case "for" where word.depth > 0 && !isFirstOnLine && ["[", "("].contains(words[indexOfOpening(depth: word.depth)].text):
@@ -145,16 +151,16 @@ enum PythonHabits {
             case "if" where !isFirstOnLine && at(-1)?.text != "else" && restOfLine.contains("else") && !restOfLine.contains("{"):
                 return "write 'c ? a : b' for Python's 'a if c else b'"
             case "input_shape" where next(1, is: "=") || next(1, is: ":"):
-                let shape = at(2)?.text == "(" || at(2)?.text == "[" ? "[" + callArguments(from: index + 2).joined(separator: ", ") + "]" : "[…]"
+                let shape = at(2)?.text == "(" || at(2)?.text == "[" ? "[" + quote(callArguments(from: index + 2).joined(separator: ", ")) + "]" : "[…]"
                 return "a model's input shape is given once, to its Sequential: 'Sequential(\"G\", input: \(shape)) { … }', not to its first layer"
             case _ where isFirstOnLine && word.depth == 0 && next(1, is: ",") && restOfLine.contains("="):
                 return "a lab has no tuple assignment: give each value a 'let' of its own"
             case _ where word.depth > 0 && next(1, is: "=") && [",", "("].contains(at(-1)?.text ?? "")
                 && words[indexOfOpening].text == "(":
                 let value = callArguments(from: indexOfOpening).first { $0.hasPrefix(text + "=") || $0.hasPrefix(text + " =") }
-                let written = value.map { String($0.drop { $0 != "=" }.dropFirst().drop { $0 == " " }) } ?? "…"
+                let written = quote(value.map { String($0.drop { $0 != "=" }.dropFirst().drop { $0 == " " }) } ?? "…")
                 let swift = ["True": "true", "False": "false"][written] ?? written
-                return "write '\(text): \(swift)' for Python's '\(text)=\(written)': a lab labels an argument with ':'"
+                return "write '\(quote(text)): \(swift)' for Python's '\(quote(text))=\(written)': a lab labels an argument with ':'"
             default:
                 return nil
             }
@@ -165,15 +171,15 @@ enum PythonHabits {
             var cursor = index
             while cursor + 2 < words.count, words[cursor + 1].text == ".", words[cursor + 2].kind == .word { cursor += 2 }
             let name = words[cursor].text
-            let written = words[index...cursor].map(\.text).joined()
+            let written = quote(words[index...cursor].map(\.text).joined())
             let path = words[index...cursor].filter { $0.kind == .word && !modulePrefixes.contains($0.text) }.map(\.text).joined(separator: ".")
             if let renamed = renamedCalls[path], knows(renamed) {
                 return "write '\(renamed)(…)' for '\(written)(…)': a lab's names have no module prefix, and this one is '\(renamed)'"
             }
             if cursor > index, knows(name) {
-                return "write '\(name)(…)' for '\(written)(…)': a lab's names have no module prefix"
+                return "write '\(quote(name))(…)' for '\(written)(…)': a lab's names have no module prefix"
             }
-            return "a lab's names have no module prefix ('\(word.text).'); docs/DSL.md lists each with its Keras or NumPy form"
+            return "a lab's names have no module prefix ('\(quote(word.text)).'); docs/DSL.md lists each with its Keras or NumPy form"
         }
 
         /// `x.shape` for the words `x . shape` ending at `end`; nil when `end` is not a word.
@@ -247,6 +253,17 @@ enum PythonHabits {
         static func stringPrefix(_ word: CodeWord) -> String {
             if case .string(let prefix) = word.kind { prefix } else { "" }
         }
+    }
+
+    /// A line with more words is left as it is; the words around the line the rules may read.
+    static let maximumWordsOnLine = 2_000
+    static let context = 200
+    /// The longest piece of a lab's code an advice quotes; longer ones are cut with "…".
+    static let longestQuote = 60
+
+    /// `text`, cut to `longestQuote` characters.
+    static func quote(_ text: String) -> String {
+        text.count > longestQuote ? String(text.prefix(longestQuote)) + "…" : text
     }
 
     static let blockKeywords: Set<String> = ["for", "if", "elif", "else", "while", "with", "try", "except", "def", "class"]
