@@ -32,6 +32,9 @@ extension Vocabulary {
                     throw evaluator.error(at: call, "GAN expects optimizers such as Adam(…) for generatorOptimizer: and discriminatorOptimizer:")
                 }
                 let (objective, loss) = try ganObjective(args["loss"], call, evaluator)
+                if let advice = NeuralNet.GAN.lossAdvice(discriminator: d, objective: objective, loss: loss) {
+                    evaluator.environment.advise(advice)
+                }
                 return try wrap(call, evaluator) {
                     .gan(try NeuralNet.GAN(generator: g, discriminator: d, generatorOptimizer: go, discriminatorOptimizer: dopt,
                                            loss: loss, objective: objective, classes: args.int("classes"), random: evaluator.environment.random))
