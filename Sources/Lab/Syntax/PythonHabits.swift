@@ -8,7 +8,8 @@
 ///
 /// Only a failing line is read, and only for things a lab cannot mean: a name such as `range` or
 /// `np` counts as a habit only when the lab has not declared it. A step that runs is never
-/// touched, so a habit can only ever explain an error, not make one.
+/// touched, so a habit can only ever explain an error, not make one. The one habit that is valid
+/// Swift, `BATCH // 2`, gets notices instead (`integerDivisionNotices`).
 enum PythonHabits {
     /// One habit: where it starts on its line (1-based characters) and what to write instead.
     struct Habit: Equatable {
@@ -16,7 +17,7 @@ enum PythonHabits {
         let message: String
     }
 
-    /// `error` at the leftmost habit on its line, with every habit of that line named; `error`
+    /// `error` at the leftmost habit on its line, with up to three of that line's habits named; `error`
     /// itself when its line has none or lies outside `step`. `isDefined` tells the names the lab
     /// holds; `knows` the names of the lab's vocabulary.
     static func explain(_ error: LabError, in step: LabFile.Step,
