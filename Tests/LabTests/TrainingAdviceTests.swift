@@ -55,7 +55,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(outcome.error == nil)
         #expect(notices(outcome) == (advice.map { [$0] } ?? []))
-        #expect(console.contains("note: " + (advice ?? "")) == (advice != nil))
+        #expect(console.filter { $0.hasPrefix("note: the training data") } == (advice.map { ["note: " + $0] } ?? []))
         // From the cache: the same advice, though entries do not store it.
         let (again, _, _) = try runLab(text, in: folder)
         #expect(again.report.blocks.contains { if case .step(let s) = $0, case .ran(_, cached: true) = s.status { true } else { false } })
