@@ -184,7 +184,9 @@ import Testing
         let (error, _) = try run(code) { runner in runner.residentMemoryLimit = 1 << 20 }
         #expect(error?.message.contains("of memory now, past the 1.0 MiB it allows on this machine") == true,
                 "\(String(describing: error?.message))")
-        #expect(error?.line == 3 + 2)
+        // Measured ten times a second at statements and loop turns: whichever comes first once
+        // the time is up, the loop's line or its body's (one CI run found it at the body's).
+        #expect([3 + 2, 3 + 3].contains(error?.line ?? 0), "line \(String(describing: error?.line))")
     }
 
     @Test func wholeNumbersCompareExactlyAndStringsUnescape() throws {
