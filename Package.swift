@@ -63,6 +63,7 @@ let package = Package(
                 .product(name: "SwiftParser", package: "swift-syntax"),
                 .product(name: "SwiftOperators", package: "swift-syntax"),
                 .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
             ]),
         .target(name: "LabWatch", dependencies: ["Lab", "FileOutput", .product(name: "FlyingFox", package: "FlyingFox")]),
         .executableTarget(
@@ -76,7 +77,12 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["NeuralNet"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "_TestSupport"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "_TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Report", "Raster", "Datasets", "NeuralNet", "Quality"]),
+        .testTarget(name: "LabTests", dependencies: [
+            "Lab", "Report", "Raster", "Datasets", "NeuralNet", "Quality",
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftParser", package: "swift-syntax"),
+            .product(name: "SwiftParserDiagnostics", package: "swift-syntax"),
+        ]),
         .testTarget(name: "LabWatchTests", dependencies: ["LabWatch", "Lab"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "FileOutputTests", dependencies: ["FileOutput"]),

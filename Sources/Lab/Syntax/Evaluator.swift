@@ -33,7 +33,11 @@ struct Evaluator {
             let location = converter.location(for: uneven.position)
             throw Self.error(environment.file, step, line: location.line, column: location.column, uneven.message)
         }
-        if let first = ParseDiagnosticsGenerator.diagnostics(for: parsed).first {
+        let diagnosed = BoundedDiagnostics(of: parsed, source: source) { prefix in
+            prefix.withUnsafeBufferPointer { Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting) }
+        }
+        if let first = diagnosed.diagnostics.first {
+            // The window's positions are the step's own: it is a prefix of the step.
             let location = first.location(converter: converter)
             throw Self.error(environment.file, step, line: location.line, column: location.column, first.message)
         }
