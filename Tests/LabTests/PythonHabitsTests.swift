@@ -35,7 +35,8 @@ import Testing
         ("from tensorflow import keras", "a lab imports nothing", 1, 1),
         ("for i in range(3):\n    print(i)", "write '0..<3' for Python's 'range(3)'; also, a block goes in braces", 1, 10),
         ("for i in range(2, 5) { print(i) }", "write '2..<5' for Python's 'range(2, 5)'", 1, 10),
-        ("if true:\n    print(1)", "a block goes in braces, as 'for i in 0..<3 { … }'", 1, 8),
+        ("if true:\n    print(1)", "a block goes in braces, as 'if x > 0 { … }'", 1, 8),
+        ("while true:\n    print(1)", "a block goes in braces, as 'for i in 0..<3 { … }'", 1, 11),
         ("let f = lambda x: x", "a lab has no lambdas", 1, 9),
         ("let a = [i for i in 0..<3]", "a lab has no comprehensions", 1, 12),
         ("let a = np.zeros([3])", "write 'zeros(…)' for 'np.zeros(…)'", 1, 9),
@@ -97,6 +98,50 @@ import Testing
         let source = "let a = True\nlet b = zz"
         #expect(PythonHabits.find(in: source, line: 2, isDefined: { _ in false }, knows: { _ in true }).isEmpty)
         #expect(PythonHabits.find(in: source, line: 1, isDefined: { _ in false }, knows: { _ in true }).map(\.column) == [9])
+    }
+
+    /// A pasted notebook cell: the error is at the first line to fix, and every other line the
+    /// parser found wrong that holds a habit gets a note of its own, on the console and in the
+    /// report; lines without a habit, and lines the parser had nothing against, get none.
+    @Test func aPastedCellShowsEveryLineToFix() throws {
+        let code = """
+            let EPOCHS = 3
+            for epoch in range(EPOCHS):
+                let x = )
+                if epoch % 10 == 0 and epoch > 0:
+                    print(f"에포크 {epoch}")
+                elif epoch == 1:
+                    print('다음', True)
+            """
+        let (outcome, folder, console) = try runLab("# 습관\n\n```swift\n\(code)\n```\n", write: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let error = try #require(outcome.error)
+        #expect((error.line, error.column) == (5, 14) && error.message.hasPrefix("write '0..<EPOCHS' for Python's 'range(EPOCHS)'"))
+        #expect(error.notes.map { [$0.line, $0.column] } == [[7, 24], [8, 15], [9, 5], [10, 15]])
+        #expect(error.notes.map(\.message) == [
+            "write 'a && b' for Python's 'a and b'; also, a block goes in braces, as 'if x > 0 { … }', not after ':' with indentation as in Python",
+            #"write "에포크 \(epoch)" for Python's f"에포크 {epoch}": a lab puts values into a string with \(…)"#,
+            "write 'else if' for Python's 'elif'; also, a block goes in braces, as '} else if x > 0 { … }', not after ':' with indentation as in Python",
+            #"write "다음" in double quotes for Python's '다음'; also, write 'true' for Python's 'True'"#,
+        ])
+        #expect(error.notes.map(\.sourceLine) == [
+            "    if epoch % 10 == 0 and epoch > 0:", "        print(f\"에포크 {epoch}\")", "    elif epoch == 1:", "        print('다음', True)",
+        ])
+        let text = error.description
+        #expect(text.contains("\n        elif epoch == 1:\n        ^") && text.contains(":9:5: note: write 'else if'"), "\(text)")
+        #expect(outcome.report.failure?.message == text)
+        #expect(console.contains { $0.contains(":8:15: note: write \"에포크 \\(epoch)\"") })
+    }
+
+    /// Past ten noted lines the rest are counted; past the hundred lines read, at least.
+    @Test func manyWrongLinesGetTenNotesAndACount() throws {
+        let thirty = try #require(try error(of: String(repeating: "print(f\"a {1}\")\n", count: 30)))
+        #expect(thirty.line == 4 && thirty.notes.count == 11)
+        #expect(thirty.notes.prefix(10).map(\.line) == Array(5...14))
+        #expect(thirty.notes.last.map { ($0.line, $0.message, $0.sourceLine) } ?? (0, "", "")
+                == (15, "19 more lines of this step hold Python habits too", nil))
+        let many = try #require(try error(of: String(repeating: "print(f\"a {1}\")\n", count: 500)))
+        #expect(many.notes.count == 11 && many.notes.last?.message == "at least 90 more lines of this step hold Python habits too")
     }
 
     /// Python's `a // b` is valid Swift (a value, then a comment): the step runs, and a notice

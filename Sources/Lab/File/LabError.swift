@@ -7,6 +7,14 @@ public struct LabError: Error, CustomStringConvertible, Equatable {
     public var message: String
     /// The text of the offending line, for the caret display.
     public var sourceLine: String?
+    /// Other lines (of the file) that the same check found wrong: the parser's further
+    /// diagnostics in a step, which its first error alone does not show. Not printed; an
+    /// explanation may turn them into `notes`.
+    public var otherWrongLines: [Int] = []
+    /// Whether the check stopped reading before the end, so that more lines may be wrong.
+    public var otherWrongLinesEndEarly = false
+    /// Further places that need the same fix, printed after the error as `file:line:column: note: …`.
+    public var notes: [LabError] = []
 
     public init(file: String, line: Int, column: Int, message: String, sourceLine: String? = nil) {
         self.file = file
@@ -17,7 +25,12 @@ public struct LabError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        var text = "\(file):\(line):\(column): error: \(message)"
+        notes.reduce(rendered(as: "error")) { $0 + "\n" + $1.rendered(as: "note") }
+    }
+
+    /// `file:line:column: kind: message`, with the line and a caret under the column when known.
+    private func rendered(as kind: String) -> String {
+        var text = "\(file):\(line):\(column): \(kind): \(message)"
         if let sourceLine {
             // The caret lines up under wide (Hangul, CJK) characters, which take two cells.
             let before = sourceLine.prefix(max(column - 1, 0))

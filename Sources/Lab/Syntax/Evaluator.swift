@@ -39,7 +39,11 @@ struct Evaluator {
         if let first = diagnosed.diagnostics.first {
             // The window's positions are the step's own: it is a prefix of the step.
             let location = first.location(converter: converter)
-            throw Self.error(environment.file, step, line: location.line, column: location.column, first.message)
+            var error = Self.error(environment.file, step, line: location.line, column: location.column, first.message)
+            error.otherWrongLines = Self.otherLines(diagnosed.diagnostics.map { step.firstLine + $0.location(converter: converter).line - 1 },
+                                                    except: error.line)
+            error.otherWrongLinesEndEarly = !diagnosed.complete
+            throw error
         }
         // Before folding: a chain of thousands of operators would fold into a tree too deep to
         // walk. Found with a visitor over the flat parse, whose depth the nesting limit bounds.
@@ -99,6 +103,11 @@ struct Evaluator {
         // swift-syntax counts columns in UTF-8 bytes; editors count characters.
         let characterColumn = text.map { LabError.characterColumn(byteColumn: column, in: $0) } ?? column
         return LabError(file: file.path, line: fileLine, column: characterColumn, message: message, sourceLine: text)
+    }
+
+    /// `lines` without `line`, each once, in order.
+    static func otherLines(_ lines: [Int], except line: Int) -> [Int] {
+        Array(Set(lines).subtracting([line])).sorted()
     }
 
     /// A `LabError` at the start of `node`.

@@ -18,25 +18,38 @@ enum PythonHabits {
     }
 
     /// `error` at the leftmost habit on its line, with up to three of that line's habits named; `error`
-    /// itself when its line has none or lies outside `step`. `isDefined` tells the names the lab
+    /// itself when its line has none or lies outside `step`. The habits on the other lines the
+    /// parser found wrong (`otherWrongLines`) become the error's notes (`notes(on:…)`), so a
+    /// pasted notebook cell shows every line to fix at once. `isDefined` tells the names the lab
     /// holds; `knows` the names of the lab's vocabulary.
     static func explain(_ error: LabError, in step: LabFile.Step,
                         isDefined: @escaping (String) -> Bool, knows: @escaping (String) -> Bool) -> LabError {
-        let line = error.line - step.firstLine + 1
-        let habits = find(in: step.source, line: line, isDefined: isDefined, knows: knows)
-        guard let first = habits.first else { return error }
+        let words = CodeWord.read(step.source)
         var explained = error
-        explained.column = first.column
-        explained.message = habits.prefix(3).map(\.message).joined(separator: "; also, ")
+        let habits = find(in: words, line: error.line - step.firstLine + 1, isDefined: isDefined, knows: knows)
+        if let first = habits.first {
+            explained.column = first.column
+            explained.message = summary(of: habits)
+        }
+        explained.notes += notes(on: error.otherWrongLines, endingEarly: error.otherWrongLinesEndEarly, of: step, words: words, file: error.file, isDefined: isDefined, knows: knows)
         return explained
+    }
+
+    /// Up to three of a line's habits, leftmost first, in one message.
+    static func summary(of habits: [Habit]) -> String {
+        habits.prefix(3).map(\.message).joined(separator: "; also, ")
     }
 
     /// The habits on `line` (1-based within `source`), leftmost first, each message once.
     static func find(in source: String, line: Int, isDefined: @escaping (String) -> Bool, knows: @escaping (String) -> Bool) -> [Habit] {
+        find(in: CodeWord.read(source), line: line, isDefined: isDefined, knows: knows)
+    }
+
+    /// The habits on `line` of a step whose words are `all`.
+    static func find(in all: [CodeWord], line: Int, isDefined: @escaping (String) -> Bool, knows: @escaping (String) -> Bool) -> [Habit] {
         // The line with some words around it: the rules look a little way back (the `(` of a
         // call begun on the line before) and ahead (a call's arguments), never further, so a
         // hostile step of a million words costs one pass of the lexer.
-        let all = CodeWord.read(source)
         guard let first = all.firstIndex(where: { $0.line == line }), let last = all.lastIndex(where: { $0.line == line }),
               last - first < maximumWordsOnLine else { return [] }
         let words = Array(all[max(0, first - context)...min(all.count - 1, last + context)])
@@ -96,7 +109,8 @@ enum PythonHabits {
             case "**":
                 return "a lab has no '**': write 'x * x', or 'exp(y * log(x))' for x to the power y"
             case ":" where isLastOnLine && blockKeywords.contains(firstWordOnLine ?? ""):
-                return "a block goes in braces, as 'for i in 0..<3 { … }', not after ':' with indentation as in Python"
+                let example = blockExamples[firstWordOnLine ?? ""] ?? "for i in 0..<3 { … }"
+                return "a block goes in braces, as '\(example)', not after ':' with indentation as in Python"
             case "(" where isTuple:
                 return "a lab has no tuples: a shape is an array ([28, 28, 1]), a square kernel size or stride one number (kernelSize: 5)"
             case "[" where isSubscript:
@@ -268,6 +282,8 @@ enum PythonHabits {
     }
 
     static let blockKeywords: Set<String> = ["for", "if", "elif", "else", "while", "with", "try", "except", "def", "class"]
+    /// A block in braces for the keywords that a lab has too (a lab has no `while`: a `for` instead).
+    static let blockExamples: [String: String] = ["if": "if x > 0 { … }", "elif": "} else if x > 0 { … }", "else": "} else { … }"]
     static let modulePrefixes: Set<String> = ["np", "numpy", "tf", "keras", "layers", "plt", "math"]
     /// NumPy and TensorFlow calls whose name in a lab differs (module prefixes dropped).
     static let renamedCalls: [String: String] = [
