@@ -12,7 +12,7 @@ import Testing
     func diagnose(_ text: String, window: Int = BoundedDiagnostics.window) -> (bounded: BoundedDiagnostics, unbounded: [String], first: Int) {
         let source = Array(text.utf8)
         let tree = Parser.parse(source: text)
-        let bounded = BoundedDiagnostics(of: tree, source: source, window: window) { prefix in
+        let bounded = BoundedDiagnostics(of: tree, source: source, window: window) { prefix -> SourceFileSyntax? in
             prefix.withUnsafeBufferPointer { Parser.parse(source: $0) }
         }
         return (bounded, ParseDiagnosticsGenerator.diagnostics(for: tree).map(\.message),
@@ -45,6 +45,13 @@ import Testing
                 "\(bounded.diagnostics.count) of \(unbounded.count), the last at \(last)")
     }
 
+    /// A wide window ends sooner at its hundred-and-first mistake after the first.
+    @Test func theWindowEndsAtItsHundredthMistake() {
+        let (bounded, unbounded, _) = diagnose(String(repeating: "let = ;", count: 1_000), window: 1 << 20)
+        #expect(!bounded.complete && bounded.diagnostics.first?.message == unbounded.first)
+        #expect(bounded.diagnostics.count < unbounded.count / 4, "\(bounded.diagnostics.count) of \(unbounded.count)")
+    }
+
     /// A mistake at the very end after a long clean stretch: the window reaches the end, so the
     /// diagnosis is whole.
     @Test func aMistakeAtTheEndIsDiagnosedWhole() {
@@ -53,13 +60,12 @@ import Testing
         #expect(bounded.complete && bounded.diagnostics.map(\.message) == unbounded)
     }
 
-    /// The window ends at a line's end, or inside a long line at a character's start (never in
-    /// the middle of a Hangul syllable's three bytes).
+    /// The window ends at its line's end when that comes soon, else right there at a
+    /// character's start (never in the middle of a Hangul syllable's three bytes).
     @Test func theWindowEndsAtALineOrACharacter() {
         let line = Array(("let x = 1\n" + String(repeating: "한", count: 20_000)).utf8)
         #expect(BoundedDiagnostics.end(of: line, after: 0) == 10)
-        let cut = BoundedDiagnostics.end(of: line, after: 11)
-        #expect(cut.map { $0 > 11 && $0 < line.count && line[$0] & 0xC0 != 0x80 } == true)
+        #expect(BoundedDiagnostics.end(of: line, after: 11) == 13)
         #expect(BoundedDiagnostics.end(of: line, after: line.count) == nil)
     }
 }

@@ -19,8 +19,7 @@ extension LabFile {
     public var parameters: [LabParameter] {
         steps.flatMap { step -> [LabParameter] in
             // A step too costly to parse has none (its run reports why).
-            guard SquareBracketNesting.check(step.source) == nil else { return [] }
-            let tree = Parser.parse(source: step.source)
+            guard case .success(let tree) = GuardedParse.parse(step.source, maximumNestingLevel: Evaluator.maximumNesting) else { return [] }
             let converter = SourceLocationConverter(fileName: path, tree: tree)
             return tree.statements.compactMap { item -> LabParameter? in
                 guard let declaration = item.item.as(VariableDeclSyntax.self),

@@ -19,14 +19,14 @@ struct Evaluator {
     init(step: LabFile.Step, environment: Environment) throws {
         self.step = step
         self.environment = environment
-        if let nesting = SquareBracketNesting.check(step.source) {
-            let (line, column) = nesting.lineAndColumn(in: step.source)
-            throw Self.error(environment.file, step, line: line, column: column, nesting.message)
+        let parsed: SourceFileSyntax
+        switch GuardedParse.parse(step.source, maximumNestingLevel: Self.maximumNesting) {
+        case .success(let tree): parsed = tree
+        case .failure(let refusal):
+            let (line, column) = refusal.lineAndColumn(in: step.source)
+            throw Self.error(environment.file, step, line: line, column: column, refusal.message)
         }
         let source = Array(step.source.utf8)
-        let parsed = source.withUnsafeBufferPointer {
-            Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting)
-        }
         let converter = SourceLocationConverter(fileName: environment.file.path, tree: parsed)
         // Before swift-syntax's diagnostics, one of which stops the process on some of these.
         if let uneven = EqualSignSpacing.firstUneven(in: parsed, source: source) {
@@ -34,7 +34,8 @@ struct Evaluator {
             throw Self.error(environment.file, step, line: location.line, column: location.column, uneven.message)
         }
         let diagnosed = BoundedDiagnostics(of: parsed, source: source) { prefix in
-            prefix.withUnsafeBufferPointer { Parser.parse(source: $0, maximumNestingLevel: Self.maximumNesting) }
+            guard let window = GuardedParse.parse(bytes: prefix, maximumNestingLevel: Self.maximumNesting) else { return nil }
+            return GuardedParse.firstPastDepth(Syntax(window)) == nil ? window : nil
         }
         if let first = diagnosed.diagnostics.first {
             // The window's positions are the step's own: it is a prefix of the step.
@@ -44,6 +45,11 @@ struct Evaluator {
                                                     except: error.line)
             error.otherWrongLinesEndEarly = !diagnosed.complete
             throw error
+        }
+        if let mistake = diagnosed.firstMistake {
+            let location = converter.location(for: mistake)
+            throw Self.error(environment.file, step, line: location.line, column: location.column,
+                             "the code here is not Swift that lab can read")
         }
         // Before folding: a chain of thousands of operators would fold into a tree too deep to
         // walk. Found with a visitor over the flat parse, whose depth the nesting limit bounds.

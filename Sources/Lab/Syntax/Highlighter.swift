@@ -6,8 +6,7 @@ import SwiftSyntax
 enum Highlighter {
     static func tokens(_ source: String) -> [CodeToken] {
         // Code too costly to parse is shown as it is, uncoloured (its run reports why).
-        guard SquareBracketNesting.check(source) == nil else { return [CodeToken(source, .plain)] }
-        let tree = Parser.parse(source: source)
+        guard case .success(let tree) = GuardedParse.parse(source, maximumNestingLevel: Evaluator.maximumNesting) else { return [CodeToken(source, .plain)] }
         var result: [CodeToken] = []
         func trivia(_ pieces: Trivia) {
             for piece in pieces {

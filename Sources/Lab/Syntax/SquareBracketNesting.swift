@@ -13,6 +13,10 @@
 /// of strings nested 10,000 deep took 22 s and 4.7 GB to reject, and 100,000 deep ran the machine
 /// out of memory (found while testing `PythonHabits`' lexer). Labs nest one or two.
 enum SquareBracketNesting {
+    /// The most `#` a step may write in a row outside strings and comments: swift-syntax's lexer
+    /// reads the rest of a run again at each `#` (for a raw string's delimiter and a regular
+    /// expression's), so 60,000 in a row took 19.5 s to parse. Raw strings take one to three.
+    static let maximumHashes = 16
     /// The most `[` a step may have open at once.
     static let maximumDepth = 12
     /// The most string literals a step may have open at once, each inside the last's `\(…)`.
@@ -25,7 +29,7 @@ enum SquareBracketNesting {
     static let fileBudget = 1 << 19
 
     /// Where the limit was passed (a UTF-8 offset into the source) and what to say.
-    struct Finding: Equatable {
+    struct Finding: Error, Equatable {
         let utf8Offset: Int
         let message: String
 
@@ -130,6 +134,16 @@ enum SquareBracketNesting {
                 let multiline = at("\"\"\"")
                 index += multiline ? 3 : 1
                 modes.append(.string(hashes: hashes, multiline: multiline))
+                return nil
+            }
+            if hashes > maximumHashes {
+                return Finding(utf8Offset: index, message: "'#' comes \(hashes) times in a row here; a step may write at most "
+                    + "\(maximumHashes) in a row (Swift's lexer reads a run of them again from each '#')")
+            }
+            if hashes > 0 {
+                // A run of '#' before no quote: past it at once, not counted again from each '#'
+                // (200,000 of them took this scan 16 s).
+                index += hashes
                 return nil
             }
             switch current {
