@@ -11,8 +11,8 @@ import SwiftSyntax
 /// would have taken hours. So a step with neither errors nor warnings is not diagnosed at all
 /// (its tree says so in a flag), and a step with some is diagnosed only from its start to
 /// `window` bytes past its first mistake, or its `maximumMistakes`-th mistake after the first if
-/// that comes sooner (to the end of that line): the first error, the one a step stops at, is the
-/// same, and later lines past the window are not read.
+/// that comes sooner (to the end of that line when it is near): the first error, the one a step
+/// stops at, is the same, and later lines past the window are not read.
 struct BoundedDiagnostics {
     /// The diagnostics, sorted by position; empty when the step parsed cleanly, or when the
     /// window could not be parsed safely (`firstMistake` then says where the step went wrong).
@@ -45,7 +45,7 @@ struct BoundedDiagnostics {
     }
 
     /// How many mistakes past the first the window may hold: each one is a diagnostic, and
-    /// those cost time with their square (a line of 16,000 `#` has a mistake at every byte).
+    /// those cost time with their square (`let = ;` makes two in seven bytes).
     static let maximumMistakes = 100
 
     /// Where the window ends: `window` bytes past `first`, or sooner, at the end of the token of

@@ -10,15 +10,14 @@ import SwiftSyntax
 /// so its nesting limit does not see them: `if a {} else if a {} else …`, `try? try? …`,
 /// `await await …`, `var var …`, `a<a<a<…` (its lookahead for generic arguments). On the 8 MiB
 /// stack of the main thread 1,472 `a<` (2.9 KB of code) stopped the process, as did 5,888 `else
-/// if`, 8,448 `try?` and 6,144 `var`; a chain of 49,152 `.name` parsed, but the walk over its
-/// tree stopped the process, and 25,000 `a?` made swift-syntax's diagnosis of the tree take 42 s
-/// (it walks down the tree at every node). So:
+/// if`, 8,448 `try?`, 6,144 `var` and 49,152 `.name`; 25,000 `a?` made swift-syntax's diagnosis
+/// of the tree take 42 s (it walks down the tree at every node). So:
 ///
 /// - a step may hold at most `maximumBytes`;
 /// - `SquareBracketNesting` runs first, as before;
 /// - the parse runs on a thread of its own with a `stackBytes` stack (reserved, touched only as
-///   deep as the parse goes: the worst chain found needs about 2.8 KB of stack for each byte of
-///   code, so a step of `maximumBytes` needs at most about 180 MiB);
+///   deep as the parse goes: the worst chain found, `a<`, needs about 2.8 KB of stack for each
+///   byte of code, so a step of `maximumBytes` of it would need about 180 MiB);
 /// - a parse that takes longer than `ParseWatch`'s time is given up (its thread runs on, and
 ///   its step is refused): 12,000 bytes of `#available(` took 240 s, `a<` 62 s, and no check of
 ///   the text can foresee every such run of tokens;
