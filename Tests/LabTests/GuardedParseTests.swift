@@ -5,12 +5,7 @@ import Testing
 
 /// Steps that stopped or hung `lab` inside swift-syntax's parser, and what they get now.
 @Suite struct GuardedParseTests {
-    /// Runs a lab of one step; the error it ended with.
-    func error(of code: String) throws -> LabError? {
-        let (outcome, folder, _) = try runLab("# 파싱\n\n```swift\n\(code)\n```\n", write: false)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        return outcome.error
-    }
+    func error(of code: String) throws -> LabError? { try errorOfStep(code) }
 
     /// Chains the parser recurses through without a bracket: each stopped the process on the
     /// main thread's stack (a segmentation fault) at these lengths; now the parse has a deep

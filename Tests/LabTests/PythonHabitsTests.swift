@@ -5,12 +5,7 @@ import Testing
 /// A step written with the notebooks' Python or Keras habits fails with an error at the habit
 /// that names the lab's form; code that merely contains the same words does not.
 @Suite struct PythonHabitsTests {
-    /// Runs a lab of one step; the error it ended with.
-    func error(of code: String) throws -> LabError? {
-        let (outcome, folder, _) = try runLab("# 습관\n\n```swift\n\(code)\n```\n", write: false)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        return outcome.error
-    }
+    func error(of code: String) throws -> LabError? { try errorOfStep(code) }
 
     @Test(arguments: [
         // (code, the message, the habit's line and column in the step)
