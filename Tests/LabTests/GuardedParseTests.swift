@@ -30,7 +30,7 @@ import Testing
             for step in file.steps {
                 #expect(step.source.utf8.count * 8 < GuardedParse.maximumBytes)
                 let tree = try GuardedParse.parse(step.source, maximumNestingLevel: Evaluator.maximumNesting).get()
-                deepest = max(deepest, GuardedParse.depth(of: Syntax(tree)))
+                deepest = max(deepest, GuardedParse.deepest(in: Syntax(tree)).depth)
             }
         }
         #expect(deepest > 10 && deepest * 4 < GuardedParse.maximumDepth, "\(deepest)")
@@ -45,7 +45,7 @@ import Testing
     @Test func sixtyFourBracketsAreWithinTheDepth() throws {
         let code = "let a = " + String(repeating: "(", count: 64) + "1" + String(repeating: ")", count: 64)
         let tree = try GuardedParse.parse(code, maximumNestingLevel: Evaluator.maximumNesting).get()
-        #expect(GuardedParse.depth(of: Syntax(tree)) < GuardedParse.maximumDepth / 2)
+        #expect(GuardedParse.deepest(in: Syntax(tree)).depth < GuardedParse.maximumDepth / 2)
     }
 
     /// A run of '#' was read again from each '#' (by swift-syntax's lexer, and by our own scan).

@@ -1,5 +1,4 @@
 import NeuralNet
-import SwiftParser
 import SwiftSyntax
 
 /// A lab parameter: a top-level `let NAME = literal` in a step, with its trailing comment.

@@ -80,22 +80,20 @@ enum GuardedParse {
     }
 
     /// The first node found past `maximumDepth` levels below `root` (the root is level 1), with
-    /// its level; nil when the whole tree is within it. Walked with a list, not by recursion.
+    /// its level; nil when the whole tree is within it.
     static func firstPastDepth(_ root: Syntax) -> (node: Syntax, depth: Int)? {
-        var pending: [(node: Syntax, depth: Int)] = [(root, 1)]
-        while let (node, depth) = pending.popLast() {
-            if depth > maximumDepth { return (node, depth) }
-            for child in node.children(viewMode: .all) { pending.append((child, depth + 1)) }
-        }
-        return nil
+        let found = deepest(in: root, stoppingPast: maximumDepth)
+        return found.depth > maximumDepth ? found : nil
     }
 
-    /// The deepest level of `root`'s tree, walked with a list.
-    static func depth(of root: Syntax) -> Int {
+    /// The deepest node of `root`'s tree and its level, or the first found past `limit`;
+    /// walked with a list, not by recursion, so no tree is too deep for it.
+    static func deepest(in root: Syntax, stoppingPast limit: Int = .max) -> (node: Syntax, depth: Int) {
         var pending: [(node: Syntax, depth: Int)] = [(root, 1)]
-        var deepest = 0
+        var deepest = (node: root, depth: 1)
         while let (node, depth) = pending.popLast() {
-            deepest = max(deepest, depth)
+            if depth > deepest.depth { deepest = (node, depth) }
+            if depth > limit { break }
             for child in node.children(viewMode: .all) { pending.append((child, depth + 1)) }
         }
         return deepest

@@ -1,5 +1,4 @@
 import Report
-import SwiftParser
 import SwiftSyntax
 
 /// Splits a step's source into coloured tokens from swift-syntax's own tokens and trivia.

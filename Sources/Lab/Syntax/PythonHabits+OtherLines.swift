@@ -12,7 +12,7 @@ extension PythonHabits {
     ///
     /// Only lines the parser found wrong are read: those lines cannot run as they are, so a note
     /// never points at code that would have worked.
-    static func notes(on fileLines: [Int], endingEarly: Bool = false, of step: LabFile.Step, words: [CodeWord], file: String,
+    static func notes(on fileLines: [Int], endingEarly: Bool, of step: LabFile.Step, words: [CodeWord], file: String,
                       isDefined: @escaping (String) -> Bool, knows: @escaping (String) -> Bool) -> [LabError] {
         let texts = step.source.split(separator: "\n", omittingEmptySubsequences: false)
         var notes: [LabError] = []
