@@ -2,28 +2,26 @@
 import Foundation
 import Glibc
 import Lab
+import NeuralNet
 
-/// Gives OpenBLAS its AVX-512 kernels on CPUs that have AVX-512.
+/// Gives OpenBLAS the widest kernels the CPU runs (`KernelSelectionEnvironment.wantedCoreType`).
 ///
 /// OpenBLAS 0.3.21 picks its Haswell kernels on AVX-512 AMD CPUs, about half as fast as its
-/// SkylakeX ones there, and some environments pin `OPENBLAS_CORETYPE=Haswell` as well. The library
-/// reads the variable once, when it loads, which is before `main`; so when the CPU has AVX-512
-/// (F, DQ, BW and VL) and the variable says otherwise, the program sets it to `SkylakeX` and
-/// executes itself again. `LAB_OPENBLAS_CORETYPE` pins a kernel family of the user's choosing
-/// instead; on CPUs without AVX-512 nothing is changed.
+/// SkylakeX ones there, and its generic Prescott ones on CPUs newer than its table (an Intel Xeon
+/// of family 6, model 207: a ninth of SkylakeX's speed); some environments pin
+/// `OPENBLAS_CORETYPE=Haswell` as well. The library reads the variable once, when it loads, which
+/// is before `main`; so when the family wanted differs, the program sets the variable and
+/// executes itself again. `LAB_OPENBLAS_CORETYPE` pins a kernel family of the user's choosing.
 enum BLASKernelSelection {
     private static let marker = KernelSelectionEnvironment.marker
 
-    static func preferAVX512Kernels() {
+    static func preferWidestKernels() {
         guard getenv(marker) == nil else { return }
-        let wanted: String
-        if let pinned = getenv("LAB_OPENBLAS_CORETYPE") {
-            wanted = String(cString: pinned)
-        } else if cpuHasAVX512() {
-            wanted = "SkylakeX"
-        } else {
-            return
-        }
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard let wanted = KernelSelectionEnvironment.wantedCoreType(
+            pinned: getenv("LAB_OPENBLAS_CORETYPE").map { String(cString: $0) },
+            cpuFlags: KernelSelectionEnvironment.cpuFlags(cpuinfo: cpuinfo), libraryChoice: BLASInfo.coreName)
+        else { return }
         if let current = getenv("OPENBLAS_CORETYPE"), String(cString: current) == wanted { return }
         for (name, value) in KernelSelectionEnvironment.selecting(wanted, in: ProcessInfo.processInfo.environment) {
             setenv(name, value, 1)
@@ -31,26 +29,10 @@ enum BLASKernelSelection {
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when exec failed: carry on with the kernels already loaded.
     }
-
-    /// True when the kernel reports the AVX-512 subsets SkylakeX kernels use.
-    static func cpuHasAVX512() -> Bool {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return false }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0 {
-            let text = String(cString: line!)
-            guard text.hasPrefix("flags") else { continue }
-            let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }))
-            return ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy { flags.contains(Substring($0)) }
-        }
-        return false
-    }
 }
 #else
 /// On other systems the BLAS library's own choice stands.
 enum BLASKernelSelection {
-    static func preferAVX512Kernels() {}
+    static func preferWidestKernels() {}
 }
 #endif

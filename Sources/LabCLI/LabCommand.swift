@@ -9,7 +9,7 @@ struct LabCommand: ParsableCommand {
         subcommands: [Run.self, Check.self, Watch.self, Params.self, List.self, DataCommand.self, EvaluatorCommand.self, Evaluate.self, Bench.self])
 
     static func main() {
-        BLASKernelSelection.preferAVX512Kernels()
+        BLASKernelSelection.preferWidestKernels()
         MemoryPolicy.keepFreedMemoryForReuse()
         main(nil)
     }
