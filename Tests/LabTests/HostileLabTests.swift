@@ -33,6 +33,7 @@ import Testing
         ("imageGrid(randomNormal([1, 4, 4, 1]), rows: 1, columns: 1, scale: 100000)", "would be larger than 8192×8192 pixels", 1),
         ("let d = HandwrittenDigits(split: .test, count: 20)\nlet e = d.examples(of: [0], occurrence: [-1])", "occurrence -1 is negative", 2),
         ("let d = HandwrittenDigits(split: .train, count: 1000000000)", "count must be from 1 to 1,000,000", 1),
+        ("let d = HandwrittenDigits(split: .test, count: -1)", "count must be from 1 to 1,000,000, got -1", 1),
         ("let g = Sequential(\"G\", input: [2, 2, 1]) { UpSampling2D(size: 9223372036854775807) }", "makes images too large to count", 1),
         ("let x = 1e400", "'1e400' is not a finite number", 1),
         ("print(\"\\u{110000}\")", "invalid escape sequence", 1),

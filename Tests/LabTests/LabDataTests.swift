@@ -33,6 +33,16 @@ import Testing
         #expect(console.contains { $0.hasPrefix("note: MNIST was not found") })
     }
 
+    /// `count:` left out gives as many digits as MNIST's split (a count given is checked, see
+    /// `HostileLabTests`: `count: -1` is an error, not the whole set).
+    @Test func handwrittenDigitsWithoutACountAreAWholeSplit() throws {
+        let (outcome, folder, _) = try runLab("# 숫자\n\n```swift\nlet digits = HandwrittenDigits(split: .test)\nprint(digits.count)\n```\n", write: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(outcome.error == nil)
+        let outputs = outcome.report.blocks.flatMap { block -> [StepOutput] in if case .step(let step) = block { step.outputs } else { [] } }
+        #expect(outputs.contains(.text("10000")), "\(outputs)")
+    }
+
     @Test func aFolderTheLabNamesMustHoldTheData() throws {
         let (outcome, folder, _) = try runLab("""
             # 데이터

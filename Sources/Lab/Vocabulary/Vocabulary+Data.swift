@@ -21,15 +21,17 @@ extension Vocabulary {
                     return environment.using(dataset)
                 }
             }),
-            "HandwrittenDigits": ([.init("split", .any, .split(.train)), .init("count", .int, .int(-1))], { args, call, evaluator in
+            // `count:` left out (`.void`): as many as MNIST's split; any count given is checked,
+            // so `count: -1` is an error rather than the whole set.
+            "HandwrittenDigits": ([.init("split", .any, .split(.train)), .init("count", .int, .void)], { args, call, evaluator in
                 guard case .split(let split) = args["split"] else {
                     throw evaluator.error(at: call, "HandwrittenDigits expects split: .train or .test")
                 }
-                let count = args.int("count")
-                guard count == -1 || (1...HandwrittenDigits.maximumCount).contains(count) else {
+                let count: Int? = if case .void = args["count"] { nil } else { args.int("count") }
+                if let count, !(1...HandwrittenDigits.maximumCount).contains(count) {
                     throw evaluator.error(at: call, "count must be from 1 to \(groupThousands(HandwrittenDigits.maximumCount)), got \(count)")
                 }
-                return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count == -1 ? nil : count))
+                return evaluator.environment.using(Datasets.HandwrittenDigits.load(split: split, count: count))
             }),
             "CSVDigits": ([.init(nil, .string), .init("fallback", .bool, .bool(false))], { args, call, evaluator in
                 let path = try labDataPath(args.string("#0"), call, evaluator)
