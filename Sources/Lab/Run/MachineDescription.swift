@@ -12,9 +12,10 @@ public enum MachineDescription {
     }
 
     /// The CPU as /proc/cpuinfo names it, with its family and model numbers and, for AMD's Zen
-    /// generations and Intel's recent Xeons, the generation: virtual machines often report only "AMD EPYC", and Zen 4
-    /// runs AVX-512 on 256-bit units where Zen 5 has 512-bit ones, which changes what the vector
-    /// kernels gain. "CPU" when the file says nothing.
+    /// generations and Intel's recent Xeons, the generation: virtual machines often report only
+    /// "AMD EPYC" or "Intel(R) Xeon(R) Processor", and Zen 4 runs AVX-512 on 256-bit units where
+    /// Zen 5 has 512-bit ones, which changes what the vector kernels gain. "CPU" when the file
+    /// says nothing.
     static func cpu(cpuinfo: String) -> String {
         func field(_ name: String) -> String? {
             guard let line = cpuinfo.split(separator: "\n").first(where: {
