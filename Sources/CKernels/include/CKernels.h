@@ -69,6 +69,16 @@ void lab_adam_step(float *w, const float *g, float *m, float *v, long count, flo
 void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m, float *v, long count, float b1,
                          float b2, float alpha, float eps);
 
+/// The OpenBLAS kernel family a program should run, or NULL to keep the library's own choice
+/// (`library_choice`, as `openblas_get_corename` names it): `pinned` (the user's
+/// LAB_OPENBLAS_CORETYPE) when given; "SkylakeX" when `flags` (/proc/cpuinfo's, space-separated)
+/// hold AVX-512 F, DQ, BW and VL; "Haswell" when they hold AVX2 and FMA and the library chose a
+/// family that uses neither. OpenBLAS 0.3.21 picks Haswell kernels on AVX-512 AMD CPUs, and its
+/// generic Prescott ones on CPUs newer than its table (an Intel Xeon of family 6, model 207:
+/// sgemm 32.5 GFLOPS against SkylakeX's 292–300 on two threads). A constructor in this library
+/// applies it before `main` in every program that links it (BLASKernelSelection.c).
+const char *lab_wanted_core_type(const char *pinned, const char *flags, const char *library_choice);
+
 /// Columns in one panel of a packed right-hand operand (`lab_pack_panels`).
 #define LAB_PANEL_WIDTH 32
 
