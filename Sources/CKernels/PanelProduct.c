@@ -9,11 +9,11 @@ typedef float v4 __attribute__((vector_size(16)));
 
 #define PANEL LAB_PANEL_WIDTH
 
-// c[r][v · LANES + l] = Σ_k a[r · lda + k] · panel[k · PANEL + v · LANES + l] for r < ROWS and
-// v < VECS: ROWS × VECS sums held in registers over all of k, each one a chain of multiply-adds
+// c[r][v · LANES + l] = Σ_k a[r · lda + k] · panel[k · STRIDE + v · LANES + l] for r < ROWS and
+// v < VECS (STRIDE: the panel's width): ROWS × VECS sums held in registers over all of k, each one a chain of multiply-adds
 // in the order of k (contracted into fused multiply-adds where the set has them, as OpenBLAS's
 // kernels do), so a product's bits do not depend on how its rows and panels are cut.
-#define DEFINE_BLOCK(NAME, TYPE, VECS, ROWS)                                                              \
+#define DEFINE_BLOCK(NAME, TYPE, VECS, ROWS, STRIDE)                                                              \
     static inline void NAME(long k_count, const float *a, long lda, const float *panel, float *c, long ldc) { \
         _Pragma("clang fp contract(on)")                                                                  \
         TYPE sum[ROWS][VECS];                                                                             \
@@ -23,7 +23,7 @@ typedef float v4 __attribute__((vector_size(16)));
         for (long k = 0; k < k_count; k++) {                                                              \
             TYPE b[VECS];                                                                                 \
             _Pragma("clang loop unroll(full)")                                                            \
-            for (int v = 0; v < VECS; v++) memcpy(&b[v], panel + k * PANEL + v * (long)(sizeof(TYPE) / 4), sizeof(TYPE)); \
+            for (int v = 0; v < VECS; v++) memcpy(&b[v], panel + k * (STRIDE) + v * (long)(sizeof(TYPE) / 4), sizeof(TYPE)); \
             _Pragma("clang loop unroll(full)")                                                            \
             for (int r = 0; r < ROWS; r++) {                                                              \
                 float x = a[r * lda + k];                                                                 \
@@ -37,13 +37,19 @@ typedef float v4 __attribute__((vector_size(16)));
     }
 
 // The whole product for one set: for each panel of PANEL columns, its rows ROWS at a time, the
-// last few one at a time, each block of columns COLUMNS wide (a panel or a part of it).
-#define DEFINE_PRODUCT(NAME, TYPE, VECS, ROWS)                                                            \
-    DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS)                                                           \
-    DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1)                                                               \
+// last few one at a time, each block of columns VECS vectors wide (a panel or a part of it); a
+// last panel of HALF_PANEL columns the same way in blocks TAIL_VECS vectors wide, TAIL_ROWS rows
+// at a time. Every element is the same chain whichever block computes it.
+#define HALF_PANEL LAB_PANEL_TAIL_WIDTH
+#define DEFINE_PRODUCT(NAME, TYPE, VECS, ROWS, TAIL_VECS, TAIL_ROWS)                                       \
+    DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS, PANEL)                                                    \
+    DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1, PANEL)                                                        \
+    DEFINE_BLOCK(NAME##_tail_rows, TYPE, TAIL_VECS, TAIL_ROWS, HALF_PANEL)                                \
+    DEFINE_BLOCK(NAME##_tail_row, TYPE, TAIL_VECS, 1, HALF_PANEL)                                         \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc) { \
-        const long columns = VECS * (long)(sizeof(TYPE) / 4);                                             \
-        for (long j = 0; j < n; j += PANEL) {                                                             \
+        const long columns = VECS * (long)(sizeof(TYPE) / 4), tail_columns = TAIL_VECS * (long)(sizeof(TYPE) / 4); \
+        const long whole = n / PANEL * PANEL;                                                             \
+        for (long j = 0; j < whole; j += PANEL) {                                                         \
             const float *panel = panels + j * k;                                                          \
             for (long part = 0; part < PANEL; part += columns) {                                          \
                 long i = 0;                                                                               \
@@ -51,6 +57,14 @@ typedef float v4 __attribute__((vector_size(16)));
                     NAME##_rows(k, a + i * lda, lda, panel + part, c + i * ldc + j + part, ldc);          \
                 for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel + part, c + i * ldc + j + part, ldc); \
             }                                                                                             \
+        }                                                                                                 \
+        if (whole == n) return;                                                                           \
+        const float *panel = panels + whole * k;                                                          \
+        for (long part = 0; part < HALF_PANEL; part += tail_columns) {                                    \
+            long i = 0;                                                                                   \
+            for (; i + TAIL_ROWS <= m; i += TAIL_ROWS)                                                    \
+                NAME##_tail_rows(k, a + i * lda, lda, panel + part, c + i * ldc + whole + part, ldc);     \
+            for (; i < m; i++) NAME##_tail_row(k, a + i * lda, lda, panel + part, c + i * ldc + whole + part, ldc); \
         }                                                                                                 \
     }
 
@@ -164,24 +178,26 @@ static inline void prefetch_some(struct upcoming *next) {
     }
 
 // Each product for each instruction set. Baseline (SSE2: 16 registers of 4 floats): 4 rows × 8
-// columns.
-DEFINE_PRODUCT(product_baseline, v4, 2, 4)
+// columns, the half panel the same.
+DEFINE_PRODUCT(product_baseline, v4, 2, 4, 2, 4)
 DEFINE_TRANSPOSED_PRODUCT(transposed_baseline, v4, 2, 4)
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 // 16 registers of 8 floats: 2 rows × the whole panel (8 sums, 4 of the panel, 1 of a). On Zen 5
 // with LAB_KERNELS=avx2, the chapter's 128 × 128 × 256 products ran at 109–111 GFLOPS on one core
-// against OpenBLAS's Haswell kernel's 94–98; 6 rows × 16 columns at 101, 4 × 16 at 102.
-DEFINE_PRODUCT(product_avx2, v8, 4, 2)
+// against OpenBLAS's Haswell kernel's 94–98; 6 rows × 16 columns at 101, 4 × 16 at 102. The half
+// panel: 4 rows × 16 columns.
+DEFINE_PRODUCT(product_avx2, v8, 4, 2, 2, 4)
 // The kernel gradient: 6 rows × 16 columns, 104 GFLOPS against OpenBLAS's 97 (2 × 32: 93).
 DEFINE_TRANSPOSED_PRODUCT(transposed_avx2, v8, 2, 6)
 #pragma clang attribute pop
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
 // 32 registers of 16 floats: 8 rows × the whole panel of 32 columns. On Zen 5 this ran the
 // chapter DCGAN's 128 × 128 × 256 Winograd products at 240 GFLOPS on one core against OpenBLAS's
-// 165 (12 rows: 200, 14 rows: 200).
-DEFINE_PRODUCT(product_avx512, v16, 2, 8)
+// 165 (12 rows: 200, 14 rows: 200). The half panel: 8 rows × 16 columns, 8 chains, as many as
+// two multiply-add units of four cycles' latency keep busy.
+DEFINE_PRODUCT(product_avx512, v16, 2, 8, 1, 8)
 DEFINE_TRANSPOSED_PRODUCT(transposed_avx512, v16, 2, 8)
 #pragma clang attribute pop
 #endif
@@ -252,8 +268,13 @@ static inline void transpose_4x4(const float *source, long stride, float *target
 void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, float *panels) {
     for (long j = 0; j < n; j += PANEL) {
         float *panel = panels + j * k;
+        const long width = n - j < PANEL ? n - j : PANEL;
         if (!transposed) {
-            for (long i = 0; i < k; i++) memcpy(panel + i * PANEL, b + i * ldb + j, PANEL * sizeof(float));
+            // A copy of a constant size is a few vector moves; of a variable one, a call.
+            if (width == PANEL)
+                for (long i = 0; i < k; i++) memcpy(panel + i * PANEL, b + i * ldb + j, PANEL * sizeof(float));
+            else
+                for (long i = 0; i < k; i++) memcpy(panel + i * HALF_PANEL, b + i * ldb + j, HALF_PANEL * sizeof(float));
         } else {
             // 16 of the panel's rows at a time, in 4 × 4 blocks transposed in registers: each of
             // the 32 rows of b it reads gives 16 floats (a cache line) in turn, and the block
@@ -261,12 +282,12 @@ void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, f
             // (Element by element, the Dense GAN's packs took 3–4 times as long.)
             long whole = k / 16 * 16;
             for (long i0 = 0; i0 < whole; i0 += 16) {
-                for (long l = 0; l < PANEL; l += 4)
-                    for (long i = i0; i < i0 + 16; i += 4) transpose_4x4(b + (j + l) * ldb + i, ldb, panel + i * PANEL + l, PANEL);
+                for (long l = 0; l < width; l += 4)
+                    for (long i = i0; i < i0 + 16; i += 4) transpose_4x4(b + (j + l) * ldb + i, ldb, panel + i * width + l, width);
             }
-            for (long l = 0; l < PANEL; l++) {
+            for (long l = 0; l < width; l++) {
                 const float *row = b + (j + l) * ldb;
-                for (long i = whole; i < k; i++) panel[i * PANEL + l] = row[i];
+                for (long i = whole; i < k; i++) panel[i * width + l] = row[i];
             }
         }
     }

@@ -33,7 +33,8 @@ import Testing
 
     @Test func productsMatchDoublePrecision() {
         let random = RandomGenerator(seed: 41)
-        for (m, n, k) in [(1, 32, 1), (7, 32, 5), (8, 64, 3), (13, 96, 40), (50, 32, 256), (17, 128, 129)] {
+        // Half panels too: 16 columns alone, and after whole ones.
+        for (m, n, k) in [(1, 32, 1), (7, 32, 5), (8, 64, 3), (13, 96, 40), (50, 32, 256), (17, 128, 129), (9, 16, 7), (19, 80, 33)] {
             let (lda, ldb, ldc) = (k + 3, n + 5, n + 7)
             let a = random.uniformTensor(shape: [m * lda], low: -1, high: 1).scalars
             let b = random.uniformTensor(shape: [k * ldb], low: -1, high: 1).scalars
@@ -58,10 +59,11 @@ import Testing
     }
 
     /// B given as its transpose packs into the very same panels, and a product's rows come out the
-    /// same bits however the rows are cut into calls (one register chain per element over k).
-    @Test func transposedPackingAndRowCutsGiveTheSameBits() {
+    /// same bits however the rows are cut into calls (one register chain per element over k); 48
+    /// columns end in a half panel.
+    @Test(arguments: [64, 48]) func transposedPackingAndRowCutsGiveTheSameBits(n: Int) {
         let random = RandomGenerator(seed: 42)
-        let (m, n, k) = (21, 64, 37)
+        let (m, k) = (21, 37)
         let a = random.uniformTensor(shape: [m * k], low: -1, high: 1).scalars
         let b = random.uniformTensor(shape: [k * n], low: -1, high: 1).scalars
         let bTransposed = (0..<(n * k)).map { b[($0 % k) * n + $0 / k] }
@@ -79,7 +81,7 @@ import Testing
                     PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: ldb, transposed: true, into: $0.baseAddress!)
                 }
             }
-            #expect(panels == fromTransposed, "rows \(ldb) apart")
+            #expect(panels == fromTransposed, "\(n) columns, rows \(ldb) apart")
         }
         for set in Self.sets {
             var whole = [Float](repeating: 0, count: m * n), cut = [Float](repeating: 0, count: m * n)
@@ -98,7 +100,37 @@ import Testing
                     }
                 }
             }
-            #expect(whole == cut, "\(set)")
+            #expect(whole == cut, "\(set), \(n) columns")
+        }
+    }
+
+    /// A half panel's columns come out the very bits that the same columns give in a whole panel:
+    /// 48 columns against the first 48 of 64 with the same B, for every instruction set.
+    @Test func halfPanelsGiveTheBitsOfWholeOnes() {
+        let random = RandomGenerator(seed: 43)
+        let (m, k) = (27, 53)
+        let a = random.uniformTensor(shape: [m * k], low: -1, high: 1).scalars
+        let b = random.uniformTensor(shape: [k * 64], low: -1, high: 1).scalars
+        func product(columns n: Int, _ set: KernelInstructionSet) -> [Float] {
+            var panels = [Float](repeating: 0, count: k * n), c = [Float](repeating: .nan, count: m * n)
+            b.withUnsafeBufferPointer { b in
+                panels.withUnsafeMutableBufferPointer { PanelProduct.pack(k: k, n: n, b: b.baseAddress!, ldb: 64, transposed: false, into: $0.baseAddress!) }
+            }
+            a.withUnsafeBufferPointer { a in
+                panels.withUnsafeBufferPointer { panels in
+                    c.withUnsafeMutableBufferPointer {
+                        PanelProduct.multiply(m: m, n: n, k: k, a: a.baseAddress!, lda: k, panels: panels.baseAddress!, c: $0.baseAddress!,
+                                              ldc: n, instructionSet: set)
+                    }
+                }
+            }
+            return c
+        }
+        #expect(PanelProduct.takes(columns: 784) && !PanelProduct.fits(columns: 784) && !PanelProduct.takes(columns: 40))
+        for set in Self.sets {
+            let whole = product(columns: 64, set), half = product(columns: 48, set)
+            let firstColumns = (0..<(m * 48)).map { whole[$0 / 48 * 64 + $0 % 48] }
+            #expect(half == firstColumns, "\(set)")
         }
     }
 

@@ -29,8 +29,9 @@ import Testing
 
     @Test func largeDenseLayersMatchDoublePrecisionThroughWeightChanges() throws {
         // 160 → 128 on 32 rows: both products run on panels (128 and 160 columns, sums of 160 and
-        // 128 terms); 40 → 48: neither (sums too short).
-        for (rows, width, units, onPanels) in [(32, 160, 128, true), (48, 40, 48, false)] {
+        // 128 terms); 176 → 144 as well, each ending in a half panel (4½ and 5½ panels); 40 → 48:
+        // neither (sums too short).
+        for (rows, width, units, onPanels) in [(32, 160, 128, true), (32, 176, 144, true), (48, 40, 48, false)] {
             #expect(WeightProducts.applies(rows: rows, columns: units, depth: width) == onPanels)
             #expect(WeightProducts.applies(rows: rows, columns: width, depth: units) == onPanels)
             let random = RandomGenerator(seed: 12)

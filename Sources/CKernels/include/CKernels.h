@@ -82,15 +82,20 @@ const char *lab_wanted_core_type(const char *pinned, const char *flags, const ch
 /// Columns in one panel of a packed right-hand operand (`lab_pack_panels`).
 #define LAB_PANEL_WIDTH 32
 
+/// The width of a last panel that is half a panel: `lab_pack_panels` and `lab_panel_product`
+/// take any multiple of it (784, the Dense GANs' image columns, is 24½ panels).
+#define LAB_PANEL_TAIL_WIDTH 16
+
 /// Up to this many rows of k, `lab_transposed_product` copies all of them side by side at once
 /// (their copies, (m + n) · k floats, stay in a core's second-level cache for m + n up to about
 /// 1,500) and writes each output once.
 #define LAB_TRANSPOSED_SINGLE_CHUNK 128
 
 /// Packs the k × n matrix B into panels for `lab_panel_product`: panel p holds columns
-/// 32p … 32p + 31 of every row, row after row (`panels[p · 32k + i · 32 + l] = B[i][32p + l]`).
-/// B[i][j] is `b[i · ldb + j]`, or with `transposed` non-zero `b[j · ldb + i]` (B given as its
-/// transpose, n rows of k). `n` must be a multiple of 32; `panels` holds k · n floats.
+/// 32p … 32p + 31 of every row, row after row (`panels[p · 32k + i · 32 + l] = B[i][32p + l]`);
+/// when n is an odd multiple of 16, the last panel holds the last 16 columns the same way, 16
+/// floats a row. B[i][j] is `b[i · ldb + j]`, or with `transposed` non-zero `b[j · ldb + i]` (B
+/// given as its transpose, n rows of k). `n` must be a multiple of 16; `panels` holds k · n floats.
 void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, float *panels);
 
 /// c[i][j] = Σ_l a[i · lda + l] · B[l][j] for i < m, j < n, with B (k × n) packed by
@@ -98,7 +103,7 @@ void lab_pack_panels(long k, long n, const float *b, long ldb, int transposed, f
 /// multiply-adds over l in order, held in a register (fused where the instruction set has them),
 /// so the bits do not depend on m or on where a product is cut into rows. Reads `a` in place:
 /// no copy of the left operand and no pass over `c` before it is written, which OpenBLAS makes
-/// on every call. `n` must be a multiple of 32.
+/// on every call. `n` must be a multiple of 16 (`LAB_PANEL_TAIL_WIDTH`).
 void lab_panel_product(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc);
 
 /// `lab_panel_product` with the given `enum lab_instruction_set` (the tests run every set the CPU has).

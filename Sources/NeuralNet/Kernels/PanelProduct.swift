@@ -7,16 +7,24 @@ import CKernels
 /// the kernel gradient's sum over tiles. Row-major throughout; single-threaded (callers run them
 /// on the pool).
 enum PanelProduct {
-    /// Columns of one panel: `n` must be a multiple of it.
+    /// Columns of one panel.
     static let width = Int(LAB_PANEL_WIDTH)
 
-    /// Whether products with `n` columns can run here.
+    /// Whether `n` columns are whole panels (what the transposed product and the Winograd
+    /// products' bands need).
     static func fits(columns n: Int) -> Bool { n > 0 && n % width == 0 }
+
+    /// Columns of a last panel that is half a panel.
+    static let halfWidth = Int(LAB_PANEL_TAIL_WIDTH)
+
+    /// Whether `pack` and `multiply` take `n` columns: whole panels, the last one possibly a
+    /// half (the Dense GANs' 784 image columns are 24½ panels).
+    static func takes(columns n: Int) -> Bool { n > 0 && n % halfWidth == 0 }
 
     /// Packs the `k × n` matrix B (`b[i · ldb + j]`, or `b[j · ldb + i]` when `transposed`) into
     /// `panels`, `k · n` floats.
     static func pack(k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int, transposed: Bool, into panels: UnsafeMutablePointer<Float>) {
-        precondition(fits(columns: n), "panel products need a multiple of \(width) columns, not \(n)")
+        precondition(takes(columns: n), "panel products need a multiple of \(halfWidth) columns, not \(n)")
         lab_pack_panels(k, n, b, ldb, transposed ? 1 : 0, panels)
     }
 
@@ -25,7 +33,7 @@ enum PanelProduct {
     /// `instructionSet` picks the kernel (tests check each; the CPU's widest by default).
     static func multiply(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panels: UnsafePointer<Float>,
                          c: UnsafeMutablePointer<Float>, ldc: Int, instructionSet: KernelInstructionSet? = nil) {
-        precondition(fits(columns: n), "panel products need a multiple of \(width) columns, not \(n)")
+        precondition(takes(columns: n), "panel products need a multiple of \(halfWidth) columns, not \(n)")
         ProductCount.add(2 * m * n * k)
         if let instructionSet {
             lab_panel_product_using(Int32(instructionSet.rawValue), m, n, k, a, lda, panels, c, ldc)

@@ -10,10 +10,10 @@ final class WeightProducts {
     private let pool = BufferPool()
 
     /// Whether a product with `columns` output columns (and `rows · columns · depth`
-    /// multiply-adds) runs here: whole panels, sums of at least `shortestSum` terms, and enough
-    /// work to share.
+    /// multiply-adds) runs here: panels (the last may be a half), sums of at least `shortestSum`
+    /// terms, and enough work to share.
     static func applies(rows: Int, columns: Int, depth: Int) -> Bool {
-        PanelProduct.fits(columns: columns) && depth >= shortestSum && rows >= 8 && rows * columns * depth >= 1 << 18
+        PanelProduct.takes(columns: columns) && depth >= shortestSum && rows >= 8 && rows * columns * depth >= 1 << 18
     }
 
     /// Shorter sums stay on OpenBLAS: the chapter DCGAN's first Dense layer (100 noise inputs,
@@ -30,11 +30,11 @@ final class WeightProducts {
     func multiply(rows: Int, x: UnsafePointer<Float>, weight: Tensor, stamp: ParameterStamp?, transposed: Bool,
                   into c: UnsafeMutablePointer<Float>) {
         let (depth, columns) = transposed ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
-        precondition(PanelProduct.fits(columns: columns), "weight products need whole panels, not \(columns) columns")
-        let panels = columns / PanelProduct.width
+        precondition(PanelProduct.takes(columns: columns), "weight products need panels, not \(columns) columns")
+        let panels = (columns + PanelProduct.width - 1) / PanelProduct.width
         let bands = max(1, min(WorkerPool.shared.threadCount, panels))
         func band(_ index: Int) -> Range<Int> {
-            (index * panels / bands * PanelProduct.width)..<((index + 1) * panels / bands * PanelProduct.width)
+            min(columns, index * panels / bands * PanelProduct.width)..<min(columns, (index + 1) * panels / bands * PanelProduct.width)
         }
         let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
         operands.with(key: key, count: depth * columns, pool: pool, compute: { packed in
