@@ -205,9 +205,13 @@ DEFINE_TRANSPOSED_PRODUCT(transposed_avx512, v16, 2, 8)
 static void transposed_with(enum lab_instruction_set set, long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                             float *c, long ldc) {
     long step = k <= LAB_TRANSPOSED_SINGLE_CHUNK ? (k > 0 ? k : 1) : TRANSPOSED_CHUNK;
-    float *rows = malloc((size_t)step * (size_t)(m + n + 2 * TRANSPOSED_ROW_PAD) * sizeof(float));
+    // b's copied rows start on 64-byte boundaries (n + TRANSPOSED_ROW_PAD floats apart, a
+    // multiple of 16), so that no vector load spans two cache lines.
+    long a_floats = (step * (m + TRANSPOSED_ROW_PAD) + 15) / 16 * 16;
+    size_t bytes = (size_t)(a_floats + step * (n + TRANSPOSED_ROW_PAD)) * sizeof(float);
+    float *rows = aligned_alloc(64, (bytes + 63) / 64 * 64);
     if (!rows) abort();
-    float *rows_a = rows, *rows_b = rows + step * (m + TRANSPOSED_ROW_PAD);
+    float *rows_a = rows, *rows_b = rows + a_floats;
     switch (set) {
 #if defined(__x86_64__)
     case LAB_AVX512: transposed_avx512(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b); break;

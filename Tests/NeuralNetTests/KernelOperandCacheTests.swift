@@ -42,6 +42,29 @@ import Testing
         #expect(request(cache, aTransposed, value: 12, pool: pool) == (12, true))
     }
 
+    /// Operands start on a 64-byte boundary, pooled or kept, and so do the pool's buffers: the
+    /// panel products' vector loads then read one cache line each, not two.
+    @Test func operandsStartOnACacheLine() {
+        let pool = BufferPool()
+        let parameter = Parameter(name: "kernel", value: Tensor(shape: [1]))
+        let key = KernelOperandCache.Key(stamp: parameter.stamp, transposed: false)
+        func onALine(_ pointer: UnsafePointer<Float>) -> Bool { Int(bitPattern: pointer) % 64 == 0 }
+        for count in [1, 7, 64, 1_000, 40_000, 300_000] {
+            let cache = KernelOperandCache()
+            var computed = 0
+            // Pooled, then kept (computed into the kept buffer), then the kept one again.
+            for call in 0..<3 {
+                let aligned = cache.with(key: key, count: count, pool: pool, compute: { operand in
+                    computed += 1
+                    #expect(onALine(operand), "\(count) floats, computed in call \(call)")
+                }) { onALine($0) }
+                #expect(aligned, "\(count) floats, call \(call)")
+            }
+            #expect(computed == 2)
+            for _ in 0..<2 { pool.with(count: count) { #expect(onALine($0), "a pooled buffer of \(count) floats") } }
+        }
+    }
+
     @Test func everyChangeOfAValueChangesItsStamp() {
         let parameter = Parameter(name: "kernel", value: Tensor(shape: [4], repeating: 1))
         var stamps = [parameter.stamp]

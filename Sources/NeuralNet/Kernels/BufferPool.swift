@@ -16,11 +16,18 @@ final class BufferPool {
     /// boundary (a cache line, and the alignment streamed vector stores need). The start holds
     /// while the buffer is neither resized nor copied.
     func takeLineAligned(count: Int) -> (buffer: [Float], start: Int) {
-        let floatsPerLine = 64 / MemoryLayout<Float>.stride
-        let buffer = take(count: count + floatsPerLine - 1)
+        let buffer = take(count: count + Self.floatsPerLine - 1)
+        return (buffer, Self.lineStart(of: buffer))
+    }
+
+    /// Floats in a 64-byte cache line.
+    static let floatsPerLine = 64 / MemoryLayout<Float>.stride
+
+    /// The first index of `buffer` whose address is on a 64-byte boundary (a Swift array's
+    /// elements start 32 bytes into its allocation, so mostly 16 or 48 bytes past one).
+    static func lineStart(of buffer: [Float]) -> Int {
         let address = buffer.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress!) }
-        let start = (64 - address % 64) % 64 / MemoryLayout<Float>.stride
-        return (buffer, start)
+        return (64 - address % 64) % 64 / MemoryLayout<Float>.stride
     }
 
     /// Keeps `buffer` for a later `take` of the same size. Give back only buffers nothing else
@@ -32,10 +39,13 @@ final class BufferPool {
     /// Drops every kept buffer.
     func removeAll() { free = [:] }
 
-    /// Runs `body` on a pooled buffer of `count` floats that is given back afterwards.
+    /// Runs `body` on a pooled buffer of `count` floats, starting on a 64-byte boundary, that is
+    /// given back afterwards. The panel products load whole lines of 16 floats from their packed
+    /// operands: from an address 16 bytes past a boundary each load spanned two lines, and the
+    /// Dense GAN's products ran 11 % slower on an Intel Xeon (family 6, model 207).
     func with<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-        var buffer = take(count: count)
+        var (buffer, start) = takeLineAligned(count: count)
         defer { giveBack(buffer) }
-        return buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        return buffer.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
     }
 }

@@ -16,17 +16,22 @@ final class KernelOperandCache {
 
     private var lastKey: Key?
     private var keptKey: Key?
+    /// The kept operand: `keptCount` floats from `kept[keptStart]`, on a 64-byte boundary (see
+    /// `BufferPool.with`).
     private var kept: [Float] = []
+    private var keptStart = 0
+    private var keptCount = 0
     /// Whether two calls in a row asked for the same operand, so that operands are kept.
     private(set) var isKeeping = false
 
     /// Runs `body` on the `count`-float operand of `key`: the kept one when it is that key's,
     /// else one that `compute` writes (into the kept buffer once keeping, else into a buffer
-    /// from `pool`). Without a key nothing is kept or reused.
+    /// from `pool`). Without a key nothing is kept or reused. The operand starts on a 64-byte
+    /// boundary.
     func with<R>(key: Key?, count: Int, pool: BufferPool, compute: (UnsafeMutablePointer<Float>) -> Void,
                  _ body: (UnsafePointer<Float>) -> R) -> R {
-        if let key, isKeeping, key == keptKey, kept.count == count {
-            return kept.withUnsafeBufferPointer { body($0.baseAddress!) }
+        if let key, isKeeping, key == keptKey, keptCount == count {
+            return kept.withUnsafeBufferPointer { body($0.baseAddress! + keptStart) }
         }
         if let key, key == lastKey { isKeeping = true }
         lastKey = key
@@ -36,16 +41,23 @@ final class KernelOperandCache {
                 return body(operand)
             }
         }
-        if kept.count != count { kept = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count } }
+        if keptCount != count {
+            let size = count + BufferPool.floatsPerLine - 1
+            kept = [Float](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
+            keptStart = BufferPool.lineStart(of: kept)
+            keptCount = count
+        }
         keptKey = nil
-        kept.withUnsafeMutableBufferPointer { compute($0.baseAddress!) }
+        let start = keptStart
+        kept.withUnsafeMutableBufferPointer { compute($0.baseAddress! + start) }
         keptKey = key
-        return kept.withUnsafeBufferPointer { body($0.baseAddress!) }
+        return kept.withUnsafeBufferPointer { body($0.baseAddress! + start) }
     }
 
     /// Drops the kept operand (computed again when next asked for).
     func removeAll() {
         kept = []
         keptKey = nil
+        keptCount = 0
     }
 }
