@@ -30,16 +30,24 @@ final class KernelOperandCache {
     /// boundary.
     func with<R>(key: Key?, count: Int, pool: BufferPool, compute: (UnsafeMutablePointer<Float>) -> Void,
                  _ body: (UnsafePointer<Float>) -> R) -> R {
+        withOperand(key: key, count: count, pool: pool) { operand, mustWrite in
+            if mustWrite { compute(operand) }
+            return body(operand)
+        }
+    }
+
+    /// `with`, for a caller that writes the operand in the same pass as it uses it: `body` gets
+    /// the operand and whether it must write it (all of it) before reading it; when false it
+    /// holds the kept operand of `key`, to be read only.
+    func withOperand<R>(key: Key?, count: Int, pool: BufferPool, _ body: (UnsafeMutablePointer<Float>, _ mustWrite: Bool) -> R) -> R {
         if let key, isKeeping, key == keptKey, keptCount == count {
-            return kept.withUnsafeBufferPointer { body($0.baseAddress! + keptStart) }
+            let start = keptStart
+            return kept.withUnsafeMutableBufferPointer { body($0.baseAddress! + start, false) }
         }
         if let key, key == lastKey { isKeeping = true }
         lastKey = key
         guard key != nil, isKeeping else {
-            return pool.with(count: count) { operand in
-                compute(operand)
-                return body(operand)
-            }
+            return pool.with(count: count) { body($0, true) }
         }
         if keptCount != count {
             let size = count + BufferPool.floatsPerLine - 1
@@ -49,9 +57,9 @@ final class KernelOperandCache {
         }
         keptKey = nil
         let start = keptStart
-        kept.withUnsafeMutableBufferPointer { compute($0.baseAddress! + start) }
+        let result = kept.withUnsafeMutableBufferPointer { body($0.baseAddress! + start, true) }
         keptKey = key
-        return kept.withUnsafeBufferPointer { body($0.baseAddress! + start) }
+        return result
     }
 
     /// Drops the kept operand (computed again when next asked for).

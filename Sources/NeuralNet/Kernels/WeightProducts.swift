@@ -37,20 +37,20 @@ final class WeightProducts {
             min(columns, index * panels / bands * PanelProduct.width)..<min(columns, (index + 1) * panels / bands * PanelProduct.width)
         }
         let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
-        operands.with(key: key, count: depth * columns, pool: pool, compute: { packed in
+        // Each thread packs its band (when the weights changed) and multiplies it in one job: the
+        // panels it reads are the ones it just wrote, in its own core's cache.
+        operands.withOperand(key: key, count: depth * columns, pool: pool) { packed, mustPack in
             weight.withUnsafeBufferPointer { w in
                 WorkerPool.shared.run(parts: bands) { index in
                     let range = band(index)
-                    let source = transposed ? w.baseAddress! + range.lowerBound * depth : w.baseAddress! + range.lowerBound
-                    PanelProduct.pack(k: depth, n: range.count, b: source, ldb: transposed ? depth : columns, transposed: transposed,
-                                      into: packed + range.lowerBound * depth)
+                    if mustPack {
+                        let source = transposed ? w.baseAddress! + range.lowerBound * depth : w.baseAddress! + range.lowerBound
+                        PanelProduct.pack(k: depth, n: range.count, b: source, ldb: transposed ? depth : columns, transposed: transposed,
+                                          into: packed + range.lowerBound * depth)
+                    }
+                    PanelProduct.multiply(m: rows, n: range.count, k: depth, a: x, lda: depth, panels: packed + range.lowerBound * depth,
+                                          c: c + range.lowerBound, ldc: columns)
                 }
-            }
-        }) { packed in
-            WorkerPool.shared.run(parts: bands) { index in
-                let range = band(index)
-                PanelProduct.multiply(m: rows, n: range.count, k: depth, a: x, lda: depth, panels: packed + range.lowerBound * depth,
-                                      c: c + range.lowerBound, ldc: columns)
             }
         }
     }
