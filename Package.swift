@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Lab",
             dependencies: [
-                "NeuralNet", "Raster", "Datasets", "Report", "Quality", "FileOutput",
+                "NeuralNet", "CKernels", "Raster", "Datasets", "Report", "Quality", "FileOutput",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftSyntax", package: "swift-syntax"),
                 .product(name: "SwiftParser", package: "swift-syntax"),

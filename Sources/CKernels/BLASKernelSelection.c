@@ -39,13 +39,13 @@ extern char *openblas_get_corename(void) __attribute__((weak));
 // Runs before `main` in every program that links these kernels (`lab`, the test bundle, the fuzz
 // targets), after OpenBLAS has chosen its kernels as it loaded: when `lab_wanted_core_type`
 // wants another family, sets OPENBLAS_CORETYPE (the library reads it only as it loads) and
-// executes the program again with the same arguments. LAB_OPENBLAS_SELECTED marks the process
-// executed again, and LAB_OPENBLAS_ORIGINAL_CORETYPE keeps the user's OPENBLAS_CORETYPE, for
-// the programs it starts (`KernelSelectionEnvironment` in the Lab module undoes both).
+// executes the program again with the same arguments. LAB_OPENBLAS_SELECTED_VARIABLE marks the
+// process executed again, and LAB_OPENBLAS_ORIGINAL_VARIABLE keeps the user's OPENBLAS_CORETYPE,
+// for the programs it starts (`KernelSelectionEnvironment` in the Lab module undoes both).
 __attribute__((constructor)) static void lab_select_blas_kernels(int argc, char **argv, char **envp) {
     (void)argc;
     (void)envp;
-    if (getenv("LAB_OPENBLAS_SELECTED") || !openblas_get_corename || !argv) return;
+    if (getenv(LAB_OPENBLAS_SELECTED_VARIABLE) || !openblas_get_corename || !argv) return;
     FILE *file = fopen("/proc/cpuinfo", "r");
     if (!file) return;
     char *line = NULL, *flags = NULL;
@@ -58,14 +58,15 @@ __attribute__((constructor)) static void lab_select_blas_kernels(int argc, char 
     }
     fclose(file);
     const char *library = openblas_get_corename();
-    const char *wanted = flags ? lab_wanted_core_type(getenv("LAB_OPENBLAS_CORETYPE"), flags, library) : getenv("LAB_OPENBLAS_CORETYPE");
+    const char *pinned = getenv(LAB_OPENBLAS_PINNED_VARIABLE);
+    const char *wanted = flags ? lab_wanted_core_type(pinned, flags, library) : pinned;
     char chosen[64] = "";
     if (wanted) snprintf(chosen, sizeof chosen, "%s", wanted);
     free(line);
     const char *current = getenv("OPENBLAS_CORETYPE");
     if (!chosen[0] || (current && strcmp(current, chosen) == 0)) return;
-    setenv("LAB_OPENBLAS_ORIGINAL_CORETYPE", current ? current : "", 1);
-    setenv("LAB_OPENBLAS_SELECTED", "1", 1);
+    setenv(LAB_OPENBLAS_ORIGINAL_VARIABLE, current ? current : "", 1);
+    setenv(LAB_OPENBLAS_SELECTED_VARIABLE, "1", 1);
     setenv("OPENBLAS_CORETYPE", chosen, 1);
     execv("/proc/self/exe", argv);
     // Only reached when exec failed: carry on with the kernels already loaded.

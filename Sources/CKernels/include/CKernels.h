@@ -79,6 +79,17 @@ void lab_adam_step_using(int instruction_set, float *w, const float *g, float *m
 /// applies it before `main` in every program that links it (BLASKernelSelection.c).
 const char *lab_wanted_core_type(const char *pinned, const char *flags, const char *library_choice);
 
+/// The environment variable set (to "1") in a process the constructor executed again, so that it
+/// does not do so once more; `KernelSelectionEnvironment` in the Lab module reads the same name.
+#define LAB_OPENBLAS_SELECTED_VARIABLE "LAB_OPENBLAS_SELECTED"
+
+/// The environment variable that keeps the user's OPENBLAS_CORETYPE (empty when it was not set)
+/// in a process the constructor executed again, for the programs that process starts.
+#define LAB_OPENBLAS_ORIGINAL_VARIABLE "LAB_OPENBLAS_ORIGINAL_CORETYPE"
+
+/// The environment variable with which a user pins the kernel family (`pinned` above).
+#define LAB_OPENBLAS_PINNED_VARIABLE "LAB_OPENBLAS_CORETYPE"
+
 /// Columns in one panel of a packed right-hand operand (`lab_pack_panels`).
 #define LAB_PANEL_WIDTH 32
 
