@@ -10,10 +10,11 @@ typedef float v4 __attribute__((vector_size(16)));
 #define PANEL LAB_PANEL_WIDTH
 
 // c[r][v · LANES + l] = Σ_k a[r · lda + k] · panel[k · STRIDE + v · LANES + l] for r < ROWS and
-// v < VECS (STRIDE: the panel's width): ROWS × VECS sums held in registers over all of k, each one a chain of multiply-adds
-// in the order of k (contracted into fused multiply-adds where the set has them, as OpenBLAS's
-// kernels do), so a product's bits do not depend on how its rows and panels are cut.
-#define DEFINE_BLOCK(NAME, TYPE, VECS, ROWS, STRIDE)                                                              \
+// v < VECS (STRIDE: the panel's width): ROWS × VECS sums held in registers over all of k, each
+// one a chain of multiply-adds in the order of k (contracted into fused multiply-adds where the
+// set has them, as OpenBLAS's kernels do), so a product's bits do not depend on how its rows and
+// panels are cut.
+#define DEFINE_BLOCK(NAME, TYPE, VECS, ROWS, STRIDE)                                                      \
     static inline void NAME(long k_count, const float *a, long lda, const float *panel, float *c, long ldc) { \
         _Pragma("clang fp contract(on)")                                                                  \
         TYPE sum[ROWS][VECS];                                                                             \
