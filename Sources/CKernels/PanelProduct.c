@@ -37,36 +37,31 @@ typedef float v4 __attribute__((vector_size(16)));
             for (int v = 0; v < VECS; v++) memcpy(c + r * ldc + v * (long)(sizeof(TYPE) / 4), &sum[r][v], sizeof(TYPE)); \
     }
 
-// The whole product for one set: for each panel of PANEL columns, its rows ROWS at a time, the
-// last few one at a time, each block of columns VECS vectors wide (a panel or a part of it); a
-// last panel of HALF_PANEL columns the same way in blocks TAIL_VECS vectors wide, TAIL_ROWS rows
-// at a time. Every element is the same chain whichever block computes it.
+// One part of a panel, VECS vectors wide (STRIDE: the panel's width), for all m rows: ROWS at a
+// time, the last few one at a time.
+#define DEFINE_PART(NAME, TYPE, VECS, ROWS, STRIDE)                                                       \
+    DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS, STRIDE)                                                   \
+    DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1, STRIDE)                                                       \
+    static inline void NAME(long m, long k, const float *a, long lda, const float *panel, float *c, long ldc) { \
+        long i = 0;                                                                                       \
+        for (; i + ROWS <= m; i += ROWS) NAME##_rows(k, a + i * lda, lda, panel, c + i * ldc, ldc);      \
+        for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel, c + i * ldc, ldc);                     \
+    }
+
+// The whole product for one set: each panel of PANEL columns in parts VECS vectors wide, ROWS rows
+// at a time; a last panel of HALF_PANEL columns in parts TAIL_VECS vectors wide, TAIL_ROWS rows at
+// a time. Every element is the same chain whichever block computes it.
 #define HALF_PANEL LAB_PANEL_TAIL_WIDTH
 #define DEFINE_PRODUCT(NAME, TYPE, VECS, ROWS, TAIL_VECS, TAIL_ROWS)                                       \
-    DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS, PANEL)                                                    \
-    DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1, PANEL)                                                        \
-    DEFINE_BLOCK(NAME##_tail_rows, TYPE, TAIL_VECS, TAIL_ROWS, HALF_PANEL)                                \
-    DEFINE_BLOCK(NAME##_tail_row, TYPE, TAIL_VECS, 1, HALF_PANEL)                                         \
+    DEFINE_PART(NAME##_part, TYPE, VECS, ROWS, PANEL)                                                     \
+    DEFINE_PART(NAME##_tail_part, TYPE, TAIL_VECS, TAIL_ROWS, HALF_PANEL)                                 \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc) { \
-        const long columns = VECS * (long)(sizeof(TYPE) / 4), tail_columns = TAIL_VECS * (long)(sizeof(TYPE) / 4); \
-        const long whole = n / PANEL * PANEL;                                                             \
-        for (long j = 0; j < whole; j += PANEL) {                                                         \
-            const float *panel = panels + j * k;                                                          \
-            for (long part = 0; part < PANEL; part += columns) {                                          \
-                long i = 0;                                                                               \
-                for (; i + ROWS <= m; i += ROWS)                                                          \
-                    NAME##_rows(k, a + i * lda, lda, panel + part, c + i * ldc + j + part, ldc);          \
-                for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel + part, c + i * ldc + j + part, ldc); \
-            }                                                                                             \
-        }                                                                                                 \
-        if (whole == n) return;                                                                           \
-        const float *panel = panels + whole * k;                                                          \
-        for (long part = 0; part < HALF_PANEL; part += tail_columns) {                                    \
-            long i = 0;                                                                                   \
-            for (; i + TAIL_ROWS <= m; i += TAIL_ROWS)                                                    \
-                NAME##_tail_rows(k, a + i * lda, lda, panel + part, c + i * ldc + whole + part, ldc);     \
-            for (; i < m; i++) NAME##_tail_row(k, a + i * lda, lda, panel + part, c + i * ldc + whole + part, ldc); \
-        }                                                                                                 \
+        const long lanes = (long)(sizeof(TYPE) / 4), whole = n / PANEL * PANEL;                           \
+        for (long j = 0; j < whole; j += PANEL)                                                           \
+            for (long part = 0; part < PANEL; part += VECS * lanes)                                       \
+                NAME##_part(m, k, a, lda, panels + j * k + part, c + j + part, ldc);                      \
+        for (long part = 0; whole < n && part < HALF_PANEL; part += TAIL_VECS * lanes)                    \
+            NAME##_tail_part(m, k, a, lda, panels + whole * k + part, c + whole + part, ldc);             \
     }
 
 // c[r][v · LANES + l] (+)= Σ_k a[k · lda + r] · b[k · ldb + v · LANES + l] for r < ROWS, v < VECS
