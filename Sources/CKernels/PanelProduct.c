@@ -37,14 +37,34 @@ typedef float v4 __attribute__((vector_size(16)));
             for (int v = 0; v < VECS; v++) memcpy(c + r * ldc + v * (long)(sizeof(TYPE) / 4), &sum[r][v], sizeof(TYPE)); \
     }
 
+// The next panel's lines, asked of memory a share at a time after each block of rows of the
+// current panel, so that the next panel's first block finds it in the second-level cache. The
+// 004 models' 8 ↔ 4 image gradients read a 2 MB panel operand per position for 32 rows, four
+// uses of each panel, the first from memory: on the Intel Xeon (family 6, model 207) the 64×64
+// step took 0.975 of the time with this (6 alternating rounds, lower in all), the chapter DCGAN
+// step 0.982, the Dense step 0.960 (4 rounds); the same bits.
+struct next_panel {
+    const char *start;
+    long lines, per_block, done;
+};
+
+static inline void prefetch_share(struct next_panel *next) {
+    long end = next->done + next->per_block < next->lines ? next->done + next->per_block : next->lines;
+    for (; next->done < end; next->done++) __builtin_prefetch(next->start + next->done * 64, 0, 2);
+}
+
 // One part of a panel, VECS vectors wide (STRIDE: the panel's width), for all m rows: ROWS at a
-// time, the last few one at a time.
+// time, the last few one at a time, a share of the next panel asked for after each block.
 #define DEFINE_PART(NAME, TYPE, VECS, ROWS, STRIDE)                                                       \
     DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS, STRIDE)                                                   \
     DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1, STRIDE)                                                       \
-    static inline void NAME(long m, long k, const float *a, long lda, const float *panel, float *c, long ldc) { \
+    static inline void NAME(long m, long k, const float *a, long lda, const float *panel, float *c, long ldc, \
+                            struct next_panel *next) {                                                    \
         long i = 0;                                                                                       \
-        for (; i + ROWS <= m; i += ROWS) NAME##_rows(k, a + i * lda, lda, panel, c + i * ldc, ldc);      \
+        for (; i + ROWS <= m; i += ROWS) {                                                                \
+            NAME##_rows(k, a + i * lda, lda, panel, c + i * ldc, ldc);                                    \
+            prefetch_share(next);                                                                         \
+        }                                                                                                 \
         for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel, c + i * ldc, ldc);                     \
     }
 
@@ -57,11 +77,18 @@ typedef float v4 __attribute__((vector_size(16)));
     DEFINE_PART(NAME##_tail_part, TYPE, TAIL_VECS, TAIL_ROWS, HALF_PANEL)                                 \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc) { \
         const long lanes = (long)(sizeof(TYPE) / 4), whole = n / PANEL * PANEL;                           \
-        for (long j = 0; j < whole; j += PANEL)                                                           \
+        const long blocks = (PANEL / (VECS * lanes)) * (m / ROWS); /* per panel, each asks once */         \
+        for (long j = 0; j < whole; j += PANEL) {                                                         \
+            long next_columns = n - j - PANEL < PANEL ? n - j - PANEL : PANEL;                             \
+            long lines = next_columns * k * (long)sizeof(float) / 64;                                     \
+            struct next_panel next = {(const char *)(panels + (j + PANEL) * k), lines,                    \
+                                      blocks > 0 ? (lines + blocks - 1) / blocks : 0, 0};                 \
             for (long part = 0; part < PANEL; part += VECS * lanes)                                       \
-                NAME##_part(m, k, a, lda, panels + j * k + part, c + j + part, ldc);                      \
+                NAME##_part(m, k, a, lda, panels + j * k + part, c + j + part, ldc, &next);               \
+        }                                                                                                 \
+        struct next_panel none = {0, 0, 0, 0};                                                            \
         for (long part = 0; whole < n && part < HALF_PANEL; part += TAIL_VECS * lanes)                    \
-            NAME##_tail_part(m, k, a, lda, panels + whole * k + part, c + whole + part, ldc);             \
+            NAME##_tail_part(m, k, a, lda, panels + whole * k + part, c + whole + part, ldc, &none);      \
     }
 
 // c[r][v · LANES + l] (+)= Σ_k a[k · lda + r] · b[k · ldb + v · LANES + l] for r < ROWS, v < VECS
