@@ -41,8 +41,10 @@ final class BufferPool {
 
     /// Runs `body` on a pooled buffer of `count` floats, starting on a 64-byte boundary, that is
     /// given back afterwards. The panel products load whole lines of 16 floats from their packed
-    /// operands: from an address 16 bytes past a boundary each load spanned two lines, and the
-    /// Dense GAN's products ran 11 % slower on an Intel Xeon (family 6, model 207).
+    /// operands: from an address past a boundary (a Swift array's elements start 16 or 48 bytes
+    /// past one) each load spans two lines; a scratch program's products of the Dense GAN's
+    /// shapes ran 11–13 % slower with their panels 16 or 32 bytes past one on an Intel Xeon
+    /// (family 6, model 207).
     func with<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         var (buffer, start) = takeLineAligned(count: count)
         defer { giveBack(buffer) }
