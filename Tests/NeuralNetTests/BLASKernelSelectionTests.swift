@@ -46,7 +46,7 @@ import Testing
         #if os(Linux)
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "") } ?? ""
-        let pinned = ProcessInfo.processInfo.environment["LAB_OPENBLAS_CORETYPE"]
+        let pinned = ProcessInfo.processInfo.environment[LAB_OPENBLAS_PINNED_VARIABLE]
         let running = BLASInfo.coreName
         if let wanted = Self.wanted(pinned, flags, running) {
             #expect(running.lowercased() == wanted.lowercased(), "OpenBLAS runs \(running) kernels where \(wanted) was wanted")

@@ -3,9 +3,10 @@ import CKernels
 /// The environment variables `lab` sets when it executes itself again to choose OpenBLAS's
 /// kernels (`OPENBLAS_CORETYPE`, read by the library as it loads; the choice is
 /// `lab_wanted_core_type` in the CKernels library, whose constructor sets these same names),
-/// and how to undo them for a program `lab` starts: `lab bench --compare` runs another build, which must make its own
-/// choice from the user's environment (a wrapper's `LAB_OPENBLAS_CORETYPE=Haswell` was ignored
-/// before, because the child inherited the marker and the parent's choice).
+/// and how to undo them for a program `lab` starts: `lab bench --compare` runs another build,
+/// which must make its own choice from the user's environment (a wrapper's
+/// `LAB_OPENBLAS_CORETYPE=Haswell` was ignored before, because the child inherited the marker
+/// and the parent's choice).
 public enum KernelSelectionEnvironment {
     /// Set in the process executed again, so that it does not do so once more (the name the C
     /// constructor sets).
