@@ -84,7 +84,8 @@ import _TestSupport
     /// Output, input gradient and weight gradients of `layer` with Winograd tiles of `outputs`
     /// cells (nil: the patch matrix), smaller ones at the edges with `edgeRegions`, on a one-item
     /// batch first and then on `input`.
-    func results(_ make: () -> any Layer, _ input: Tensor, outputs: Int?, edgeRegions: Bool = false) throws -> [Tensor] {
+    func results(_ make: () -> any Layer, _ input: Tensor, outputs: Int?, edgeRegions: Bool = false,
+                 order: WinogradRegions.ProductOrder? = nil) throws -> [Tensor] {
         let layer = make()
         _ = try layer.build(inputShape: Array(input.shape.dropFirst()), random: RandomGenerator(seed: 9))
         let engine: ConvolutionEngine
@@ -93,7 +94,11 @@ import _TestSupport
         case let conv as Conv2DTranspose: engine = conv.engine!
         default: preconditionFailure("not a convolution")
         }
-        if let outputs { engine.useWinograd(outputs: outputs, edgeRegions: edgeRegions) } else { engine.algorithm = .patches }
+        if let outputs {
+            engine.useWinograd(outputs: outputs, edgeRegions: edgeRegions, order: order)
+        } else {
+            engine.algorithm = .patches
+        }
         let run = ConvolutionAlgorithmTests().run
         _ = run(layer, input.rows(0..<1)) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) }
         return run(layer, input) { RandomGenerator(seed: 10).uniformTensor(shape: $0.shape, low: -1, high: 1) }
@@ -210,6 +215,45 @@ import _TestSupport
 
     /// The adjoint products' image starts as the bias in every pixel, or zeros: every float set,
     /// none past the end, for pixel counts that are and are not powers of two.
+    /// Products position by position and in blocks of tiles give the same output and gradients
+    /// to the bit: one chain of multiply-adds per element either way, whoever computes it.
+    @Test func productOrdersGiveTheSameBits() throws {
+        let cases: [(String, () -> any Layer, [Int], Int, Bool)] = [
+            ("panel products, 8×8 → 4×4, 32 ↔ 32", { Conv2D(32, kernelSize: 4, strides: 2, padding: .same, useBias: false) }, [3, 8, 8, 32], 4, false),
+            ("panel products, 4×4 → 8×8, 64 ↔ 32", { Conv2DTranspose(32, kernelSize: 4, strides: 2, padding: .same) }, [3, 4, 4, 64], 4, false),
+            ("BLAS rows, 8×8 → 4×4, 8 ↔ 72", { Conv2D(72, kernelSize: 4, strides: 2, padding: .same) }, [3, 8, 8, 8], 4, false),
+            ("edge regions, 7×7 k5 s1, 32 ↔ 64", { Conv2DTranspose(32, kernelSize: 5, strides: 1, padding: .same) }, [2, 7, 7, 64], 4, true),
+            ("edge regions, 14×14 → 7×7 k5 s2, 16 ↔ 24", { Conv2D(24, kernelSize: 5, strides: 2, padding: .same) }, [2, 14, 14, 16], 4, true),
+        ]
+        for (label, make, shape, outputs, edges) in cases {
+            let input = RandomGenerator(seed: 8).uniformTensor(shape: shape, low: -1, high: 1)
+            let blocks = try results(make, input, outputs: outputs, edgeRegions: edges, order: .blocks)
+            let positions = try results(make, input, outputs: outputs, edgeRegions: edges, order: .positions)
+            #expect(blocks.count == positions.count, "\(label)")
+            for (index, (a, b)) in zip(blocks, positions).enumerated() {
+                #expect(a.shape == b.shape && a.scalars == b.scalars, "\(label): result \(index) differs")
+            }
+        }
+    }
+
+    /// The products go position by position where a position's kernel operand is large against
+    /// the batch's products (the 004 models' 8 ↔ 4 layers at batch 128), in blocks elsewhere.
+    @Test func productsGoByPositionWhereTheOperandOutweighsTheProducts() {
+        func orders(image: Int, grid: Int, kernel: Int, stride: Int, pad: Int, channels: Int, gridChannels: Int, batch: Int)
+            -> [WinogradRegions.ProductOrder] {
+            let geometry = ConvolutionGeometry(imageHeight: image, imageWidth: image, channels: channels, gridHeight: grid, gridWidth: grid,
+                                               kernelHeight: kernel, kernelWidth: kernel, strideY: stride, strideX: stride,
+                                               padTop: pad, padLeft: pad)
+            let regions = WinogradRegions(plans: WinogradPlan.cheapest(geometry: geometry, gridChannels: gridChannels)!)
+            return [true, false].map { regions.order(gridDirection: $0, batch: batch) }
+        }
+        #expect(orders(image: 8, grid: 4, kernel: 4, stride: 2, pad: 1, channels: 256, gridChannels: 512, batch: 128) == [.positions, .positions])
+        #expect(orders(image: 16, grid: 8, kernel: 4, stride: 2, pad: 1, channels: 128, gridChannels: 256, batch: 128) == [.blocks, .blocks])
+        #expect(orders(image: 32, grid: 16, kernel: 4, stride: 2, pad: 1, channels: 64, gridChannels: 128, batch: 128) == [.blocks, .blocks])
+        #expect(orders(image: 7, grid: 7, kernel: 5, stride: 1, pad: 2, channels: 128, gridChannels: 256, batch: 256) == [.blocks, .blocks])
+        #expect(orders(image: 14, grid: 7, kernel: 5, stride: 2, pad: 1, channels: 64, gridChannels: 128, batch: 256) == [.blocks, .blocks])
+    }
+
     @Test func imagesStartAsTheBiasInEveryPixel() {
         let channels = 3, bias: [Float] = [1.5, -2, 7]
         for pixels in [1, 2, 5, 64, 1_000] {

@@ -155,13 +155,14 @@ final class ConvolutionEngine {
     }
 
     /// Switches to Winograd tiles of `outputs × outputs` grid cells, over the whole grid or, with
-    /// `edgeRegions`, with smaller tiles at the far edges (`WinogradPlan.regions`). Tests compare
-    /// tile sizes.
-    func useWinograd(outputs: Int, edgeRegions: Bool = false) {
+    /// `edgeRegions`, with smaller tiles at the far edges (`WinogradPlan.regions`), its products
+    /// in `order` (nil: the order chosen per batch). Tests compare tile sizes and orders.
+    func useWinograd(outputs: Int, edgeRegions: Bool = false, order: WinogradRegions.ProductOrder? = nil) {
         algorithm = .winograd
         cachedWinograd = WinogradRegions(plans: edgeRegions
             ? WinogradPlan.regions(geometry: geometry, gridChannels: gridChannels, outputs: outputs)
             : [WinogradPlan(geometry: geometry, gridChannels: gridChannels, outputs: outputs)])
+        cachedWinograd?.forcedOrder = order
     }
 
     private func plan(batch: Int) -> TapPlan {

@@ -213,7 +213,7 @@ final class WinogradConvolution {
 
     /// Floats of scratch `addImage` takes for `items` batch items at a time: their products and
     /// one tile's adjoint transform.
-    func imageLocalFloats(items: Int) -> Int { imageProductFloats(items: items) + plan.y.inputs * plan.x.inputs * imageChannels }
+    func imageLocalFloats(items: Int) -> Int { imageProductFloats(items: items) + tileAdjointFloats }
 
     /// Floats of `accumulateKernelGradient`'s products.
     var gradientScratch: Int { plan.positions * plan.depth * gridChannels }
@@ -242,14 +242,13 @@ final class WinogradConvolution {
     /// at least `scratch` floats (see `forEachBlock`).
     func writeGrid(from v: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
                    into grid: UnsafeMutablePointer<Float>, scratch: Int = 0, pool: BufferPool) {
-        let (my, mx, channels, depth, positions) = (plan.y.outputs, plan.x.outputs, gridChannels, plan.depth, plan.positions)
+        let (channels, depth, positions) = (gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
         let blocking = gridBlocking(batch: batch), perBlock = blocking.perBlock
         let panels = PanelProduct.fits(columns: channels)
         withBias(bias, channels: channels) { bias in
             outputTransform.withCoefficients { coefficients in
                 Self.forEachBlock(count: tiles, blocking: blocking, scratch: scratch, pool: pool) { range, local in
-                    let block = local + perBlock * positions * channels
                     for xi in 0..<positions {
                         let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + filterPositions[xi] * depth * channels,
                                          local + xi * channels)
@@ -261,17 +260,73 @@ final class WinogradConvolution {
                                       beta: 0, c: c, ldc: positions * channels, splitOverPool: false)
                         }
                     }
-                    for t in range {
-                        let (n, ty, tx) = tilePosition(t)
-                        outputTransform.apply(local + (t - range.lowerBound) * positions * channels, inputStride: channels,
-                                              to: block, outputStride: channels, channels: channels, coefficients: coefficients)
-                        for i in 0..<min(my, plan.y.cells - ty * my) {
-                            for j in 0..<min(mx, plan.x.cells - tx * mx) {
-                                let cell = grid + gridOffset(item: n, row: ty * my + i, column: tx * mx + j) * channels
-                                VectorMath.add(bias, block + (i * mx + j) * channels, into: cell, count: channels)
-                            }
-                        }
-                    }
+                    writeCells(range, products: local, bias: bias, coefficients: coefficients,
+                               block: local + perBlock * positions * channels, into: grid)
+                }
+            }
+        }
+    }
+
+    /// `writeGrid` position by position: first every tile's products, one position (or a band of
+    /// its columns) per part of the pool, into `products` (`gridProductFloats(batch:)` floats),
+    /// then the output transforms, tiles spread over the pool. Each position's kernel operand is
+    /// read once for the whole batch instead of once per block of tiles (see `WinogradRegions`).
+    func writeGridByPosition(from v: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>, bias: Tensor?,
+                             into grid: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>) {
+        let (channels, positions) = (gridChannels, plan.positions)
+        multiplyByPosition(v, k: plan.depth, operand: u, n: channels, transposedOperand: false, tiles: tiles(batch: batch),
+                           into: products)
+        withBias(bias, channels: channels) { bias in
+            outputTransform.withCoefficients { coefficients in
+                forEachRange(count: tiles(batch: batch), floats: plan.y.outputs * plan.x.outputs * channels) { range, block in
+                    writeCells(range, products: products + range.lowerBound * positions * channels, bias: bias,
+                               coefficients: coefficients, block: block, into: grid)
+                }
+            }
+        }
+    }
+
+    /// Floats of every tile's forward products (`writeGridByPosition`).
+    func gridProductFloats(batch: Int) -> Int { tiles(batch: batch) * plan.positions * gridChannels }
+
+    /// `c[t][ξ][column] = Σ_κ a[t][ξ][κ] · operand_ξ[κ][column]` for every tile t and position ξ,
+    /// `a` `[tile][ξ][k]` and `c` `[tile][ξ][n]`: one position, or a band of its columns, per part
+    /// of the pool (`positionParts`). The operand is each position's `U_ξ` (`k × n`) packed as
+    /// `withKernelOperand` packs it, or its rows for BLAS (`U_ξ`, or with `transposedOperand` the
+    /// `n × k` rows of its transpose's transpose).
+    private func multiplyByPosition(_ a: UnsafePointer<Float>, k: Int, operand u: UnsafePointer<Float>, n: Int, transposedOperand: Bool,
+                                    tiles: Int, into c: UnsafeMutablePointer<Float>) {
+        let positions = plan.positions, panels = PanelProduct.fits(columns: n)
+        let parts = Self.positionParts(positions: positions, columns: n)
+        WorkerPool.shared.run(parts: parts.count) { part in
+            let (xi, columns) = parts[part]
+            let (a, operand, c) = (a + xi * k, u + filterPositions[xi] * k * n, c + xi * n + columns.lowerBound)
+            if panels {
+                PanelProduct.multiply(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, panels: operand + columns.lowerBound * k,
+                                      c: c, ldc: positions * n)
+            } else if transposedOperand {
+                BLAS.gemm(transposeB: true, m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound * k,
+                          ldb: k, beta: 0, c: c, ldc: positions * n, splitOverPool: false)
+            } else {
+                BLAS.gemm(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound, ldb: n,
+                          beta: 0, c: c, ldc: positions * n, splitOverPool: false)
+            }
+        }
+    }
+
+    /// The output transforms of tiles `range`, their products from `products` on (`[tile][ξ][c]`),
+    /// plus the bias, into their grid cells; `block` holds one tile's cells.
+    private func writeCells(_ range: Range<Int>, products: UnsafePointer<Float>, bias: UnsafePointer<Float>, coefficients: Coefficients,
+                            block: UnsafeMutablePointer<Float>, into grid: UnsafeMutablePointer<Float>) {
+        let (my, mx, channels, positions) = (plan.y.outputs, plan.x.outputs, gridChannels, plan.positions)
+        for t in range {
+            let (n, ty, tx) = tilePosition(t)
+            outputTransform.apply(products + (t - range.lowerBound) * positions * channels, inputStride: channels,
+                                  to: block, outputStride: channels, channels: channels, coefficients: coefficients)
+            for i in 0..<min(my, plan.y.cells - ty * my) {
+                for j in 0..<min(mx, plan.x.cells - tx * mx) {
+                    let cell = grid + gridOffset(item: n, row: ty * my + i, column: tx * mx + j) * channels
+                    VectorMath.add(bias, block + (i * mx + j) * channels, into: cell, count: channels)
                 }
             }
         }
@@ -295,9 +350,7 @@ final class WinogradConvolution {
     func addImage(items: Range<Int>, from g: UnsafePointer<Float>, operand u: UnsafePointer<Float>, pixel: UnsafePointer<Float>?,
                   initialize: Bool, into image: UnsafeMutablePointer<Float>, local: UnsafeMutablePointer<Float>,
                   coefficients: Coefficients) {
-        let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
-        let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
-        let block = local + imageProductFloats(items: items.count)
+        let (depth, positions) = (plan.depth, plan.positions)
         let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
         let panels = PanelProduct.fits(columns: depth)
         for xi in 0..<positions {
@@ -311,13 +364,38 @@ final class WinogradConvolution {
                           b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
             }
         }
+        addTiles(items: items, products: local, pixel: pixel, initialize: initialize, into: image,
+                 block: local + imageProductFloats(items: items.count), coefficients: coefficients)
+    }
+
+    /// The image direction's products position by position (as `writeGridByPosition`'s): every
+    /// tile's `Ĝ · Uᵀ`, one position or a band of its columns per part of the pool, into
+    /// `products` (`imageProductFloats(items: batch)` floats, `[tile][ξ][depth]`); `addTiles`
+    /// then adds them to the image.
+    func multiplyImageByPosition(from g: UnsafePointer<Float>, batch: Int, operand u: UnsafePointer<Float>,
+                                 into products: UnsafeMutablePointer<Float>) {
+        multiplyByPosition(g, k: gridChannels, operand: u, n: plan.depth, transposedOperand: true, tiles: tiles(batch: batch),
+                           into: products)
+    }
+
+    /// Floats of scratch `addTiles` takes: one tile's adjoint transform.
+    var tileAdjointFloats: Int { plan.y.inputs * plan.x.inputs * imageChannels }
+
+    /// Adds the adjoint transforms of the products of the tiles of batch items `items` (from
+    /// `products` on, `[tile][ξ][depth]`) where the tiles lie on the image, first setting the items
+    /// to `pixel` (zeros without one) when `initialize`; `block` holds `tileAdjointFloats`.
+    func addTiles(items: Range<Int>, products: UnsafePointer<Float>, pixel: UnsafePointer<Float>?, initialize: Bool,
+                  into image: UnsafeMutablePointer<Float>, block: UnsafeMutablePointer<Float>, coefficients: Coefficients) {
+        let (ay, ax, channels, depth, positions) = (plan.y.inputs, plan.x.inputs, imageChannels, plan.depth, plan.positions)
+        let itemFloats = geometry.imageHeight * geometry.imageWidth * channels
+        let firstTile = items.lowerBound * tilesPerItem
         for n in items {
             let item = image + n * itemFloats
             if initialize { Self.fill(item, floats: itemFloats, withPixel: pixel, channels: channels) }
             for t in (n * tilesPerItem)..<((n + 1) * tilesPerItem) {
                 let (_, ty, tx) = tilePosition(t)
                 forEachPhase { phase, py, px in
-                    imageAdjoint.apply(local + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
+                    imageAdjoint.apply(products + (t - firstTile) * positions * depth + phase * channels, inputStride: depth,
                                        to: block, outputStride: channels, channels: channels, coefficients: coefficients)
                     let rowBase = (py * plan.y.tiles + ty) * ay, columnBase = (px * plan.x.tiles + tx) * ax
                     for a in 0..<ay {
