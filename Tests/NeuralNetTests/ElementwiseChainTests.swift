@@ -99,6 +99,45 @@ import Testing
         #expect(fused?.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
     }
 
+    /// The backward pass through a normalisation and its rectifier inside the normalisation's
+    /// passes, called directly, against the two layers' own `backward` after the same forward
+    /// pass: the same input gradient and parameter gradients, with inputs where the
+    /// normalisation's output is exactly zero (the rectifier's kink) among them. A chain with
+    /// dropout is left to `backwardThroughRectifierAndDropout`.
+    @Test(arguments: [true, false])
+    func normalizationAndRectifierGoBackInTwoPasses(leaky: Bool) throws {
+        let rectifier = leaky ? LeakyReLU(alpha: 0.2) : ReLU()
+        let normalization = BatchNormalization(momentum: 0.9)
+        let model = try Sequential("kink", inputShape: [3, 16], random: RandomGenerator(seed: 13),
+                                   layers: [normalization, rectifier, Flatten(), Dense(2)])
+        let chain = ElementwiseChain.starting(at: 0, in: model.layers)!
+        // Scales of both signs: the derivative follows the sign of the normalisation's output, not
+        // of x̂.
+        normalization.gamma!.value = Tensor(shape: [16], scalars: (0..<16).map { (0.5 + Float($0) / 16) * ($0 % 2 == 0 ? 1 : -1) })
+        // Whole numbers in ± pairs: every column's mean is exactly zero, so where x is zero the
+        // normalisation's output is exactly zero too.
+        let input = Tensor(shape: [8, 3, 16], scalars: (0..<(24 * 16)).map { index in
+            let (row, column) = (index / 16, index % 16)
+            return Float((row / 2 + column) % 3) * (row % 2 == 0 ? 1 : -1)
+        })
+        _ = model.forward(input, training: true, slot: 0)
+        #expect(rectifier.rememberedOutput(0).scalars.filter { $0 == 0 }.count >= 24 * 16 / 3, "the kink is reached")
+        let gradient = RandomGenerator(seed: 7).uniformTensor(shape: [8, 3, 16], low: -1, high: 1)
+        func gradients() -> [[UInt32]] { normalization.parameters.filter(\.isTrainable).map { $0.gradient.scalars.map(\.bitPattern) } }
+        model.zeroGradients()
+        let fused = chain.backwardThroughNormalizationAndRectifier(gradient, slot: 0, needsInputGradient: true,
+                                                                   accumulateParameterGradients: true)
+        let fusedGradients = gradients()
+        model.zeroGradients()
+        let rectified = rectifier.backward(gradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        let layers = normalization.backward(rectified, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        #expect(fused?.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
+        #expect(fusedGradients == gradients() && !fusedGradients.isEmpty)
+        let withDropout = ElementwiseChain.starting(at: 0, in: [BatchNormalization(), LeakyReLU(alpha: 0.2), Dropout(0.3)])!
+        #expect(withDropout.backwardThroughNormalizationAndRectifier(gradient, slot: 0, needsInputGradient: true,
+                                                                    accumulateParameterGradients: false) == nil)
+    }
+
     /// Where the rectifier's output is exactly zero and dropout kept the element, the gradient is
     /// the rectifier's slope times dropout's scale, not zero. The chained forward pass marks the
     /// mask blocks where that happened, and the fused backward pass draws only their masks again

@@ -153,46 +153,90 @@ enum ChannelLoops {
         a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in body(pa.baseAddress!, pb.baseAddress!) } }
     }
 
-    /// Column sums of `dy` and of `dy · x̂`, with x̂ = x · scale + shift computed from `x`.
+    /// Calls `body` with the base addresses of three per-channel arrays.
+    @inline(__always) private static func withConstants<R>(
+        _ a: [Float], _ b: [Float], _ c: [Float], _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R
+    ) -> R {
+        withConstants(a, b) { pa, pb in c.withUnsafeBufferPointer { pc in body(pa, pb, pc.baseAddress!) } }
+    }
+
+    /// The rectifier that follows a batch normalisation, for a backward pass through both in the
+    /// normalisation's two passes (`ElementwiseChain`): its derivative at z = x̂ · gamma + beta,
+    /// which those passes compute from x by the forward pass's own operations. The derivative
+    /// comes from the sign of z, the sign of the rectifier's output for any slope ≥ 0 (what
+    /// `rectifierGradient` reads), so the gradient has the bits of the two layers one by one.
+    struct Rectifier {
+        let activation: Activation
+        let gamma: [Float], beta: [Float]
+    }
+
+    /// `g` for the eight channels from `c` of a row, times the rectifier's derivative when there is
+    /// one (`gamma` and `beta` its constants).
+    @inline(__always) private static func throughRectifier(
+        _ g: FloatVector, _ activation: Activation?, _ row: UnsafePointer<Float>, _ c: Int,
+        _ s: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>
+    ) -> FloatVector {
+        guard let activation else { return g }
+        return activation.rectifierGradient(g, output: normalized(row, c, s, t) * gamma.vector(at: c) + beta.vector(at: c))
+    }
+
+    /// `throughRectifier` for the one channel `c`.
+    @inline(__always) private static func throughRectifier(
+        _ g: Float, _ activation: Activation?, _ row: UnsafePointer<Float>, _ c: Int,
+        _ s: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>
+    ) -> Float {
+        guard let activation else { return g }
+        let z = (row[c] * s[c] + t[c]) * gamma[c] + beta[c]
+        return activation.rectifierGradient(FloatVector(repeating: g), output: FloatVector(repeating: z))[0]
+    }
+
+    /// Column sums of `g` and of `g · x̂`, with x̂ = x · scale + shift computed from `x`; `g` is
+    /// `dy`, or with a `rectifier` `dy` times its derivative (`dy` the gradient at its output).
     static func columnSums(
         _ dy: UnsafePointer<Float>, normalizing x: UnsafePointer<Float>, scale: [Float], shift: [Float], rows: Int, channels: Int,
-        sum: UnsafeMutablePointer<Float>, sumOfProducts: UnsafeMutablePointer<Float>
+        rectifier: Rectifier? = nil, sum: UnsafeMutablePointer<Float>, sumOfProducts: UnsafeMutablePointer<Float>
     ) {
-        withConstants(scale, shift) { s, t in
+        let activation = rectifier?.activation
+        withConstants(scale, shift, rectifier?.gamma ?? scale, rectifier?.beta ?? shift) { s, t, gamma, beta in
             blockedColumnSums(rows: rows, columns: channels, into: [sum, sumOfProducts]) { rowBlock, partials in
                 let (total, products) = (partials[0], partials[1])
                 for r in rowBlock {
                     let (gradient, row) = (dy + r * channels, x + r * channels)
                     blocks(0..<channels, { c in
-                        let g = gradient.vector(at: c)
+                        let g = throughRectifier(gradient.vector(at: c), activation, row, c, s, t, gamma, beta)
                         total.setVector(total.vector(at: c) + g, at: c)
                         products.setVector(products.vector(at: c) + g * normalized(row, c, s, t), at: c)
                     }, tail: { c in
-                        total[c] += gradient[c]
-                        products[c] += gradient[c] * (row[c] * s[c] + t[c])
+                        let g = throughRectifier(gradient[c], activation, row, c, s, t, gamma, beta)
+                        total[c] += g
+                        products[c] += g * (row[c] * s[c] + t[c])
                     })
                 }
             }
         }
     }
 
-    /// dx = gradientScale · (dy − meanGradient − x̂ · meanGradientTimesNormalized), per column,
-    /// with x̂ = x · scale + shift computed from `x`.
+    /// dx = gradientScale · (g − meanGradient − x̂ · meanGradientTimesNormalized), per column,
+    /// with x̂ = x · scale + shift computed from `x`; `g` as in `columnSums`.
     static func normalizationGradient(
         _ dy: UnsafePointer<Float>, normalizing x: UnsafePointer<Float>, scale: [Float], shift: [Float], rows: Int, channels: Int,
-        gradientScale: [Float], meanGradient: [Float], meanGradientTimesNormalized: [Float],
+        rectifier: Rectifier? = nil, gradientScale: [Float], meanGradient: [Float], meanGradientTimesNormalized: [Float],
         into dx: UnsafeMutablePointer<Float>
     ) {
+        let activation = rectifier?.activation
         withConstants(scale, shift, gradientScale, meanGradient) { s, t, k, m in
-            meanGradientTimesNormalized.withUnsafeBufferPointer { nb in
-                let n = nb.baseAddress!
+            withConstants(meanGradientTimesNormalized, rectifier?.gamma ?? scale, rectifier?.beta ?? shift) { n, gamma, beta in
                 ParallelSplit.forEachRowRange(rows: rows, width: channels) { rowRange in
                     for r in rowRange {
                         let (g, row, out) = (dy + r * channels, x + r * channels, dx + r * channels)
                         blocks(0..<channels, { c in
-                            let value = g.vector(at: c) - m.vector(at: c) - normalized(row, c, s, t) * n.vector(at: c)
+                            let incoming = throughRectifier(g.vector(at: c), activation, row, c, s, t, gamma, beta)
+                            let value = incoming - m.vector(at: c) - normalized(row, c, s, t) * n.vector(at: c)
                             out.setVector(k.vector(at: c) * value, at: c)
-                        }, tail: { c in out[c] = k[c] * (g[c] - m[c] - (row[c] * s[c] + t[c]) * n[c]) })
+                        }, tail: { c in
+                            let incoming = throughRectifier(g[c], activation, row, c, s, t, gamma, beta)
+                            out[c] = k[c] * (incoming - m[c] - (row[c] * s[c] + t[c]) * n[c])
+                        })
                     }
                 }
             }

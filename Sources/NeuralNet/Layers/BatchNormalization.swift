@@ -128,18 +128,32 @@ public final class BatchNormalization: Layer {
     public func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor? {
+        backward(outputGradient, slot: slot, needsInputGradient: needsInputGradient,
+                 accumulateParameterGradients: accumulateParameterGradients, throughRectifier: nil)
+    }
+
+    /// `backward`, or with `rectifier` the backward pass through this layer and the rectifier
+    /// that follows it, `outputGradient` the gradient at the rectifier's output: its derivative
+    /// is applied inside this layer's two passes (`ChannelLoops.Rectifier`), with the same bits
+    /// as the rectifier's own `backward` first.
+    func backward(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool,
+        throughRectifier rectifier: Activation?
+    ) -> Tensor? {
         guard let gamma, let beta, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
         let channels = gamma.value.count
         let rows = outputGradient.count / channels
         var sumGrad = [Float](repeating: 0, count: channels)
         var sumGradNormalized = [Float](repeating: 0, count: channels)
         let step = saved.step
+        let following = rectifier.map { ChannelLoops.Rectifier(activation: $0, gamma: step.gamma, beta: step.beta) }
         outputGradient.withUnsafeBufferPointer { dy in
             saved.input.withUnsafeBufferPointer { x in
                 sumGrad.withUnsafeMutableBufferPointer { sg in
                     sumGradNormalized.withUnsafeMutableBufferPointer { sgx in
                         ChannelLoops.columnSums(dy.baseAddress!, normalizing: x.baseAddress!, scale: step.scale, shift: step.shift,
-                                                rows: rows, channels: channels, sum: sg.baseAddress!, sumOfProducts: sgx.baseAddress!)
+                                                rows: rows, channels: channels, rectifier: following, sum: sg.baseAddress!,
+                                                sumOfProducts: sgx.baseAddress!)
                     }
                 }
             }
@@ -164,7 +178,7 @@ public final class BatchNormalization: Layer {
                 saved.input.withUnsafeBufferPointer { x in
                     ChannelLoops.normalizationGradient(
                         dy.baseAddress!, normalizing: x.baseAddress!, scale: step.scale, shift: step.shift, rows: rows,
-                        channels: channels, gradientScale: gradientScale, meanGradient: meanGrad,
+                        channels: channels, rectifier: following, gradientScale: gradientScale, meanGradient: meanGrad,
                         meanGradientTimesNormalized: meanGradNormalized, into: dx.baseAddress!)
                 }
             }

@@ -118,6 +118,20 @@ struct ElementwiseChain {
         }
     }
 
+    /// The gradient at the normalisation's input from the gradient at the rectifier's output,
+    /// through the call in `slot`, in the normalisation's two passes over the data instead of
+    /// three (`BatchNormalization.backward(…throughRectifier:)`): the same bits as the two
+    /// layers' `backward`. Nil when the chain has no normalisation or has dropout (its layers
+    /// then run as `backwardThroughRectifierAndDropout` and the normalisation's `backward`).
+    func backwardThroughNormalizationAndRectifier(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard let normalization, dropout == nil else { return nil }
+        return normalization.backward(outputGradient, slot: slot, needsInputGradient: needsInputGradient,
+                                      accumulateParameterGradients: accumulateParameterGradients,
+                                      throughRectifier: rectifier.activation)
+    }
+
     /// Writes the chain's output for `count` elements of `x` into `z`, spread over the
     /// `WorkerPool`: by mask blocks when there is a mask, by ranges of elements otherwise.
     /// With a mask, marks in `keptZeros` the blocks where a kept element came out zero.

@@ -34,6 +34,8 @@ public final class Sequential {
     private let chains: [Int: ElementwiseChain]
     /// The chains with dropout, by the index of their dropout layer, which `backward` reaches first.
     private let chainsEndingInDropout: [Int: ElementwiseChain]
+    /// The chains of a normalisation and a rectifier, without dropout, by the rectifier's index.
+    private let chainsEndingInRectifier: [Int: ElementwiseChain]
 
     /// Builds a model from a list of layers.
     public init(_ name: String, inputShape: [Int], random: RandomGenerator, layers: [any Layer]) throws {
@@ -63,6 +65,9 @@ public final class Sequential {
         chains = ElementwiseChain.all(in: layers)
         chainsEndingInDropout = Dictionary(uniqueKeysWithValues: chains.compactMap { start, chain in
             chain.dropout == nil ? nil : (start + chain.length - 1, chain)
+        })
+        chainsEndingInRectifier = Dictionary(uniqueKeysWithValues: chains.compactMap { start, chain in
+            chain.normalization != nil && chain.dropout == nil ? (start + 1, chain) : nil
         })
     }
 
@@ -137,7 +142,8 @@ public final class Sequential {
     }
 
     /// The layers' `backward` from last to first; dropout and the rectifier before it go in one
-    /// pass where `forward` chained them (`ElementwiseChain`), with the same bits.
+    /// pass where `forward` chained them, and a rectifier after a normalisation (without dropout)
+    /// goes inside the normalisation's passes (`ElementwiseChain`), with the same bits.
     private func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulates: (any Layer) -> Bool
     ) -> Tensor? {
@@ -147,6 +153,13 @@ public final class Sequential {
             if let chain = chainsEndingInDropout[index], index - 1 > 0 || needsInputGradient,
                let fused = chain.backwardThroughRectifierAndDropout(incoming, slot: slot) {
                 gradient = fused
+                index -= 2
+                continue
+            }
+            if let chain = chainsEndingInRectifier[index], let normalization = chain.normalization {
+                gradient = chain.backwardThroughNormalizationAndRectifier(
+                    incoming, slot: slot, needsInputGradient: index - 1 > 0 || needsInputGradient,
+                    accumulateParameterGradients: accumulates(normalization))
                 index -= 2
                 continue
             }
