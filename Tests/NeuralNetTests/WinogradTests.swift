@@ -215,6 +215,43 @@ import _TestSupport
 
     /// The adjoint products' image starts as the bias in every pixel, or zeros: every float set,
     /// none past the end, for pixel counts that are and are not powers of two.
+    /// The kernel operand made for the forward products (each position's `U` in panels of grid
+    /// channels) and for the adjoint ones (`Uᵀ` in panels of operand rows) hold the same values to
+    /// the bit, whichever way each is made: the transposed one from transposed taps where a
+    /// panel's rows lie in one phase, by packing the transforms elsewhere; sub-kernels with
+    /// padding taps (5×5, stride 2) included.
+    @Test func kernelOperandsForBothDirectionsHoldTheSameValues() {
+        let cases: [(image: Int, grid: Int, kernel: Int, pad: Int, channels: Int, gridChannels: Int)] = [
+            (8, 4, 4, 1, 32, 64), (8, 4, 4, 1, 8, 32), (14, 7, 5, 1, 32, 32), (14, 7, 5, 1, 16, 64),
+        ]
+        for (image, grid, kernel, pad, channels, gridChannels) in cases {
+            let geometry = ConvolutionGeometry(imageHeight: image, imageWidth: image, channels: channels, gridHeight: grid, gridWidth: grid,
+                                               kernelHeight: kernel, kernelWidth: kernel, strideY: 2, strideX: 2, padTop: pad, padLeft: pad)
+            let plan = WinogradPlan(geometry: geometry, gridChannels: gridChannels, outputs: 4)
+            let convolution = WinogradConvolution(plan: plan), pool = BufferPool()
+            let weights = RandomGenerator(seed: 21).uniformTensor(shape: [kernel, kernel, channels, gridChannels], low: -1, high: 1)
+            let (depth, width, size) = (plan.depth, PanelProduct.width, plan.depth * gridChannels)
+            func operand(transposed: Bool) -> [Float] {
+                convolution.withKernelOperand(weights, stamp: nil, transposed: transposed, pool: pool) {
+                    Array(UnsafeBufferPointer(start: $0, count: plan.positions * size))
+                }
+            }
+            let (straight, transposed) = (operand(transposed: false), operand(transposed: true))
+            var differing = 0
+            for xi in 0..<plan.positions {
+                for d in 0..<depth {
+                    for g in 0..<gridChannels {
+                        let a = straight[xi * size + g / width * width * depth + d * width + g % width]
+                        let b = transposed[xi * size + d / width * width * gridChannels + g * width + d % width]
+                        if a.bitPattern != b.bitPattern { differing += 1 }
+                    }
+                }
+            }
+            #expect(differing == 0, "\(image) → \(grid) k\(kernel), \(channels) ↔ \(gridChannels)")
+            #expect(straight.contains { $0 != 0 })
+        }
+    }
+
     /// Products position by position and in blocks of tiles give the same output and gradients
     /// to the bit: one chain of multiply-adds per element either way, whoever computes it.
     @Test func productOrdersGiveTheSameBits() throws {

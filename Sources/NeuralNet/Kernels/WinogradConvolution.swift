@@ -519,11 +519,25 @@ final class WinogradConvolution {
         let (groups, bands) = ((depth + width - 1) / width, (gridChannels + band - 1) / band)
         kernel.withUnsafeBufferPointer { w in
             kernelTransform.withCoefficients { coefficients in
-                forEachRange(count: groups * bands, floats: (taps + positions * width) * band) { range, block in
+                forEachRange(count: groups * bands, floats: (taps + positions * width) * max(band, width)) { range, block in
                     let local = block + taps * band
                     for unit in range {
                         let first = unit / bands * width, rows = min(width, depth - first)
                         let column = unit % bands * band, columns = min(band, gridChannels - column)
+                        if layout == .panels {
+                            // Each row's transforms are its rows of every position's panel: written there, past the caches.
+                            for r in 0..<rows {
+                                gatherKernelTaps(w.baseAddress!, row: first + r, columns: column..<(column + columns), into: block)
+                                kernelTransform.apply(block, inputStride: columns, to: u + column * depth + (first + r) * width,
+                                                      outputStride: size, channels: columns, coefficients: coefficients, streaming: true)
+                            }
+                            continue
+                        }
+                        if layout == .transposedPanels, imageChannels % width == 0 {
+                            transformTransposedUnit(w.baseAddress!, first: first, columns: column..<(column + columns), into: u,
+                                                    block: block, coefficients: coefficients)
+                            continue
+                        }
                         for r in 0..<rows {
                             gatherKernelTaps(w.baseAddress!, row: first + r, columns: column..<(column + columns), into: block)
                             kernelTransform.apply(block, inputStride: columns, to: local + r * columns, outputStride: rows * columns,
@@ -546,6 +560,36 @@ final class WinogradConvolution {
                     }
                 }
             }
+        }
+    }
+
+    /// One unit of the transposed operand whose rows (`first..<first + width`, one phase's
+    /// channels) lie in one phase: each sub-kernel tap's block of those rows and `columns` is
+    /// copied transposed (`PanelProduct.pack`), a grid column's rows side by side, so that each
+    /// grid column's transforms are that column's row of every position's transposed panel,
+    /// written there past the caches. Transposing the taps moves the kernel once instead of the
+    /// transformed operand, `positions / taps` times larger; the values are the same bits.
+    private func transformTransposedUnit(_ w: UnsafePointer<Float>, first: Int, columns: Range<Int>, into u: UnsafeMutablePointer<Float>,
+                                         block: UnsafeMutablePointer<Float>, coefficients: Coefficients) {
+        let (ry, rx, channels, width) = (plan.y.taps, plan.x.taps, imageChannels, PanelProduct.width)
+        let (phase, c) = (first / channels, first % channels)
+        let (py, px) = (phase / plan.x.stride, phase % plan.x.stride)
+        let tapFloats = columns.count * width
+        for t in 0..<ry {
+            for s in 0..<rx {
+                let target = block + (t * rx + s) * tapFloats
+                if let tap = kernelTap(py, t, px, s) {
+                    PanelProduct.pack(k: columns.count, n: width, b: w + (tap * channels + c) * gridChannels + columns.lowerBound,
+                                      ldb: gridChannels, transposed: true, into: target)
+                } else {
+                    target.update(repeating: 0, count: tapFloats)
+                }
+            }
+        }
+        let size = plan.depth * gridChannels
+        for g in 0..<columns.count {
+            kernelTransform.apply(block + g * width, inputStride: tapFloats, to: u + first * gridChannels + (columns.lowerBound + g) * width,
+                                  outputStride: size, channels: width, coefficients: coefficients, streaming: true)
         }
     }
 
