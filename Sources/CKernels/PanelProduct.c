@@ -2,6 +2,7 @@
 #include "InstructionSet.h"
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
@@ -97,7 +98,8 @@ static inline void prefetch_share(struct next_panel *next) {
 // multiply-adds goes on from where the last chunk of k left it: stored and loaded floats round
 // nothing), else from zero.
 #define DEFINE_TRANSPOSED_BLOCK(NAME, TYPE, VECS, ROWS)                                                   \
-    static inline void NAME(long k_count, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int load) { \
+    static inline void NAME(long k_count, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int load, \
+                            int stream) {                                                                 \
         _Pragma("clang fp contract(on)")                                                                  \
         const long lanes = (long)(sizeof(TYPE) / 4);                                                      \
         TYPE sum[ROWS][VECS];                                                                             \
@@ -120,7 +122,10 @@ static inline void prefetch_share(struct next_panel *next) {
         }                                                                                                 \
         _Pragma("clang loop unroll(full)")                                                                \
         for (int r = 0; r < ROWS; r++)                                                                    \
-            for (int v = 0; v < VECS; v++) memcpy(c + r * ldc + v * lanes, &sum[r][v], sizeof(TYPE));    \
+            for (int v = 0; v < VECS; v++) {                                                              \
+                if (stream) __builtin_nontemporal_store(sum[r][v], (TYPE *)(c + r * ldc + v * lanes));    \
+                else memcpy(c + r * ldc + v * lanes, &sum[r][v], sizeof(TYPE));                           \
+            }                                                                                             \
     }
 
 // Rows of k this many at a time: a chunk's rows of a and b are first copied side by side (each
@@ -176,7 +181,7 @@ static inline void prefetch_some(struct upcoming *next) {
     DEFINE_TRANSPOSED_BLOCK(NAME##_rows, TYPE, VECS, ROWS)                                                \
     DEFINE_TRANSPOSED_BLOCK(NAME##_row, TYPE, VECS, 1)                                                    \
     static void NAME(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, \
-                     long step, float *rows_a, float *rows_b) {                                           \
+                     long step, float *rows_a, float *rows_b, int stream) {                               \
         const long columns = VECS * (long)(sizeof(TYPE) / 4);                                             \
         const long blocks = (n / columns) * (m / ROWS); /* the calls that ask memory for more */           \
         const long row_a = m + TRANSPOSED_ROW_PAD, row_b = n + TRANSPOSED_ROW_PAD;                        \
@@ -190,10 +195,10 @@ static inline void prefetch_some(struct upcoming *next) {
             for (long j = 0; j < n; j += columns) {                                                       \
                 long i = 0;                                                                               \
                 for (; i + ROWS <= m; i += ROWS) {                                                        \
-                    NAME##_rows(chunk, rows_a + i, row_a, rows_b + j, row_b, c + i * ldc + j, ldc, k0 > 0); \
+                    NAME##_rows(chunk, rows_a + i, row_a, rows_b + j, row_b, c + i * ldc + j, ldc, k0 > 0, stream); \
                     prefetch_some(&next);                                                                 \
                 }                                                                                         \
-                for (; i < m; i++) NAME##_row(chunk, rows_a + i, row_a, rows_b + j, row_b, c + i * ldc + j, ldc, k0 > 0); \
+                for (; i < m; i++) NAME##_row(chunk, rows_a + i, row_a, rows_b + j, row_b, c + i * ldc + j, ldc, k0 > 0, stream); \
             }                                                                                             \
         }                                                                                                 \
         if (k == 0)                                                                                       \
@@ -235,13 +240,20 @@ static void transposed_with(enum lab_instruction_set set, long m, long n, long k
     float *rows = aligned_alloc(64, (bytes + 63) / 64 * 64);
     if (!rows) abort();
     float *rows_a = rows, *rows_b = rows + a_floats;
+    // An output written once (one chunk), larger than half a core's second-level cache and in
+    // whole cache lines, goes past the caches: no line is read before it is written, and the
+    // kernel's adjoint reads it back from memory anyway, after every position's product.
+    int stream = step >= k && m * n >= LAB_TRANSPOSED_STREAMED_OUTPUT && (uintptr_t)c % 64 == 0 && ldc % 16 == 0;
     switch (set) {
 #if defined(__x86_64__)
-    case LAB_AVX512: transposed_avx512(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b); break;
-    case LAB_AVX2: transposed_avx2(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b); break;
+    case LAB_AVX512: transposed_avx512(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b, stream); break;
+    case LAB_AVX2: transposed_avx2(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b, stream); break;
 #endif
-    default: transposed_baseline(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b);
+    default: transposed_baseline(m, n, k, a, lda, b, ldb, c, ldc, step, rows_a, rows_b, stream);
     }
+#if defined(__x86_64__)
+    if (stream) __builtin_ia32_sfence();
+#endif
     free(rows);
 }
 

@@ -137,6 +137,46 @@ import Testing
     /// Large outputs run on the transposed product only when all of k is one chunk, so that each
     /// output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles)
     /// but not the same over 256 tiles, which OpenBLAS runs.
+    /// A large output written in one chunk goes past the caches (`PanelProduct.streamedOutputFloats`)
+    /// when it starts on a cache line with whole lines per row: the same bits as the same product
+    /// stored through the caches (rows a float more than whole lines apart), in every instruction
+    /// set, and nothing written past a row's columns.
+    @Test func streamedTransposedOutputsKeepTheirBits() {
+        let (m, n, k) = (1024, 256, 24)
+        #expect(m * n >= PanelProduct.streamedOutputFloats && k <= PanelProduct.singleChunkRows)
+        let random = RandomGenerator(seed: 44)
+        let a = random.uniformTensor(shape: [k * m], low: -1, high: 1).scalars
+        let b = random.uniformTensor(shape: [k * n], low: -1, high: 1).scalars
+        let pool = BufferPool()
+        for set in Self.sets {
+            var cached = [Float](repeating: .nan, count: m * (n + 1))
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    cached.withUnsafeMutableBufferPointer { c in
+                        PanelProduct.multiplyTransposed(m: m, n: n, k: k, a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n,
+                                                        c: c.baseAddress!, ldc: n + 1, instructionSet: set)
+                    }
+                }
+            }
+            let streamed: [Float] = pool.with(count: m * (n + 16)) { c in
+                c.update(repeating: .nan, count: m * (n + 16))
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        PanelProduct.multiplyTransposed(m: m, n: n, k: k, a: a.baseAddress!, lda: m, b: b.baseAddress!, ldb: n,
+                                                        c: c, ldc: n + 16, instructionSet: set)
+                    }
+                }
+                return Array(UnsafeBufferPointer(start: c, count: m * (n + 16)))
+            }
+            var same = true, pastUntouched = true
+            for i in 0..<m {
+                for j in 0..<n where cached[i * (n + 1) + j].bitPattern != streamed[i * (n + 16) + j].bitPattern { same = false }
+                pastUntouched = pastUntouched && streamed[(i * (n + 16) + n)..<((i + 1) * (n + 16))].allSatisfy(\.isNaN)
+            }
+            #expect(same && pastUntouched, "\(set)")
+        }
+    }
+
     @Test func largeTransposedProductsNeedOneChunk() {
         #expect(PanelProduct.fitsTransposed(rows: 256, columns: 128, sum: 4096), "fits a core's cache")
         #expect(PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 128))

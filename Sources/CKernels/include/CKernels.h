@@ -102,6 +102,10 @@ const char *lab_wanted_core_type(const char *pinned, const char *flags, const ch
 /// 1,500) and writes each output once.
 #define LAB_TRANSPOSED_SINGLE_CHUNK 128
 
+/// Outputs of at least this many floats (1 MB) that `lab_transposed_product` writes in one chunk
+/// go past the caches (non-temporal stores).
+#define LAB_TRANSPOSED_STREAMED_OUTPUT (1L << 18)
+
 /// Packs the k × n matrix B into panels for `lab_panel_product`: panel p holds columns
 /// 32p … 32p + 31 of every row, row after row (`panels[p · 32k + i · 32 + l] = B[i][32p + l]`);
 /// when n is an odd multiple of 16, the last panel holds the last 16 columns the same way, 16
@@ -125,8 +129,10 @@ void lab_panel_product_using(int instruction_set, long m, long n, long k, const 
 /// b (k × n), row l of each `lda` and `ldb` floats on (the Winograd kernel gradient, a sum over
 /// tiles). Rows are copied side by side 64 at a time and c is written once per chunk of them,
 /// so c should fit a core's cache; when k is at most `LAB_TRANSPOSED_SINGLE_CHUNK`, all k rows
-/// are one chunk and c is written once, whatever its size. Each element is one chain of
-/// multiply-adds over l in order, so the bits do not depend on how rows or columns are cut.
+/// are one chunk and c is written once, whatever its size (past the caches when it has at least
+/// `LAB_TRANSPOSED_STREAMED_OUTPUT` floats in whole cache lines from a line's start). Each
+/// element is one chain of multiply-adds over l in order, so the bits do not depend on how rows
+/// or columns are cut.
 /// `n` must be a multiple of 32.
 void lab_transposed_product(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc);
 

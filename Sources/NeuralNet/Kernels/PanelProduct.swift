@@ -54,8 +54,19 @@ enum PanelProduct {
     /// 128: the 004 models' 8 ↔ 4 layers, 1024 × 512 and 512 × 1024), every output is written
     /// once whatever its size: the 64×64 step 0.974 of the time with OpenBLAS's (Zen 4, 8 rounds).
     static func fitsTransposed(rows m: Int, columns n: Int, sum k: Int) -> Bool {
-        fits(columns: n) && (m * n <= 1 << 15 || k <= Int(LAB_TRANSPOSED_SINGLE_CHUNK))
+        fits(columns: n) && (m * n <= 1 << 15 || k <= singleChunkRows)
     }
+
+    /// Most rows `multiplyTransposed` sums in one chunk, writing its output once.
+    static let singleChunkRows = Int(LAB_TRANSPOSED_SINGLE_CHUNK)
+
+    /// Outputs of at least this many floats, written in one chunk, whole cache lines from a line's
+    /// start, `multiplyTransposed` stores past the caches: the Winograd kernel gradient's adjoint
+    /// reads them back from memory after every position's product (the 004 models' 8 ↔ 4
+    /// layers write 52 MB); storing them through the caches first read every line. The 64×64
+    /// step took 0.991 of the time on the Intel Xeon (family 6, model 207; 6 alternating rounds,
+    /// lower in 6).
+    static let streamedOutputFloats = Int(LAB_TRANSPOSED_STREAMED_OUTPUT)
 
     /// `c = aᵀ · b` for `a` `k × m` and `b` `k × n`, with rows `lda` and `ldb` apart (see
     /// `lab_transposed_product`: no packing into panels, only chunks of rows copied side by
