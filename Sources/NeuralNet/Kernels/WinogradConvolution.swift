@@ -24,8 +24,11 @@
 /// are written past the caches (`TileTransform.apply`'s `streaming`).
 final class WinogradConvolution {
     let plan: WinogradPlan
-    private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelTransform, kernelAdjoint: TileTransform
-    private let operands = KernelOperandCache()
+    private let imageTransform, gridTransform, outputTransform, imageAdjoint, kernelAdjoint: TileTransform
+    /// The kernel's transform (`WinogradConvolution+KernelOperand.swift`).
+    let kernelTransform: TileTransform
+    /// The kernel operand kept between calls.
+    let operands = KernelOperandCache()
     /// `plan.filterPositions`: where each position's kernel operand lies in the one the products get.
     private let filterPositions: [Int]
 
@@ -52,8 +55,8 @@ final class WinogradConvolution {
     }
 
     private var geometry: ConvolutionGeometry { plan.geometry }
-    private var imageChannels: Int { plan.imageChannels }
-    private var gridChannels: Int { plan.gridChannels }
+    var imageChannels: Int { plan.imageChannels }
+    var gridChannels: Int { plan.gridChannels }
     private var tilesPerItem: Int { plan.tilesPerItem }
 
     /// Whether the transforms run code compiled for their matrices (`TileTransform`): the image,
@@ -83,7 +86,7 @@ final class WinogradConvolution {
 
     /// Runs `body` on ranges of `count` work items over the pool, each part with `floats` floats
     /// of block space of its own.
-    private func forEachRange(count: Int, floats: Int, _ body: (Range<Int>, _ block: UnsafeMutablePointer<Float>) -> Void) {
+    func forEachRange(count: Int, floats: Int, _ body: (Range<Int>, _ block: UnsafeMutablePointer<Float>) -> Void) {
         let parts = min(count, 4 * ParallelSplit.cores)
         guard parts > 0 else { return }
         WorkerPool.shared.run(parts: parts) { part in
@@ -477,11 +480,11 @@ final class WinogradConvolution {
         }
     }
 
-    // MARK: Kernel
+    // MARK: Phases and taps
 
     /// Calls `body(phase, phaseY, phaseX)` for every phase.
     @inline(__always)
-    private func forEachPhase(_ body: (_ phase: Int, _ y: Int, _ x: Int) -> Void) {
+    func forEachPhase(_ body: (_ phase: Int, _ y: Int, _ x: Int) -> Void) {
         for py in 0..<plan.y.stride {
             for px in 0..<plan.x.stride { body(py * plan.x.stride + px, py, px) }
         }
@@ -489,144 +492,10 @@ final class WinogradConvolution {
 
     /// The kernel tap (ky · kw + kx) of sub-kernel tap (t, s) in phase (py, px), or nil for padding.
     @inline(__always)
-    private func kernelTap(_ py: Int, _ t: Int, _ px: Int, _ s: Int) -> Int? {
+    func kernelTap(_ py: Int, _ t: Int, _ px: Int, _ s: Int) -> Int? {
         let ky = plan.y.kernelIndex[py * plan.y.taps + t], kx = plan.x.kernelIndex[px * plan.x.taps + s]
         return ky < 0 || kx < 0 ? nil : ky * geometry.kernelWidth + kx
     }
-
-    /// How `transformKernel` lays out each position's `U_ξ` (`depth × gridChannels`): as rows,
-    /// for `BLAS.gemm`; packed into panels for `PanelProduct` as `PanelProduct.pack` would, not
-    /// transposed; or its transpose packed so.
-    private enum KernelLayout { case rows, panels, transposedPanels }
-
-    /// Columns of the kernel transform's bands (`transformKernel`) when they are not one panel.
-    private static let kernelBand = 64
-
-    /// Writes `U[ξ][phase · C + c][gridChannel] = G w Gᵀ` of `kernel` `[kh, kw, C, gridChannels]`
-    /// to `u` in `layout`. The work goes in units of `PanelProduct.width` rows by a band of
-    /// columns (one panel, or `kernelBand`): each row's transforms are written to a small block
-    /// as `[ξ][row][column]`, and each position's share then goes to `u` in one run (packed, for
-    /// the transposed panels). Before, each row's transform wrote its values straight to the
-    /// positions, 2 MiB apart for the 004 models' 8 ↔ 4 layers, and the transposed operand was
-    /// written as rows, then each position copied to a scratch block (2 MiB a part there) and
-    /// packed back: now the 64×64 step takes 0.986 of the time (lower in 3 of 5 alternating
-    /// rounds, 0.959 against the sgemm rate, 5 of 5) and the chapter DCGAN step 0.963 (4 of 5),
-    /// on Zen 4. The values are the same to the bit.
-    private func transformKernel(_ kernel: Tensor, into u: UnsafeMutablePointer<Float>, layout: KernelLayout) {
-        let (taps, depth, gridChannels, positions) = (plan.y.taps * plan.x.taps, plan.depth, gridChannels, plan.positions)
-        let width = PanelProduct.width, size = depth * gridChannels
-        let band = layout == .panels ? width : min(gridChannels, Self.kernelBand)
-        let (groups, bands) = ((depth + width - 1) / width, (gridChannels + band - 1) / band)
-        kernel.withUnsafeBufferPointer { w in
-            kernelTransform.withCoefficients { coefficients in
-                forEachRange(count: groups * bands, floats: (taps + positions * width) * max(band, width)) { range, block in
-                    let local = block + taps * band
-                    for unit in range {
-                        let first = unit / bands * width, rows = min(width, depth - first)
-                        let column = unit % bands * band, columns = min(band, gridChannels - column)
-                        if layout == .panels {
-                            // Each row's transforms are its rows of every position's panel: written there, past the caches.
-                            for r in 0..<rows {
-                                gatherKernelTaps(w.baseAddress!, row: first + r, columns: column..<(column + columns), into: block)
-                                kernelTransform.apply(block, inputStride: columns, to: u + column * depth + (first + r) * width,
-                                                      outputStride: size, channels: columns, coefficients: coefficients, streaming: true)
-                            }
-                            continue
-                        }
-                        if layout == .transposedPanels, imageChannels % width == 0 {
-                            transformTransposedUnit(w.baseAddress!, first: first, columns: column..<(column + columns), into: u,
-                                                    block: block, coefficients: coefficients)
-                            continue
-                        }
-                        for r in 0..<rows {
-                            gatherKernelTaps(w.baseAddress!, row: first + r, columns: column..<(column + columns), into: block)
-                            kernelTransform.apply(block, inputStride: columns, to: local + r * columns, outputStride: rows * columns,
-                                                  channels: columns, coefficients: coefficients)
-                        }
-                        for xi in 0..<positions {
-                            let source = local + xi * rows * columns, target = u + xi * size
-                            switch layout {
-                            case .rows:
-                                for r in 0..<rows {
-                                    (target + (first + r) * gridChannels + column).update(from: source + r * columns, count: columns)
-                                }
-                            case .panels:
-                                (target + column * depth + first * width).update(from: source, count: rows * width)
-                            case .transposedPanels:
-                                PanelProduct.pack(k: columns, n: rows, b: source, ldb: columns, transposed: true,
-                                                  into: target + first * gridChannels + column * width)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// One unit of the transposed operand whose rows (`first..<first + width`, one phase's
-    /// channels) lie in one phase: each sub-kernel tap's block of those rows and `columns` is
-    /// copied transposed (`PanelProduct.pack`), a grid column's rows side by side, so that each
-    /// grid column's transforms are that column's row of every position's transposed panel,
-    /// written there past the caches. Transposing the taps moves the kernel once instead of the
-    /// transformed operand, `positions / taps` times larger; the values are the same bits.
-    private func transformTransposedUnit(_ w: UnsafePointer<Float>, first: Int, columns: Range<Int>, into u: UnsafeMutablePointer<Float>,
-                                         block: UnsafeMutablePointer<Float>, coefficients: Coefficients) {
-        let (ry, rx, channels, width) = (plan.y.taps, plan.x.taps, imageChannels, PanelProduct.width)
-        let (phase, c) = (first / channels, first % channels)
-        let (py, px) = (phase / plan.x.stride, phase % plan.x.stride)
-        let tapFloats = columns.count * width
-        for t in 0..<ry {
-            for s in 0..<rx {
-                let target = block + (t * rx + s) * tapFloats
-                if let tap = kernelTap(py, t, px, s) {
-                    PanelProduct.pack(k: columns.count, n: width, b: w + (tap * channels + c) * gridChannels + columns.lowerBound,
-                                      ldb: gridChannels, transposed: true, into: target)
-                } else {
-                    target.update(repeating: 0, count: tapFloats)
-                }
-            }
-        }
-        let size = plan.depth * gridChannels
-        for g in 0..<columns.count {
-            kernelTransform.apply(block + g * width, inputStride: tapFloats, to: u + first * gridChannels + (columns.lowerBound + g) * width,
-                                  outputStride: size, channels: width, coefficients: coefficients, streaming: true)
-        }
-    }
-
-    /// Copies the kernel taps of operand row `row` (phase · C + c) that fall in `columns` into
-    /// `block`, one tap after the other, zeros for the sub-kernel taps outside the kernel.
-    private func gatherKernelTaps(_ w: UnsafePointer<Float>, row: Int, columns: Range<Int>, into block: UnsafeMutablePointer<Float>) {
-        let (ry, rx, channels) = (plan.y.taps, plan.x.taps, imageChannels)
-        let (phase, c) = (row / channels, row % channels)
-        let (py, px) = (phase / plan.x.stride, phase % plan.x.stride)
-        for t in 0..<ry {
-            for s in 0..<rx {
-                let target = block + (t * rx + s) * columns.count
-                if let tap = kernelTap(py, t, px, s) {
-                    target.update(from: w + (tap * channels + c) * gridChannels + columns.lowerBound, count: columns.count)
-                } else {
-                    target.update(repeating: 0, count: columns.count)
-                }
-            }
-        }
-    }
-
-    /// Runs `body` on the products' right-hand operand: each position's `U_ξ` (`depth × gridChannels`),
-    /// or its transpose, packed into panels for `PanelProduct` when `panels`, else `U` as it is,
-    /// for `BLAS.gemm` (`transformKernel` writes each layout directly). With a `stamp`,
-    /// `operands` may hand back the operand of an earlier call instead.
-    func withKernelOperand<R>(_ kernel: Tensor, stamp: ParameterStamp?, transposed: Bool, pool: BufferPool,
-                              _ body: (UnsafePointer<Float>) -> R) -> R {
-        let panels = PanelProduct.fits(columns: transposed ? plan.depth : gridChannels)
-        let layout: KernelLayout = !panels ? .rows : transposed ? .transposedPanels : .panels
-        let key = stamp.map { KernelOperandCache.Key(stamp: $0, transposed: transposed) }
-        return operands.with(key: key, count: plan.positions * plan.depth * gridChannels, pool: pool, compute: { u in
-            transformKernel(kernel, into: u, layout: layout)
-        }, body)
-    }
-
-    /// Drops the kernel operand kept between calls.
-    func releaseKeptOperand() { operands.removeAll() }
 
     /// Sets `floats` floats at `target`, pixels of `channels`, to `pixel` (zeros without one): one
     /// memset, or the pixel copied once and then the filled part copied onto the rest, doubling,

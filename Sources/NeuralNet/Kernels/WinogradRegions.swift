@@ -137,12 +137,12 @@ final class WinogradRegions {
             }
             let blockFloats = parts.map(\.tileAdjointFloats).max()!, ranges = min(batch, 4 * ParallelSplit.cores)
             pool.with(count: ranges * blockFloats) { blocks in
-                WorkerPool.shared.run(parts: ranges) { range in
-                    let items = WinogradConvolution.blockRange(range, of: ranges, count: batch)
+                WorkerPool.shared.run(parts: ranges) { share in
+                    let items = WinogradConvolution.blockRange(share, of: ranges, count: batch)
                     for (index, part) in parts.enumerated() {
                         let first = part.imageProductFloats(items: items.lowerBound)
                         part.addTiles(items: items, products: products + productOffsets[index] + first, pixel: pixel,
-                                      initialize: index == 0, into: image, block: blocks + range * blockFloats,
+                                      initialize: index == 0, into: image, block: blocks + share * blockFloats,
                                       coefficients: coefficients[index])
                     }
                 }
