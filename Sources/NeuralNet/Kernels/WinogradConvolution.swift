@@ -19,8 +19,11 @@
 /// others read through `filterPositions`. The forward and
 /// adjoint products run block by block (tiles, or whole batch items where tiles overlap on the
 /// image), each block's output transform right after its products, blocks spread evenly over
-/// the `WorkerPool` (`blockCount`); the kernel gradient spreads positions over it, leftover
-/// positions in column bands (`positionParts`). The whole batch's transformed images and grids
+/// the `WorkerPool` (`blockCount`), or, where the kernel operand outweighs the products
+/// (`WinogradRegions.order`), position by position over the whole batch and then every
+/// transform (`writeGridByPosition`, `multiplyImageByPosition` and `addTiles`); the kernel
+/// gradient spreads positions over the pool, leftover positions in column bands
+/// (`positionParts`). The whole batch's transformed images and grids, and the kernel operand,
 /// are written past the caches (`TileTransform.apply`'s `streaming`).
 final class WinogradConvolution {
     let plan: WinogradPlan

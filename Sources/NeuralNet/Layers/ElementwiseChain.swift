@@ -5,7 +5,8 @@
 /// Between the products of a GAN's models these layers read and write whole batches of
 /// activations, several times each, and at 64 × 64 those no longer fit in cache. The chain reads
 /// the input once after the statistics and writes only the output; the backward pass through
-/// dropout and the rectifier reads the gradient and the output once and writes one gradient.
+/// dropout and the rectifier reads the gradient and the output once and writes one gradient, and
+/// without dropout the rectifier goes back inside the normalisation's own two passes.
 ///
 /// Every value is computed by the same operations as the layers one by one, so the bits are the
 /// same, and every layer remembers what its own `backward` needs: a model can run a chain forward
