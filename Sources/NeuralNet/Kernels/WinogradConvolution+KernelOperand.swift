@@ -30,7 +30,7 @@ extension WinogradConvolution {
         let (groups, bands) = ((depth + width - 1) / width, (gridChannels + band - 1) / band)
         kernel.withUnsafeBufferPointer { w in
             kernelTransform.withCoefficients { coefficients in
-                forEachRange(count: groups * bands, floats: (taps + positions * width) * max(band, width)) { range, block in
+                forEachRange(count: groups * bands, floats: (taps + positions * width) * band) { range, block in
                     let local = block + taps * band
                     for unit in range {
                         let first = unit / bands * width, rows = min(width, depth - first)
@@ -56,14 +56,11 @@ extension WinogradConvolution {
                         }
                         for xi in 0..<positions {
                             let source = local + xi * rows * columns, target = u + xi * size
-                            switch layout {
-                            case .rows:
+                            if layout == .rows {
                                 for r in 0..<rows {
                                     (target + (first + r) * gridChannels + column).update(from: source + r * columns, count: columns)
                                 }
-                            case .panels:
-                                (target + column * depth + first * width).update(from: source, count: rows * width)
-                            case .transposedPanels:
+                            } else {
                                 PanelProduct.pack(k: columns, n: rows, b: source, ldb: columns, transposed: true,
                                                   into: target + first * gridChannels + column * width)
                             }
@@ -82,19 +79,15 @@ extension WinogradConvolution {
     /// transformed operand, `positions / taps` times larger; the values are the same bits.
     private func transformTransposedUnit(_ w: UnsafePointer<Float>, first: Int, columns: Range<Int>, into u: UnsafeMutablePointer<Float>,
                                          block: UnsafeMutablePointer<Float>, coefficients: Coefficients) {
-        let (ry, rx, channels, width) = (plan.y.taps, plan.x.taps, imageChannels, PanelProduct.width)
-        let (phase, c) = (first / channels, first % channels)
-        let (py, px) = (phase / plan.x.stride, phase % plan.x.stride)
+        let (channels, width) = (imageChannels, PanelProduct.width)
         let tapFloats = columns.count * width
-        for t in 0..<ry {
-            for s in 0..<rx {
-                let target = block + (t * rx + s) * tapFloats
-                if let tap = kernelTap(py, t, px, s) {
-                    PanelProduct.pack(k: columns.count, n: width, b: w + (tap * channels + c) * gridChannels + columns.lowerBound,
-                                      ldb: gridChannels, transposed: true, into: target)
-                } else {
-                    target.update(repeating: 0, count: tapFloats)
-                }
+        forEachSubKernelTap(ofRow: first) { index, tap in
+            let target = block + index * tapFloats
+            if let tap {
+                PanelProduct.pack(k: columns.count, n: width, b: w + (tap * channels + first % channels) * gridChannels + columns.lowerBound,
+                                  ldb: gridChannels, transposed: true, into: target)
+            } else {
+                target.update(repeating: 0, count: tapFloats)
             }
         }
         let size = plan.depth * gridChannels
@@ -107,18 +100,24 @@ extension WinogradConvolution {
     /// Copies the kernel taps of operand row `row` (phase · C + c) that fall in `columns` into
     /// `block`, one tap after the other, zeros for the sub-kernel taps outside the kernel.
     private func gatherKernelTaps(_ w: UnsafePointer<Float>, row: Int, columns: Range<Int>, into block: UnsafeMutablePointer<Float>) {
-        let (ry, rx, channels) = (plan.y.taps, plan.x.taps, imageChannels)
-        let (phase, c) = (row / channels, row % channels)
+        let channels = imageChannels
+        forEachSubKernelTap(ofRow: row) { index, tap in
+            let target = block + index * columns.count
+            if let tap {
+                target.update(from: w + (tap * channels + row % channels) * gridChannels + columns.lowerBound, count: columns.count)
+            } else {
+                target.update(repeating: 0, count: columns.count)
+            }
+        }
+    }
+
+    /// Calls `body(index, tap)` for each sub-kernel tap (t, s) of operand row `row` (phase · C + c),
+    /// in order: its index t · rx + s, and its kernel tap (`kernelTap`), nil for a padding tap.
+    private func forEachSubKernelTap(ofRow row: Int, _ body: (_ index: Int, _ tap: Int?) -> Void) {
+        let (ry, rx, phase) = (plan.y.taps, plan.x.taps, row / imageChannels)
         let (py, px) = (phase / plan.x.stride, phase % plan.x.stride)
         for t in 0..<ry {
-            for s in 0..<rx {
-                let target = block + (t * rx + s) * columns.count
-                if let tap = kernelTap(py, t, px, s) {
-                    target.update(from: w + (tap * channels + c) * gridChannels + columns.lowerBound, count: columns.count)
-                } else {
-                    target.update(repeating: 0, count: columns.count)
-                }
-            }
+            for s in 0..<rx { body(t * rx + s, kernelTap(py, t, px, s)) }
         }
     }
 

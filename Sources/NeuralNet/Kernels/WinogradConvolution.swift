@@ -251,20 +251,12 @@ final class WinogradConvolution {
         let (channels, depth, positions) = (gridChannels, plan.depth, plan.positions)
         let tiles = tiles(batch: batch)
         let blocking = gridBlocking(batch: batch), perBlock = blocking.perBlock
-        let panels = PanelProduct.fits(columns: channels)
         withBias(bias, channels: channels) { bias in
             outputTransform.withCoefficients { coefficients in
                 Self.forEachBlock(count: tiles, blocking: blocking, scratch: scratch, pool: pool) { range, local in
                     for xi in 0..<positions {
-                        let (a, b, c) = (v + (range.lowerBound * positions + xi) * depth, u + filterPositions[xi] * depth * channels,
-                                         local + xi * channels)
-                        if panels {
-                            PanelProduct.multiply(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, panels: b,
-                                                  c: c, ldc: positions * channels)
-                        } else {
-                            BLAS.gemm(m: range.count, n: channels, k: depth, a: a, lda: positions * depth, b: b, ldb: channels,
-                                      beta: 0, c: c, ldc: positions * channels, splitOverPool: false)
-                        }
+                        multiplyPosition(xi, tiles: range.count, v + range.lowerBound * positions * depth, k: depth, operand: u,
+                                         n: channels, columns: 0..<channels, transposedOperand: false, into: local)
                     }
                     writeCells(range, products: local, bias: bias, coefficients: coefficients,
                                block: local + perBlock * positions * channels, into: grid)
@@ -297,26 +289,34 @@ final class WinogradConvolution {
 
     /// `c[t][ξ][column] = Σ_κ a[t][ξ][κ] · operand_ξ[κ][column]` for every tile t and position ξ,
     /// `a` `[tile][ξ][k]` and `c` `[tile][ξ][n]`: one position, or a band of its columns, per part
-    /// of the pool (`positionParts`). The operand is each position's `U_ξ` (`k × n`) packed as
-    /// `withKernelOperand` packs it, or its rows for BLAS (`U_ξ`, or with `transposedOperand` the
-    /// `n × k` rows of its transpose's transpose).
+    /// of the pool (`positionParts`).
     private func multiplyByPosition(_ a: UnsafePointer<Float>, k: Int, operand u: UnsafePointer<Float>, n: Int, transposedOperand: Bool,
                                     tiles: Int, into c: UnsafeMutablePointer<Float>) {
-        let positions = plan.positions, panels = PanelProduct.fits(columns: n)
-        let parts = Self.positionParts(positions: positions, columns: n)
+        let parts = Self.positionParts(positions: plan.positions, columns: n)
         WorkerPool.shared.run(parts: parts.count) { part in
             let (xi, columns) = parts[part]
-            let (a, operand, c) = (a + xi * k, u + filterPositions[xi] * k * n, c + xi * n + columns.lowerBound)
-            if panels {
-                PanelProduct.multiply(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, panels: operand + columns.lowerBound * k,
-                                      c: c, ldc: positions * n)
-            } else if transposedOperand {
-                BLAS.gemm(transposeB: true, m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound * k,
-                          ldb: k, beta: 0, c: c, ldc: positions * n, splitOverPool: false)
-            } else {
-                BLAS.gemm(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound, ldb: n,
-                          beta: 0, c: c, ldc: positions * n, splitOverPool: false)
-            }
+            multiplyPosition(xi, tiles: tiles, a, k: k, operand: u, n: n, columns: columns, transposedOperand: transposedOperand, into: c)
+        }
+    }
+
+    /// Position ξ's product for `tiles` tiles, `columns` of its `n`: `c[t][ξ][column] =
+    /// Σ_κ a[t][ξ][κ] · operand_ξ[κ][column]`, `a` `[tile][ξ][k]` and `c` `[tile][ξ][n]` from the
+    /// first of those tiles on. The operand is each position's `U_ξ` (`k × n`) packed as
+    /// `withKernelOperand` packs it (`PanelProduct`), or for BLAS its rows: `U_ξ`, or with
+    /// `transposedOperand` the `n × k` rows of the matrix whose transpose it is.
+    private func multiplyPosition(_ xi: Int, tiles: Int, _ a: UnsafePointer<Float>, k: Int, operand u: UnsafePointer<Float>, n: Int,
+                                  columns: Range<Int>, transposedOperand: Bool, into c: UnsafeMutablePointer<Float>) {
+        let positions = plan.positions
+        let (a, operand, c) = (a + xi * k, u + filterPositions[xi] * k * n, c + xi * n + columns.lowerBound)
+        if PanelProduct.fits(columns: n) {
+            PanelProduct.multiply(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, panels: operand + columns.lowerBound * k,
+                                  c: c, ldc: positions * n)
+        } else if transposedOperand {
+            BLAS.gemm(transposeB: true, m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound * k,
+                      ldb: k, beta: 0, c: c, ldc: positions * n, splitOverPool: false)
+        } else {
+            BLAS.gemm(m: tiles, n: columns.count, k: k, a: a, lda: positions * k, b: operand + columns.lowerBound, ldb: n,
+                      beta: 0, c: c, ldc: positions * n, splitOverPool: false)
         }
     }
 
@@ -358,17 +358,9 @@ final class WinogradConvolution {
                   coefficients: Coefficients) {
         let (depth, positions) = (plan.depth, plan.positions)
         let firstTile = items.lowerBound * tilesPerItem, count = items.count * tilesPerItem
-        let panels = PanelProduct.fits(columns: depth)
         for xi in 0..<positions {
-            let (a, b, c) = (g + (firstTile * positions + xi) * gridChannels, u + filterPositions[xi] * depth * gridChannels,
-                             local + xi * depth)
-            if panels {
-                PanelProduct.multiply(m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels, panels: b,
-                                      c: c, ldc: positions * depth)
-            } else {
-                BLAS.gemm(transposeB: true, m: count, n: depth, k: gridChannels, a: a, lda: positions * gridChannels,
-                          b: b, ldb: gridChannels, beta: 0, c: c, ldc: positions * depth, splitOverPool: false)
-            }
+            multiplyPosition(xi, tiles: count, g + firstTile * positions * gridChannels, k: gridChannels, operand: u, n: depth,
+                             columns: 0..<depth, transposedOperand: true, into: local)
         }
         addTiles(items: items, products: local, pixel: pixel, initialize: initialize, into: image,
                  block: local + imageProductFloats(items: items.count), coefficients: coefficients)
