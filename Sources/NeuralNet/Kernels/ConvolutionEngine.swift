@@ -236,6 +236,9 @@ final class ConvolutionEngine {
         if grid.tensor == nil { pool.giveBack(grid.buffer) }
     }
 
+    /// Runs `body` with a prepared image's values (for `singleChannel`, the image itself).
+    func withImageValues<R>(_ image: PreparedImage, _ body: (UnsafePointer<Float>) -> R) -> R { image.withValues(body) }
+
     private func withGrid<R>(_ grid: PreparedGrid, _ body: (UnsafePointer<Float>) -> R) -> R {
         if let tensor = grid.tensor { return tensor.withUnsafeBufferPointer { body($0.baseAddress!) } }
         return grid.buffer.withUnsafeBufferPointer { body($0.baseAddress! + grid.start) }

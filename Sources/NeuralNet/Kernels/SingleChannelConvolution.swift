@@ -90,6 +90,73 @@ struct SingleChannelConvolution {
         }
     }
 
+    /// `grid(from:…)` a few items at a time, each part of the batch (`forEachPart`) writing its
+    /// items' grid `itemsPerPiece` at a time into a buffer of its own and handing it to
+    /// `body(items, grid)` on the same thread, so that the grid goes on while in cache and is
+    /// never stored whole. The same values as `grid`.
+    func gridInPieces(from image: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                      itemsPerPiece: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
+                                              geometry.gridHeight * geometry.gridWidth * gridChannels, set)
+        forEachPart(batch: batch) { _, items, sizes, padded in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: itemsPerPiece * gridFloats) { piece in
+                for first in stride(from: items.lowerBound, to: items.upperBound, by: itemsPerPiece) {
+                    let block = first..<min(items.upperBound, first + itemsPerPiece)
+                    ProductCount.add(flops(items: block.count))
+                    lab_single_channel_grid(set, sizes, block.count, image + first * imageFloats, kernel, bias, piece.baseAddress!, padded)
+                    body(block, piece.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// The backward products from a grid gradient that is never stored whole: each part of the
+    /// batch has `grid(items, into)` write its items' grid gradient `itemsPerPiece` at a time
+    /// into a buffer of its own, then adds their share of the kernel gradient to `dw` (when
+    /// given; written with `overwrite`) and writes their image gradient into `image` (when given),
+    /// on the same thread. The same bits as `accumulateKernelGradient` and `image(from:…)`: each
+    /// part sums its items in order, and the parts are added in order.
+    func backwardInPieces(image: UnsafePointer<Float>, batch: Int, kernel: UnsafePointer<Float>,
+                          kernelGradient dw: UnsafeMutablePointer<Float>?, overwrite: Bool,
+                          imageGradient: UnsafeMutablePointer<Float>?, itemsPerPiece: Int,
+                          grid: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
+                                              geometry.gridHeight * geometry.gridWidth * gridChannels, set)
+        let count = taps * gridChannels, parts = Self.parts(batch: batch), padded = lab_single_channel_padded_taps(taps)
+        if let dw, overwrite { dw.update(repeating: 0, count: count) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: gridChannels * padded) { byChannel in
+            let transposed = byChannel.baseAddress!
+            for c in 0..<gridChannels {
+                for t in 0..<padded { transposed[c * padded + t] = t < taps ? kernel[t * gridChannels + c] : 0 }
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, (parts - 1) * count)) { shares in
+                let shares = shares.baseAddress!
+                shares.update(repeating: 0, count: (parts - 1) * count)
+                forEachPart(batch: batch) { part, items, sizes, scratch in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: itemsPerPiece * gridFloats) { piece in
+                        for first in stride(from: items.lowerBound, to: items.upperBound, by: itemsPerPiece) {
+                            let block = first..<min(items.upperBound, first + itemsPerPiece)
+                            grid(block, piece.baseAddress!)
+                            if let dw {
+                                ProductCount.add(flops(items: block.count))
+                                lab_single_channel_kernel_gradient(set, sizes, block.count, image + first * imageFloats, piece.baseAddress!,
+                                                                   part == 0 ? dw : shares + (part - 1) * count, scratch)
+                            }
+                            if let imageGradient {
+                                ProductCount.add(flops(items: block.count))
+                                lab_single_channel_image(set, sizes, block.count, piece.baseAddress!, transposed, nil,
+                                                         imageGradient + first * imageFloats, scratch)
+                            }
+                        }
+                    }
+                }
+                if let dw {
+                    for part in 1..<max(parts, 1) { VectorMath.add(shares + (part - 1) * count, into: dw, count: count) }
+                }
+            }
+        }
+    }
+
     /// Adds `Σ over the batch's cells of image patch · grid cell` to the kernel gradient `dw`
     /// (taps × channels), or writes it there with `overwrite`.
     func accumulateKernelGradient(image: UnsafePointer<Float>, grid: UnsafePointer<Float>, batch: Int,

@@ -15,8 +15,10 @@ public final class Conv2D: ConvolutionLayer {
     private(set) var engine: ConvolutionEngine?
     public var algorithmDescription: String? { engine?.algorithmDescription }
 
-    private struct Memory { var input: ConvolutionEngine.PreparedImage; var output: Tensor }
-    private var memory = SlotStore<Memory>()
+    /// What a call remembers for `backward`: its prepared input, and its output unless the
+    /// activation is linear and the output never existed whole (`forward(_:through:…)`).
+    struct Memory { var input: ConvolutionEngine.PreparedImage; var output: Tensor? }
+    var memory = SlotStore<Memory>()
 
     /// A convolution of `filters` outputs whose weights are created when the model is built.
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
@@ -78,7 +80,7 @@ public final class Conv2D: ConvolutionLayer {
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
     ) -> Tensor? {
         guard let kernel, let engine, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
-        let preActivation = activation.gradient(outputGradient, output: saved.output)
+        let preActivation = activation.gradient(outputGradient, output: saved.output ?? outputGradient)
         let grid = engine.prepare(grid: preActivation)
         defer { engine.recycle(grid) }
         if accumulateParameterGradients {
@@ -89,9 +91,10 @@ public final class Conv2D: ConvolutionLayer {
         return engine.image(from: grid, kernel: kernel.value, stamp: kernel.stamp, bias: nil)
     }
 
-    /// The engine, the kernel and the output of the call in `slot`.
+    /// The engine, the kernel and the output of the call in `slot` (with a linear activation,
+    /// which never reads it, an empty tensor where the output was not kept).
     func rememberedCall(_ slot: Int) -> (ConvolutionEngine, Parameter, Tensor) {
         guard let engine, let kernel, let saved = memory[slot] else { preconditionFailure("\(name): no call remembered in slot \(slot)") }
-        return (engine, kernel, saved.output)
+        return (engine, kernel, saved.output ?? Tensor(shape: [0]))
     }
 }

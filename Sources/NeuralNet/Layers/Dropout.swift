@@ -126,19 +126,25 @@ struct DropoutMask {
     /// `forEachBlock`, drawing the bits only of the blocks `drawing` picks (by index): the others
     /// get nil.
     func forEachBlock(count: Int, drawing: (Int) -> Bool, _ body: (Range<Int>, UnsafePointer<UInt16>?) -> Void) {
-        let block = Self.block, blocks = Self.blocks(count: count)
-        ParallelSplit.forEachRange(count: blocks, minimumPerCore: ParallelSplit.smallestSplitWork / block, alignment: 1) { range in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block / 4) { words in
-                let draws = UnsafeRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt16.self)
-                for b in range {
-                    let start = b * block, length = Swift.min(block, count - start)
-                    guard drawing(b) else {
-                        body(start..<(start + length), nil)
-                        continue
-                    }
-                    RandomGenerator.fill(words.baseAddress!, count: (length + 3) / 4, key: key, stream: b)
-                    body(start..<(start + length), draws)
+        let blocks = Self.blocks(count: count)
+        ParallelSplit.forEachRange(count: blocks, minimumPerCore: ParallelSplit.smallestSplitWork / Self.block, alignment: 1) { range in
+            forEachBlock(range, count: count, drawing: drawing, body)
+        }
+    }
+
+    /// `forEachBlock(count:drawing:_:)` for the blocks `blocks` only, in order, on the calling thread.
+    func forEachBlock(_ blocks: Range<Int>, count: Int, drawing: (Int) -> Bool, _ body: (Range<Int>, UnsafePointer<UInt16>?) -> Void) {
+        let block = Self.block
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: block / 4) { words in
+            let draws = UnsafeRawPointer(words.baseAddress!).assumingMemoryBound(to: UInt16.self)
+            for b in blocks {
+                let start = b * block, length = Swift.min(block, count - start)
+                guard drawing(b) else {
+                    body(start..<(start + length), nil)
+                    continue
                 }
+                RandomGenerator.fill(words.baseAddress!, count: (length + 3) / 4, key: key, stream: b)
+                body(start..<(start + length), draws)
             }
         }
     }

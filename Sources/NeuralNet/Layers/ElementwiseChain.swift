@@ -79,43 +79,86 @@ struct ElementwiseChain {
     /// instead of drawn again; the other blocks (and calls that were not chained) draw it again.
     /// Either way the masked gradient is the same, so the bits are.
     func backwardThroughRectifierAndDropout(_ outputGradient: Tensor, slot: Int) -> Tensor? {
-        guard let dropout, let mask = dropout.rememberedMask(slot) else { return nil }
-        let keptZeros = dropout.rememberedKeptZeros(slot)
-        let output = rectifier.rememberedOutput(slot)
-        let activation = rectifier.activation
+        guard let pieces = backwardPieces(slot: slot) else { return nil }
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dz in
-                output.withUnsafeBufferPointer { z in
+                pieces.output.withUnsafeBufferPointer { z in
                     let (gradient, out, result) = (dz.baseAddress!, z.baseAddress!, dx.baseAddress!)
-                    mask.forEachBlock(count: dx.count, drawing: { keptZeros?[$0] ?? true }) { range, draws in
-                        let (g, y, d) = (gradient + range.lowerBound, out + range.lowerBound, result + range.lowerBound)
-                        @inline(__always) func masked(_ i: Int) -> FloatVector {
-                            guard let draws else {
-                                return (g.vector(at: i) * mask.kept).replacing(with: 0, where: y.vector(at: i) .== 0)
-                            }
-                            return mask.masked(g.vector(at: i), draws: draws + i)
-                        }
-                        var i = 0
-                        while i + FloatVector.scalarCount <= range.count {
-                            d.setVector(activation.rectifierGradient(masked(i), output: y.vector(at: i)), at: i)
-                            i += FloatVector.scalarCount
-                        }
-                        if i < range.count {
-                            var (rest, outputs) = (FloatVector(), FloatVector())
-                            for j in i..<range.count {
-                                if let draws {
-                                    rest[j - i] = mask.masked(g[j], draw: draws[j])
-                                } else {
-                                    rest[j - i] = y[j] == 0 ? 0 : g[j] * mask.kept
-                                }
-                                outputs[j - i] = y[j]
-                            }
-                            let tail = activation.rectifierGradient(rest, output: outputs)
-                            for j in i..<range.count { d[j] = tail[j - i] }
-                        }
+                    pieces.mask.forEachBlock(count: dx.count, drawing: { pieces.keptZeros?[$0] ?? true }) { range, draws in
+                        Self.backwardBlock(count: range.count, gradient: gradient + range.lowerBound, output: out + range.lowerBound,
+                                           draws: draws, mask: pieces.mask, activation: pieces.activation,
+                                           into: result + range.lowerBound)
                     }
                 }
             }
+        }
+    }
+
+    /// What the backward pass through dropout and the rectifier reads of the call in `slot`: nil
+    /// when the chain has no dropout or the call dropped nothing.
+    struct BackwardPieces {
+        let mask: DropoutMask
+        let keptZeros: KeptZeroBlocks?
+        let output: Tensor
+        let activation: Activation
+    }
+
+    /// `BackwardPieces` of the call in `slot`, for `backwardThroughRectifierAndDropout` whole or in
+    /// pieces (`backward(_:gradient:elements:count:into:)`).
+    func backwardPieces(slot: Int) -> BackwardPieces? {
+        guard let dropout, let mask = dropout.rememberedMask(slot) else { return nil }
+        return BackwardPieces(mask: mask, keptZeros: dropout.rememberedKeptZeros(slot), output: rectifier.rememberedOutput(slot),
+                              activation: rectifier.activation)
+    }
+
+    /// `backwardThroughRectifierAndDropout` for elements `elements` only (whole mask blocks, the
+    /// last one possibly short, of `count`), on the calling thread: `gradient` is the whole
+    /// gradient at the dropout's output and `dx` holds the piece (dx[0] is element
+    /// `elements.lowerBound`). The same bits as the whole call.
+    func backward(_ pieces: BackwardPieces, gradient: UnsafePointer<Float>, elements: Range<Int>, count: Int,
+                  into dx: UnsafeMutablePointer<Float>) {
+        let block = DropoutMask.block
+        precondition(elements.lowerBound % block == 0 && (elements.upperBound % block == 0 || elements.upperBound == count))
+        pieces.output.withUnsafeBufferPointer { z in
+            let out = z.baseAddress!
+            pieces.mask.forEachBlock((elements.lowerBound / block)..<DropoutMask.blocks(count: elements.upperBound), count: count,
+                                     drawing: { pieces.keptZeros?[$0] ?? true }) { range, draws in
+                Self.backwardBlock(count: range.count, gradient: gradient + range.lowerBound, output: out + range.lowerBound,
+                                   draws: draws, mask: pieces.mask, activation: pieces.activation,
+                                   into: dx + (range.lowerBound - elements.lowerBound))
+            }
+        }
+    }
+
+    /// One mask block of the backward pass through dropout and the rectifier: its `draws`, or
+    /// nil where the block kept no zero and the mask is read off the remembered output.
+    @inline(__always) private static func backwardBlock(
+        count: Int, gradient g: UnsafePointer<Float>, output y: UnsafePointer<Float>, draws: UnsafePointer<UInt16>?,
+        mask: DropoutMask, activation: Activation, into d: UnsafeMutablePointer<Float>
+    ) {
+        @inline(__always) func masked(_ i: Int) -> FloatVector {
+            guard let draws else {
+                return (g.vector(at: i) * mask.kept).replacing(with: 0, where: y.vector(at: i) .== 0)
+            }
+            return mask.masked(g.vector(at: i), draws: draws + i)
+        }
+        var i = 0
+        while i + FloatVector.scalarCount <= count {
+            d.setVector(activation.rectifierGradient(masked(i), output: y.vector(at: i)), at: i)
+            i += FloatVector.scalarCount
+        }
+        if i < count {
+            var (rest, outputs) = (FloatVector(), FloatVector())
+            for j in i..<count {
+                if let draws {
+                    rest[j - i] = mask.masked(g[j], draw: draws[j])
+                } else {
+                    rest[j - i] = y[j] == 0 ? 0 : g[j] * mask.kept
+                }
+                outputs[j - i] = y[j]
+            }
+            let tail = activation.rectifierGradient(rest, output: outputs)
+            for j in i..<count { d[j] = tail[j - i] }
         }
     }
 
@@ -131,6 +174,48 @@ struct ElementwiseChain {
         return normalization.backward(outputGradient, slot: slot, needsInputGradient: needsInputGradient,
                                       accumulateParameterGradients: accumulateParameterGradients,
                                       throughRectifier: rectifier.activation)
+    }
+
+    /// A forward call whose input comes in pieces that are never stored whole (a one-channel
+    /// convolution's output, `Conv2D.forward(_:through:training:slot:)`): the mask drawn as
+    /// `forward` draws it, and the kept-zero blocks found so far. Only chains without
+    /// normalisation, whose statistics would need the whole input first.
+    struct ForwardPieces {
+        let mask: DropoutMask?
+        let keptZeros: KeptZeroBlocks?
+        let activation: Activation
+    }
+
+    /// Starts a call in pieces over `count` elements: what `forward` draws first.
+    func beginPieces(count: Int, training: Bool, slot: Int) -> ForwardPieces {
+        precondition(normalization == nil, "a chain with normalisation needs its whole input")
+        let mask = dropout?.drawMask(training: training, slot: slot)
+        return ForwardPieces(mask: mask, keptZeros: mask.map { _ in KeptZeroBlocks(elements: count) }, activation: rectifier.activation)
+    }
+
+    /// The chain's output for elements `elements` (whole mask blocks, the last one possibly short,
+    /// of `count`) from `x` (x[0] is element `elements.lowerBound`) into `z`, the whole output,
+    /// on the calling thread: the same bits as `forward`.
+    func run(_ pieces: ForwardPieces, _ x: UnsafePointer<Float>, elements: Range<Int>, count: Int, into z: UnsafeMutablePointer<Float>) {
+        guard let mask = pieces.mask else {
+            _ = Self.runPiece(x, count: elements.count, channel: 0, nil, pieces.activation, nil, nil, z + elements.lowerBound)
+            return
+        }
+        let block = DropoutMask.block
+        precondition(elements.lowerBound % block == 0 && (elements.upperBound % block == 0 || elements.upperBound == count))
+        mask.forEachBlock((elements.lowerBound / block)..<DropoutMask.blocks(count: elements.upperBound), count: count,
+                          drawing: { _ in true }) { range, draws in
+            if Self.runPiece(x + (range.lowerBound - elements.lowerBound), count: range.count, channel: 0, nil, pieces.activation,
+                             mask, draws, z + range.lowerBound) {
+                pieces.keptZeros?.mark(range.lowerBound / block)
+            }
+        }
+    }
+
+    /// Ends a call in pieces: the layers remember what `forward` would have them remember.
+    func endPieces(_ pieces: ForwardPieces, output: Tensor, slot: Int) {
+        if let keptZeros = pieces.keptZeros { dropout?.remember(keptZeros: keptZeros, slot: slot) }
+        rectifier.remember(output: output, slot: slot)
     }
 
     /// Writes the chain's output for `count` elements of `x` into `z`, spread over the

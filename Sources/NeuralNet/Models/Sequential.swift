@@ -117,6 +117,9 @@ public final class Sequential {
             if let chain = chains[index] {
                 value = chain.forward(value, training: training, slot: slot)
                 index += chain.length
+            } else if let convolution = layers[index] as? Conv2D, let chain = chains[index + 1], convolution.fuses(chain) {
+                value = convolution.forward(value, through: chain, training: training, slot: slot)
+                index += 1 + chain.length
             } else {
                 value = layers[index].forward(value, training: training, slot: slot)
                 index += 1
@@ -150,6 +153,14 @@ public final class Sequential {
         var gradient: Tensor? = outputGradient
         var index = layers.count - 1
         while index >= 0, let incoming = gradient {
+            if let chain = chainsEndingInDropout[index], index - chain.length >= 0,
+               let convolution = layers[index - chain.length] as? Conv2D, convolution.fusesBackward(chain, slot: slot) {
+                let first = index - chain.length
+                gradient = convolution.backward(through: chain, incoming, slot: slot, needsInputGradient: first > 0 || needsInputGradient,
+                                                accumulateParameterGradients: accumulates(convolution))
+                index = first - 1
+                continue
+            }
             if let chain = chainsEndingInDropout[index], index - 1 > 0 || needsInputGradient,
                let fused = chain.backwardThroughRectifierAndDropout(incoming, slot: slot) {
                 gradient = fused

@@ -1,0 +1,82 @@
+@testable import NeuralNet
+import Testing
+
+/// A one-channel convolution and the rectifier and dropout after it run a few items at a time
+/// (`Conv2D.forward(_:through:training:slot:)` and its `backward`): the same output, input
+/// gradient and weight gradients, bit for bit, as the layers called one by one, whichever way
+/// each direction runs.
+@Suite struct ConvolutionChainTests {
+    /// A discriminator's start: 16×16 grayscale items through a 4×4 stride-2 convolution to 8×8×16
+    /// (1,024 floats an item, one dropout mask block), LeakyReLU and dropout, then more layers.
+    func model(channels: Int = 16, bias: Bool = false, seed: UInt64 = 5) throws -> Sequential {
+        try Sequential("start", inputShape: [16, 16, 1], random: RandomGenerator(seed: seed), layers: [
+            Conv2D(channels, kernelSize: 4, strides: 2, padding: .same, useBias: bias), LeakyReLU(alpha: 0.2), Dropout(0.3),
+            Conv2D(8, kernelSize: 3, padding: .same), Flatten(), Dense(3),
+        ])
+    }
+
+    /// Output, input gradient (when asked) and every parameter's gradient of one pass.
+    func pass(_ model: Sequential, _ input: Tensor, oneByOne: (forward: Bool, backward: Bool), training: Bool,
+              needsInputGradient: Bool) -> [[Float]] {
+        model.zeroGradients()
+        var output = input
+        if oneByOne.forward {
+            for layer in model.layers { output = layer.forward(output, training: training, slot: 1) }
+        } else {
+            output = model.forward(input, training: training, slot: 1)
+        }
+        let seed = Tensor(shape: output.shape, scalars: (0..<output.count).map { Float($0 % 5) - 2 })
+        var gradient: Tensor? = seed
+        if oneByOne.backward {
+            for (index, layer) in model.layers.enumerated().reversed() {
+                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: index > 0 || needsInputGradient,
+                                          accumulateParameterGradients: true)
+            }
+        } else {
+            gradient = model.backward(seed, slot: 1, needsInputGradient: needsInputGradient)
+        }
+        return [output.scalars, needsInputGradient ? gradient!.scalars : []] + model.parameters.map(\.gradient.scalars)
+    }
+
+    @Test(arguments: [false, true])
+    func piecesGiveTheBitsOfTheLayersOneByOne(bias: Bool) throws {
+        // Five items: two parts of the batch, pieces of two items and a last one of one.
+        let input = RandomGenerator(seed: 9).uniformTensor(shape: [5, 16, 16, 1], low: -1, high: 1)
+        for training in [true, false] {
+            for needsInputGradient in [true, false] {
+                let expected = pass(try model(bias: bias), input, oneByOne: (true, true), training: training,
+                                    needsInputGradient: needsInputGradient)
+                for mix in [(false, false), (false, true), (true, false)] {
+                    let fused = try model(bias: bias)
+                    let got = pass(fused, input, oneByOne: mix, training: training, needsInputGradient: needsInputGradient)
+                    #expect(got.count == expected.count)
+                    for (index, (a, b)) in zip(got, expected).enumerated() {
+                        #expect(a.map(\.bitPattern) == b.map(\.bitPattern),
+                                "bias \(bias), training \(training), input gradient \(needsInputGradient), one by one \(mix), array \(index)")
+                    }
+                    // The pieces really ran: the convolution kept no output of its own.
+                    let convolution = fused.layers[0] as! Conv2D
+                    #expect((convolution.memory[1]?.output == nil) == !mix.0)
+                }
+            }
+        }
+    }
+
+    @Test func onlyWholeMaskBlocksAndOneChannelRunInPieces() throws {
+        let fusing = try model()
+        let convolution = fusing.layers[0] as! Conv2D
+        let chain = ElementwiseChain.starting(at: 1, in: fusing.layers)!
+        #expect(convolution.fuses(chain))
+        // 13 channels: 832 floats an item, not whole mask blocks.
+        let uneven = try model(channels: 13)
+        #expect(!(uneven.layers[0] as! Conv2D).fuses(ElementwiseChain.starting(at: 1, in: uneven.layers)!))
+        // A normalisation in the chain needs the whole output first; a second convolution has 16
+        // image channels.
+        let normalized = try Sequential("n", inputShape: [16, 16, 1], random: RandomGenerator(seed: 1), layers: [
+            Conv2D(16, kernelSize: 4, strides: 2, padding: .same), BatchNormalization(), LeakyReLU(alpha: 0.2), Dropout(0.3),
+            Conv2D(16, kernelSize: 4, strides: 2, padding: .same), LeakyReLU(alpha: 0.2), Dropout(0.3),
+        ])
+        #expect(!(normalized.layers[0] as! Conv2D).fuses(ElementwiseChain.starting(at: 1, in: normalized.layers)!))
+        #expect(!(normalized.layers[4] as! Conv2D).fuses(ElementwiseChain.starting(at: 5, in: normalized.layers)!))
+    }
+}
