@@ -117,7 +117,8 @@ public final class Sequential {
             if let chain = chains[index] {
                 value = chain.forward(value, training: training, slot: slot)
                 index += chain.length
-            } else if let convolution = layers[index] as? Conv2D, let chain = chains[index + 1], convolution.fuses(chain) {
+            } else if let convolution = layers[index] as? Conv2D, let chain = chains[index + 1],
+                      convolution.fuses(chain, batch: value.batchSize) {
                 value = convolution.forward(value, through: chain, training: training, slot: slot)
                 index += 1 + chain.length
             } else {
