@@ -15,29 +15,6 @@ import Testing
         ])
     }
 
-    /// Output, input gradient (when asked) and every parameter's gradient of one pass.
-    func pass(_ model: Sequential, _ input: Tensor, oneByOne: (forward: Bool, backward: Bool), training: Bool,
-              needsInputGradient: Bool) -> [[Float]] {
-        model.zeroGradients()
-        var output = input
-        if oneByOne.forward {
-            for layer in model.layers { output = layer.forward(output, training: training, slot: 1) }
-        } else {
-            output = model.forward(input, training: training, slot: 1)
-        }
-        let seed = Tensor(shape: output.shape, scalars: (0..<output.count).map { Float($0 % 5) - 2 })
-        var gradient: Tensor? = seed
-        if oneByOne.backward {
-            for (index, layer) in model.layers.enumerated().reversed() {
-                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: index > 0 || needsInputGradient,
-                                          accumulateParameterGradients: true)
-            }
-        } else {
-            gradient = model.backward(seed, slot: 1, needsInputGradient: needsInputGradient)
-        }
-        return [output.scalars, needsInputGradient ? gradient!.scalars : []] + model.parameters.map(\.gradient.scalars)
-    }
-
     /// With 16 channels (1,024 floats an item), five items: two parts of the batch, pieces of two
     /// items and a last one of one. With 13 (832 floats), 32 items: pieces of 16 items, mask
     /// blocks that straddle items.
@@ -47,11 +24,11 @@ import Testing
         func model() throws -> Sequential { try self.model(channels: channels, bias: bias) }
         for training in [true, false] {
             for needsInputGradient in [true, false] {
-                let expected = pass(try model(), input, oneByOne: (true, true), training: training,
+                let expected = ElementwiseChainTests().pass(try model(), input, oneByOne: (true, true), training: training,
                                     needsInputGradient: needsInputGradient)
                 for mix in [(false, false), (false, true), (true, false)] {
                     let fused = try model()
-                    let got = pass(fused, input, oneByOne: mix, training: training, needsInputGradient: needsInputGradient)
+                    let got = ElementwiseChainTests().pass(fused, input, oneByOne: mix, training: training, needsInputGradient: needsInputGradient)
                     #expect(got.count == expected.count)
                     for (index, (a, b)) in zip(got, expected).enumerated() {
                         #expect(a.map(\.bitPattern) == b.map(\.bitPattern),

@@ -24,9 +24,11 @@ import Testing
                        layers: [Conv2D(13, kernelSize: 3, padding: .same)] + middle + [Flatten(), Dense(5)])
     }
 
-    /// Everything a training pass produces: output, input gradient, then every parameter's value
-    /// and gradient (moving statistics included).
-    func pass(_ model: Sequential, _ input: Tensor, oneByOne: (forward: Bool, backward: Bool), training: Bool) -> [[Float]] {
+    /// Everything a training pass produces: output, input gradient (empty unless
+    /// `needsInputGradient`), then every parameter's value and gradient (moving statistics
+    /// included).
+    func pass(_ model: Sequential, _ input: Tensor, oneByOne: (forward: Bool, backward: Bool), training: Bool,
+              needsInputGradient: Bool = true) -> [[Float]] {
         model.zeroGradients()
         var output = input
         if oneByOne.forward {
@@ -37,13 +39,14 @@ import Testing
         let seed = Tensor(shape: output.shape, scalars: (0..<output.count).map { Float($0 % 7) - 3 })
         var gradient: Tensor? = seed
         if oneByOne.backward {
-            for layer in model.layers.reversed() {
-                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: true, accumulateParameterGradients: true)
+            for (index, layer) in model.layers.enumerated().reversed() {
+                gradient = layer.backward(gradient!, slot: 1, needsInputGradient: index > 0 || needsInputGradient,
+                                          accumulateParameterGradients: true)
             }
         } else {
-            gradient = model.backward(seed, slot: 1, needsInputGradient: true)
+            gradient = model.backward(seed, slot: 1, needsInputGradient: needsInputGradient)
         }
-        return [output.scalars, gradient!.scalars]
+        return [output.scalars, gradient?.scalars ?? []]
             + model.parameters.flatMap { [$0.value.scalars, $0.isTrainable ? $0.gradient.scalars : []] }
     }
 

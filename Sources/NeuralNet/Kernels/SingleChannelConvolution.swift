@@ -55,6 +55,19 @@ struct SingleChannelConvolution {
         }
     }
 
+    /// Runs `body` with the kernel `[taps, gridChannels]` channel by channel, each channel's taps
+    /// padded with zeros to `lab_single_channel_padded_taps`: the image direction's layout.
+    private func withKernelByChannel<R>(_ kernel: UnsafePointer<Float>, _ body: (UnsafePointer<Float>) -> R) -> R {
+        let (taps, channels) = (taps, gridChannels), padded = lab_single_channel_padded_taps(taps)
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: channels * padded) { byChannel in
+            let transposed = byChannel.baseAddress!
+            for c in 0..<channels {
+                for t in 0..<padded { transposed[c * padded + t] = t < taps ? kernel[t * channels + c] : 0 }
+            }
+            return body(transposed)
+        }
+    }
+
     /// Parts of a batch: one per pool thread, at most one per item.
     static func parts(batch: Int) -> Int { max(1, min(ParallelSplit.cores, batch)) }
 
@@ -76,12 +89,7 @@ struct SingleChannelConvolution {
                into image: UnsafeMutablePointer<Float>) {
         let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
                                               geometry.gridHeight * geometry.gridWidth * gridChannels, set)
-        let (taps, channels) = (taps, gridChannels), padded = lab_single_channel_padded_taps(taps)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: channels * padded) { byChannel in
-            let transposed = byChannel.baseAddress!
-            for c in 0..<channels {
-                for t in 0..<padded { transposed[c * padded + t] = t < taps ? kernel[t * channels + c] : 0 }
-            }
+        withKernelByChannel(kernel) { transposed in
             forEachPart(batch: batch) { _, items, sizes, scratch in
                 ProductCount.add(flops(items: items.count))
                 lab_single_channel_image(set, sizes, items.count, grid + items.lowerBound * gridFloats, transposed, bias,
@@ -122,25 +130,17 @@ struct SingleChannelConvolution {
                           grid: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
         let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
                                               geometry.gridHeight * geometry.gridWidth * gridChannels, set)
-        let count = taps * gridChannels, parts = Self.parts(batch: batch), padded = lab_single_channel_padded_taps(taps)
-        if let dw, overwrite { dw.update(repeating: 0, count: count) }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: gridChannels * padded) { byChannel in
-            let transposed = byChannel.baseAddress!
-            for c in 0..<gridChannels {
-                for t in 0..<padded { transposed[c * padded + t] = t < taps ? kernel[t * gridChannels + c] : 0 }
-            }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, (parts - 1) * count)) { shares in
-                let shares = shares.baseAddress!
-                shares.update(repeating: 0, count: (parts - 1) * count)
+        withKernelByChannel(kernel) { transposed in
+            withShares(of: dw, overwrite: overwrite, batch: batch) { share in
                 forEachPart(batch: batch) { part, items, sizes, scratch in
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: itemsPerPiece * gridFloats) { piece in
                         for first in stride(from: items.lowerBound, to: items.upperBound, by: itemsPerPiece) {
                             let block = first..<min(items.upperBound, first + itemsPerPiece)
                             grid(block, piece.baseAddress!)
-                            if let dw {
+                            if let target = share(part) {
                                 ProductCount.add(flops(items: block.count))
                                 lab_single_channel_kernel_gradient(set, sizes, block.count, image + first * imageFloats, piece.baseAddress!,
-                                                                   part == 0 ? dw : shares + (part - 1) * count, scratch)
+                                                                   target, scratch)
                             }
                             if let imageGradient {
                                 ProductCount.add(flops(items: block.count))
@@ -149,9 +149,6 @@ struct SingleChannelConvolution {
                             }
                         }
                     }
-                }
-                if let dw {
-                    for part in 1..<max(parts, 1) { VectorMath.add(shares + (part - 1) * count, into: dw, count: count) }
                 }
             }
         }
@@ -163,18 +160,28 @@ struct SingleChannelConvolution {
                                   into dw: UnsafeMutablePointer<Float>, overwrite: Bool) {
         let (imageFloats, gridFloats, set) = (geometry.imageHeight * geometry.imageWidth,
                                               geometry.gridHeight * geometry.gridWidth * gridChannels, set)
-        let count = taps * gridChannels, parts = Self.parts(batch: batch)
-        if overwrite { dw.update(repeating: 0, count: count) }
-        // Part 0 adds into the gradient itself, the others into shares added after, in order.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, (parts - 1) * count)) { shares in
-            let shares = shares.baseAddress!
-            shares.update(repeating: 0, count: (parts - 1) * count)
+        withShares(of: dw, overwrite: overwrite, batch: batch) { share in
             forEachPart(batch: batch) { part, items, sizes, padded in
                 ProductCount.add(flops(items: items.count))
                 lab_single_channel_kernel_gradient(set, sizes, items.count, image + items.lowerBound * imageFloats,
-                                                   grid + items.lowerBound * gridFloats,
-                                                   part == 0 ? dw : shares + (part - 1) * count, padded)
+                                                   grid + items.lowerBound * gridFloats, share(part)!, padded)
             }
+        }
+    }
+
+    /// Runs `body(share)` where `share(part)` is where part `part` of the batch adds its share of
+    /// the kernel gradient `dw` (nil without one): part 0 into `dw` itself (cleared first with
+    /// `overwrite`), the others into zeroed buffers added to `dw` in order afterwards, so the bits
+    /// depend only on the sizes.
+    private func withShares(of dw: UnsafeMutablePointer<Float>?, overwrite: Bool, batch: Int,
+                            _ body: ((Int) -> UnsafeMutablePointer<Float>?) -> Void) {
+        guard let dw else { return body { _ in nil } }
+        let count = taps * gridChannels, parts = Self.parts(batch: batch)
+        if overwrite { dw.update(repeating: 0, count: count) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, (parts - 1) * count)) { shares in
+            let shares = shares.baseAddress!
+            shares.update(repeating: 0, count: (parts - 1) * count)
+            body { part in part == 0 ? dw : shares + (part - 1) * count }
             for part in 1..<max(parts, 1) { VectorMath.add(shares + (part - 1) * count, into: dw, count: count) }
         }
     }
