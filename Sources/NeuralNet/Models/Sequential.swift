@@ -109,8 +109,10 @@ public final class Sequential {
     }
 
     /// Applies every layer, remembering what `backward` needs in `slot`. Runs of batch
-    /// normalisation, rectifier and dropout go through the data once (`ElementwiseChain`), with
-    /// the same results as their layers one by one.
+    /// normalisation, rectifier and dropout go through the data once (`ElementwiseChain`), and a
+    /// one-channel convolution with such a run after it goes a few items at a time
+    /// (`Conv2D.forward(_:through:training:slot:)`), with the same results as their layers one
+    /// by one.
     public func forward(_ input: Tensor, training: Bool, slot: Int = 0) -> Tensor {
         var value = input, index = 0
         while index < layers.count {
@@ -146,8 +148,10 @@ public final class Sequential {
     }
 
     /// The layers' `backward` from last to first; dropout and the rectifier before it go in one
-    /// pass where `forward` chained them, and a rectifier after a normalisation (without dropout)
-    /// goes inside the normalisation's passes (`ElementwiseChain`), with the same bits.
+    /// pass where `forward` chained them (together with a one-channel convolution before them, a
+    /// few items at a time, `Conv2D.backward(through:…)`), and a rectifier after a normalisation
+    /// (without dropout) goes inside the normalisation's passes (`ElementwiseChain`), with the
+    /// same bits.
     private func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulates: (any Layer) -> Bool
     ) -> Tensor? {
