@@ -134,9 +134,6 @@ import Testing
         }
     }
 
-    /// Large outputs run on the transposed product only when all of k is one chunk, so that each
-    /// output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles)
-    /// but not the same over 256 tiles, which OpenBLAS runs.
     /// A large output written in one chunk goes past the caches (`PanelProduct.streamedOutputFloats`)
     /// when it starts on a cache line with whole lines per row: the same bits as the same product
     /// stored through the caches (rows a float more than whole lines apart), in every instruction
@@ -159,6 +156,7 @@ import Testing
                 }
             }
             let streamed: [Float] = pool.with(count: m * (n + 16)) { c in
+                #expect(Int(bitPattern: c) % 64 == 0, "the pool's buffer starts on a cache line, so the stores go past the caches")
                 c.update(repeating: .nan, count: m * (n + 16))
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
@@ -177,6 +175,9 @@ import Testing
         }
     }
 
+    /// Large outputs run on the transposed product only when all of k is one chunk, so that each
+    /// output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles)
+    /// but not the same over 256 tiles, which OpenBLAS runs.
     @Test func largeTransposedProductsNeedOneChunk() {
         #expect(PanelProduct.fitsTransposed(rows: 256, columns: 128, sum: 4096), "fits a core's cache")
         #expect(PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 128))

@@ -97,8 +97,6 @@ extension Conv2D {
             preconditionFailure("\(name) does not run back with this chain")
         }
         let g = engine.geometry, itemFloats = itemFloats, count = batch * itemFloats
-        let inputShape = [batch, g.imageHeight, g.imageWidth, 1]
-        var inputGradient = needsInputGradient ? Tensor(shape: inputShape) : nil
         func run(image: UnsafePointer<Float>, into imageGradient: UnsafeMutablePointer<Float>?) {
             outputGradient.withUnsafeBufferPointer { dz in
                 kernel.value.withUnsafeBufferPointer { w in
@@ -120,14 +118,14 @@ extension Conv2D {
                 }
             }
         }
-        engine.withImageValues(saved.input) { image in
-            if inputGradient != nil {
-                inputGradient!.withUnsafeMutableBufferPointer { dx in run(image: image, into: dx.baseAddress!) }
-            } else {
-                run(image: image, into: nil)
-            }
+        guard needsInputGradient else {
+            engine.withImageValues(saved.input) { run(image: $0, into: nil) }
+            return nil
         }
-        return inputGradient
+        // Every pixel of every item is written by the image direction's products.
+        return Tensor(shape: [batch, g.imageHeight, g.imageWidth, 1]) { dx in
+            engine.withImageValues(saved.input) { run(image: $0, into: dx.baseAddress!) }
+        }
     }
 }
 
