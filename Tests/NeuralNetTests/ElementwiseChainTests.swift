@@ -141,6 +141,47 @@ import Testing
                                                                     accumulateParameterGradients: false) == nil)
     }
 
+    /// With AVX-512 (`ChannelLoops.wide`), a chained forward call through all three layers notes
+    /// the elements its dropout kept, and the backward pass goes through dropout and the rectifier
+    /// inside the normalisation's two passes: the same input gradient and parameter gradients as
+    /// the three layers' own `backward`, with the kink (normalised outputs exactly zero) and kept
+    /// zeros among the elements, and 13 channels, so that rows start at every bit of a byte.
+    @Test func allThreeGoBackInTwoPasses() throws {
+        let normalization = BatchNormalization(momentum: 0.9), rectifier = LeakyReLU(alpha: 0.2), dropout = Dropout(0.3)
+        let model = try Sequential("three", inputShape: [7, 13], random: RandomGenerator(seed: 14),
+                                   layers: [normalization, rectifier, dropout, Flatten(), Dense(2)])
+        let chain = ElementwiseChain.starting(at: 0, in: model.layers)!
+        let input = Tensor(shape: [40, 7, 13], scalars: (0..<(280 * 13)).map { index in
+            let (row, column) = (index / 13, index % 13)
+            return Float((row / 2 + column) % 3) * (row % 2 == 0 ? 1 : -1)
+        })
+        _ = model.forward(input, training: true, slot: 0)
+        #expect(chain.goesBackInTwoPasses(slot: 0) == ChannelLoops.wide)
+        guard ChannelLoops.wide else { return }
+        let kept = dropout.rememberedKeptElements(0)!
+        let mask = dropout.rememberedMask(0)!
+        var drawn = [Bool](repeating: false, count: input.count)
+        mask.forEachBlock(count: input.count) { range, draws in
+            for i in range { drawn[i] = draws[i - range.lowerBound] >= mask.threshold }
+        }
+        #expect((0..<input.count).map { kept[$0] } == drawn, "the bits are the mask's")
+        let gradient = RandomGenerator(seed: 15).uniformTensor(shape: [40, 7, 13], low: -1, high: 1)
+        func gradients() -> [[UInt32]] { normalization.parameters.filter(\.isTrainable).map { $0.gradient.scalars.map(\.bitPattern) } }
+        model.zeroGradients()
+        let fused = chain.backwardThroughAllThree(gradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)
+        let fusedGradients = gradients()
+        model.zeroGradients()
+        let dropped = dropout.backward(gradient, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        let rectified = rectifier.backward(dropped, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        let layers = normalization.backward(rectified, slot: 0, needsInputGradient: true, accumulateParameterGradients: true)!
+        #expect(fused?.scalars.map(\.bitPattern) == layers.scalars.map(\.bitPattern))
+        #expect(fusedGradients == gradients() && !fusedGradients.isEmpty)
+        // A forward call one layer at a time forgets the bits: the chain goes back the old way.
+        _ = dropout.forward(rectifier.forward(normalization.forward(input, training: true, slot: 0), training: true, slot: 0),
+                            training: true, slot: 0)
+        #expect(!chain.goesBackInTwoPasses(slot: 0))
+    }
+
     /// Where the rectifier's output is exactly zero and dropout kept the element, the gradient is
     /// the rectifier's slope times dropout's scale, not zero. The chained forward pass marks the
     /// mask blocks where that happened, and the fused backward pass draws only their masks again

@@ -186,6 +186,39 @@ void lab_single_channel_kernel_gradient(int instruction_set, const struct lab_si
                                         long items, const float *image, const float *grid, float *gradient,
                                         float *scratch);
 
+/// Bit i % 8 of bits[i / 8] set exactly where draws[i] >= threshold, for i < count (the bits
+/// past count in the last byte clear): which elements a dropout mask keeps, for a backward pass
+/// that reads them instead of drawing the mask again (`KeptElements`).
+void lab_mark_kept(const unsigned short *draws, long count, unsigned short threshold, unsigned char *bits);
+
+/// The rectifier after a batch normalisation, for its backward passes: leaky (slope `alpha`
+/// below zero) or ReLU, its input z = x̂ · gamma + beta per channel; and, when `kept_bits` is not
+/// null, the dropout after it: bit e of kept_bits (`lab_mark_kept`, readable four bytes past
+/// element e's byte) says whether element e was kept, scaled by `kept`.
+struct lab_rectifier {
+    int leaky;
+    float alpha;
+    const float *gamma, *beta;
+    const unsigned char *kept_bits;
+    float kept;
+};
+
+/// Whether the two functions below run on this CPU (AVX-512); they return 0 and do nothing where
+/// not, and the caller runs its own loops.
+int lab_normalization_loops_are_wide(void);
+
+/// For `rows` rows of `channels` (the first one element `first_element` of the whole data, for
+/// the dropout bits): sum[c] += g, sum_of_products[c] += g · x̂, row after row, with x̂ = x · scale +
+/// shift and g = dy, through `rectifier` (and its dropout) when not null.
+int lab_normalization_sums(long rows, long channels, long first_element, const float *dy, const float *x, const float *scale,
+                           const float *shift, const struct lab_rectifier *rectifier, float *sum, float *sum_of_products);
+
+/// dx = gradient_scale · (g − mean_gradient − x̂ · mean_gradient_times_normalized) per channel,
+/// g and x̂ as in `lab_normalization_sums`.
+int lab_normalization_gradient(long rows, long channels, long first_element, const float *dy, const float *x, const float *scale,
+                               const float *shift, const struct lab_rectifier *rectifier, const float *gradient_scale,
+                               const float *mean_gradient, const float *mean_gradient_times_normalized, float *dx);
+
 /// y[i] += x[i] for i < count, with the CPU's widest vectors (the same bits with any).
 void lab_add(const float *x, float *y, long count);
 

@@ -135,10 +135,12 @@ public final class BatchNormalization: Layer {
     /// `backward`, or with `rectifier` the backward pass through this layer and the rectifier
     /// that follows it, `outputGradient` the gradient at the rectifier's output: its derivative
     /// is applied inside this layer's two passes (`ChannelLoops.Rectifier`), with the same bits
-    /// as the rectifier's own `backward` first.
+    /// as the rectifier's own `backward` first. With `dropout` as well (the elements kept by a
+    /// dropout after the rectifier, kept alive by the caller), `outputGradient` is the gradient
+    /// at the dropout's output, and its mask goes inside the passes too.
     func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool,
-        throughRectifier rectifier: Activation?
+        throughRectifier rectifier: Activation?, keptBy dropout: KeptElements? = nil
     ) -> Tensor? {
         guard let gamma, let beta, let saved = memory[slot] else { preconditionFailure("\(name): backward before forward") }
         let channels = gamma.value.count
@@ -146,7 +148,10 @@ public final class BatchNormalization: Layer {
         var sumGrad = [Float](repeating: 0, count: channels)
         var sumGradNormalized = [Float](repeating: 0, count: channels)
         let step = saved.step
-        let following = rectifier.map { ChannelLoops.Rectifier(activation: $0, gamma: step.gamma, beta: step.beta) }
+        precondition(dropout == nil || (rectifier != nil && dropout!.count == outputGradient.count), "dropout needs its rectifier")
+        let following = rectifier.map {
+            ChannelLoops.Rectifier(activation: $0, gamma: step.gamma, beta: step.beta, keptBits: dropout?.bits, kept: dropout?.kept ?? 1)
+        }
         outputGradient.withUnsafeBufferPointer { dy in
             saved.input.withUnsafeBufferPointer { x in
                 sumGrad.withUnsafeMutableBufferPointer { sg in

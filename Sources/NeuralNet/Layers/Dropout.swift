@@ -1,3 +1,5 @@
+import CKernels
+
 /// Keras `Dropout`: in training, each element is zeroed with probability `rate` and the survivors
 /// are scaled by 1 / (1 − rate) (inverted dropout), so inference is the identity.
 ///
@@ -20,6 +22,9 @@ public final class Dropout: Layer {
     /// Per slot: the blocks of a chained forward call's mask that kept a zero; nil when the call
     /// was not chained.
     private var keptZeros = SlotStore<KeptZeroBlocks>()
+    /// Per slot: the elements a chained forward call kept, for a chain with batch normalisation;
+    /// nil otherwise.
+    private var keptElements = SlotStore<KeptElements>()
 
     /// A dropout layer with the given rate.
     public init(_ rate: Float, name: String = "") {
@@ -35,7 +40,10 @@ public final class Dropout: Layer {
         return inputShape
     }
 
-    public func releaseWorkingMemory() { keptZeros = SlotStore() }
+    public func releaseWorkingMemory() {
+        keptZeros = SlotStore()
+        keptElements = SlotStore()
+    }
 
     public func forward(_ input: Tensor, training: Bool, slot: Int) -> Tensor {
         guard let mask = drawMask(training: training, slot: slot) else { return input }
@@ -60,6 +68,7 @@ public final class Dropout: Layer {
     /// `slot`; nil, and nothing remembered, when the call drops nothing (inference or rate 0).
     func drawMask(training: Bool, slot: Int) -> DropoutMask? {
         keptZeros[slot] = nil
+        keptElements[slot] = nil
         guard training, rate > 0, let random else {
             maskKeys[slot] = nil
             return nil
@@ -83,6 +92,17 @@ public final class Dropout: Layer {
     /// The kept-zero blocks of the chained call in `slot`; nil when it was not chained.
     func rememberedKeptZeros(_ slot: Int) -> KeptZeroBlocks? {
         keptZeros[slot]
+    }
+
+    /// Remembers, for the call in `slot`, which elements its mask kept (a chain with batch
+    /// normalisation notes them as it applies the mask).
+    func remember(keptElements elements: KeptElements, slot: Int) {
+        keptElements[slot] = elements
+    }
+
+    /// The kept elements of the chained call in `slot`; nil when it noted none.
+    func rememberedKeptElements(_ slot: Int) -> KeptElements? {
+        keptElements[slot]
     }
 
     /// y = x · mask, spread over the `WorkerPool` by mask blocks.
@@ -210,4 +230,46 @@ final class KeptZeroBlocks {
 
     /// Whether block `block` kept a zero.
     subscript(block: Int) -> Bool { flags[block] != 0 }
+}
+
+/// Which elements one chained dropout call kept, one bit each (bit `i % 8` of byte `i / 8`), for
+/// a chain that starts with batch normalisation: its backward pass then applies dropout and the
+/// rectifier inside the normalisation's two passes (`ChannelLoops.Rectifier`), which read the
+/// gradient, the normalisation's input and these bits (1/32 of a float per element), instead of
+/// first a pass through dropout and the rectifier that reads the gradient and the chain's output
+/// and writes a gradient. Only where those passes run on our AVX-512 loops
+/// (`ChannelLoops.wide`): in Swift's SSE vectors, taking eight bits apart cost more than the
+/// pass it saves. Written a mask block (128 bytes) at a time by the thread that makes the block.
+final class KeptElements {
+    private let bytes: UnsafeMutablePointer<UInt8>
+    /// The number of elements.
+    let count: Int
+    /// The scale of the elements kept, 1 / (1 − rate).
+    let kept: Float
+
+    /// No element kept yet, of `elements`, kept ones to be scaled by `kept`.
+    init(elements: Int, kept: Float) {
+        count = elements
+        self.kept = kept
+        // Four bytes more than the bits: the loops read the four bytes from an element's byte.
+        // `mark` writes every byte of the bits, once per mask block; only the four are set here.
+        let bitBytes = (elements + 7) / 8
+        bytes = .allocate(capacity: bitBytes + 4)
+        (bytes + bitBytes).initialize(repeating: 0, count: 4)
+    }
+
+    deinit { bytes.deallocate() }
+
+    /// Marks the elements of `range` (a mask block: it starts on a multiple of eight) whose
+    /// `draws` are at least `threshold`, the ones `DropoutMask.masked` keeps.
+    func mark(_ range: Range<Int>, draws: UnsafePointer<UInt16>, threshold: UInt16) {
+        precondition(range.lowerBound % 8 == 0 && range.upperBound <= count, "a mask block's elements, not \(range)")
+        lab_mark_kept(draws, range.count, threshold, bytes + range.lowerBound / 8)
+    }
+
+    /// Whether element `index` was kept.
+    subscript(index: Int) -> Bool { bytes[index / 8] >> UInt8(index % 8) & 1 != 0 }
+
+    /// The bits, for loops that run while the caller keeps this object alive.
+    var bits: UnsafePointer<UInt8> { UnsafePointer(bytes) }
 }

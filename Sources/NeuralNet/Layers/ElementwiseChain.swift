@@ -58,13 +58,15 @@ struct ElementwiseChain {
         let mask = dropout?.drawMask(training: training, slot: slot)
         let activation = rectifier.activation
         let keptZeros = mask.map { _ in KeptZeroBlocks(elements: input.count) }
+        let keptElements = step == nil || !ChannelLoops.wide ? nil : mask.map { KeptElements(elements: input.count, kept: $0.kept) }
         let output = Tensor(shape: input.shape) { z in
             input.withUnsafeBufferPointer { x in
                 Self.run(x.baseAddress!, count: x.count, step: step, activation: activation, mask: mask, keptZeros: keptZeros,
-                         into: z.baseAddress!)
+                         keptElements: keptElements, into: z.baseAddress!)
             }
         }
         if let keptZeros { dropout?.remember(keptZeros: keptZeros, slot: slot) }
+        if let keptElements { dropout?.remember(keptElements: keptElements, slot: slot) }
         if let step { normalization?.remember(input: input, of: step, slot: slot) }
         rectifier.remember(output: output, slot: slot)
         return output
@@ -176,6 +178,29 @@ struct ElementwiseChain {
                                       throughRectifier: rectifier.activation)
     }
 
+    /// Whether the call in `slot` can go back through all three layers inside the
+    /// normalisation's two passes (`backwardThroughAllThree`): a chain of all three whose forward
+    /// call was chained and noted the elements its dropout kept.
+    func goesBackInTwoPasses(slot: Int) -> Bool {
+        normalization != nil && dropout?.rememberedKeptElements(slot) != nil
+    }
+
+    /// The gradient at the normalisation's input from the gradient at the dropout's output,
+    /// through the call in `slot`, in the normalisation's two passes: dropout's mask comes from
+    /// the bits the chained forward call noted (`KeptElements`), the rectifier's derivative from
+    /// the normalisation's output, which those passes compute again from its input. The same bits
+    /// as the three layers' `backward`. Only where `goesBackInTwoPasses(slot:)`.
+    func backwardThroughAllThree(
+        _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulateParameterGradients: Bool
+    ) -> Tensor? {
+        guard let normalization, let kept = dropout?.rememberedKeptElements(slot) else {
+            preconditionFailure("the call in slot \(slot) did not note its dropout's kept elements")
+        }
+        return normalization.backward(outputGradient, slot: slot, needsInputGradient: needsInputGradient,
+                                      accumulateParameterGradients: accumulateParameterGradients,
+                                      throughRectifier: rectifier.activation, keptBy: kept)
+    }
+
     /// A forward call whose input comes in pieces that are never stored whole (a one-channel
     /// convolution's output, `Conv2D.forward(_:through:training:slot:)`): the mask drawn as
     /// `forward` draws it, and the kept-zero blocks found so far. Only chains without
@@ -220,10 +245,11 @@ struct ElementwiseChain {
 
     /// Writes the chain's output for `count` elements of `x` into `z`, spread over the
     /// `WorkerPool`: by mask blocks when there is a mask, by ranges of elements otherwise.
-    /// With a mask, marks in `keptZeros` the blocks where a kept element came out zero.
+    /// With a mask, marks in `keptZeros` the blocks where a kept element came out zero, and in
+    /// `keptElements` the elements kept.
     private static func run(
-        _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?,
-        activation: Activation, mask: DropoutMask?, keptZeros: KeptZeroBlocks?, into z: UnsafeMutablePointer<Float>
+        _ x: UnsafePointer<Float>, count: Int, step: NormalizationStep?, activation: Activation, mask: DropoutMask?,
+        keptZeros: KeptZeroBlocks?, keptElements: KeptElements? = nil, into z: UnsafeMutablePointer<Float>
     ) {
         let constants = step.map(ChannelConstants.init)
         defer { constants?.deallocate() }
@@ -232,6 +258,7 @@ struct ElementwiseChain {
                 if runRange(x, range, constants, activation, mask, draws, z) {
                     keptZeros?.mark(range.lowerBound / DropoutMask.block)
                 }
+                keptElements?.mark(range, draws: draws, threshold: mask.threshold)
             }
         } else {
             ParallelSplit.forEachRange(count: count) { range in

@@ -150,8 +150,8 @@ public final class Sequential {
     /// The layers' `backward` from last to first; dropout and the rectifier before it go in one
     /// pass where `forward` chained them (together with a one-channel convolution before them, a
     /// few items at a time, `Conv2D.backward(through:…)`), and a rectifier after a normalisation
-    /// (without dropout) goes inside the normalisation's passes (`ElementwiseChain`), with the
-    /// same bits.
+    /// goes inside the normalisation's passes (`ElementwiseChain`), with the dropout after it where
+    /// `forward` chained all three; the same bits.
     private func backward(
         _ outputGradient: Tensor, slot: Int, needsInputGradient: Bool, accumulates: (any Layer) -> Bool
     ) -> Tensor? {
@@ -163,6 +163,13 @@ public final class Sequential {
                 let first = index - chain.length
                 gradient = convolution.backward(through: chain, incoming, slot: slot, needsInputGradient: first > 0 || needsInputGradient,
                                                 accumulateParameterGradients: accumulates(convolution))
+                index = first - 1
+                continue
+            }
+            if let chain = chainsEndingInDropout[index], let normalization = chain.normalization, chain.goesBackInTwoPasses(slot: slot) {
+                let first = index - 2
+                gradient = chain.backwardThroughAllThree(incoming, slot: slot, needsInputGradient: first > 0 || needsInputGradient,
+                                                         accumulateParameterGradients: accumulates(normalization))
                 index = first - 1
                 continue
             }
