@@ -6,7 +6,8 @@
 /// activations, several times each, and at 64 × 64 those no longer fit in cache. The chain reads
 /// the input once after the statistics and writes only the output; the backward pass through
 /// dropout and the rectifier reads the gradient and the output once and writes one gradient, and
-/// without dropout the rectifier goes back inside the normalisation's own two passes.
+/// without dropout the rectifier goes back inside the normalisation's own two passes (with
+/// dropout too, from its kept-element bits, where those passes run on `ChannelLoops.wide`).
 ///
 /// Every value is computed by the same operations as the layers one by one, so the bits are the
 /// same, and every layer remembers what its own `backward` needs: a model can run a chain forward
