@@ -75,6 +75,12 @@ static inline __mmask16 lanes(long c, long channels) {
     return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 
+// x̂ = x · scale + shift for the lanes `m` of the sixteen channels from c of a row.
+static inline __m512 normalized(__mmask16 m, const float *x_row, const float *scale, const float *shift, long c) {
+    return _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x_row + c), _mm512_maskz_loadu_ps(m, scale + c)),
+                         _mm512_maskz_loadu_ps(m, shift + c));
+}
+
 static void sums_avx512(long rows, long channels, long first_element, const float *dy, const float *x, const float *scale,
                         const float *shift, const struct lab_rectifier *rectifier, float *sum, float *sum_of_products) {
     for (long r = 0; r < rows; r++) {
@@ -82,8 +88,7 @@ static void sums_avx512(long rows, long channels, long first_element, const floa
         long element = first_element + r * channels;
         for (long c = 0; c < channels; c += 16) {
             __mmask16 m = lanes(c, channels);
-            __m512 xhat = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x_row + c), _mm512_maskz_loadu_ps(m, scale + c)),
-                                        _mm512_maskz_loadu_ps(m, shift + c));
+            __m512 xhat = normalized(m, x_row, scale, shift, c);
             __m512 g = through_rectifier(_mm512_maskz_loadu_ps(m, g_row + c), xhat, c, element, rectifier);
             _mm512_mask_storeu_ps(sum + c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, sum + c), g));
             _mm512_mask_storeu_ps(sum_of_products + c, m,
@@ -101,8 +106,7 @@ static void gradient_avx512(long rows, long channels, long first_element, const 
         long element = first_element + r * channels;
         for (long c = 0; c < channels; c += 16) {
             __mmask16 m = lanes(c, channels);
-            __m512 xhat = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x_row + c), _mm512_maskz_loadu_ps(m, scale + c)),
-                                        _mm512_maskz_loadu_ps(m, shift + c));
+            __m512 xhat = normalized(m, x_row, scale, shift, c);
             __m512 incoming = through_rectifier(_mm512_maskz_loadu_ps(m, g_row + c), xhat, c, element, rectifier);
             __m512 value = _mm512_sub_ps(_mm512_sub_ps(incoming, _mm512_maskz_loadu_ps(m, mean_gradient + c)),
                                          _mm512_mul_ps(xhat, _mm512_maskz_loadu_ps(m, mean_gradient_times_normalized + c)));

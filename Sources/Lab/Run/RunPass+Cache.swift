@@ -15,15 +15,14 @@ extension RunPass {
     /// convolutions on patches, the chapter's and the 64×64 models' first layers, there too;
     /// 11: one 4×4 tile per item on the 004 models' 8 ↔ 4 layers; 12: kernel gradients over at
     /// most 128 tiles on our transposed product; 13: dense products with 784 columns, whose last
-    /// panel is a half, on our panel kernel too; 14: batch normalisation's mean and variance in
-    /// one pass, from deviations off the first rows' mean), so entries an older `lab` wrote are not
+    /// panel is a half, on our panel kernel too), so entries an older `lab` wrote are not
     /// replayed as this one's results.
     func cacheKey(for step: LabFile.Step) -> String {
         // The step's words looked up among the parameters, not each parameter searched for in the
         // step: the cost is the step's length, whatever the number of parameters.
         let mentioned = step.source.nameWords.flatMap { parameterIndices[String($0)] ?? [] }.sorted()
         let parameterText = mentioned.map { parameterValues[$0].text }.joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-14", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-13", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose

@@ -81,48 +81,30 @@ enum ChannelLoops {
         }
     }
 
-    /// The mean and the biased variance of each column, in one pass over `x`: the sums of
-    /// d = x − k and of d² in blocks (`blockedColumnSums`), k each column's mean over the first
-    /// `summationBlock` rows; then mean = k + Σd / n and variance = Σd² / n − (Σd / n)². With k
-    /// that close to the mean, (Σd / n)² is about a 64th of the variance (the variance of a mean
-    /// of 64 rows), so the subtraction loses well under a bit; the sums themselves add as the two
-    /// passes' did (mean, then the squares about it), which read `x` twice. The 64×64 models'
-    /// normalisations read 30–34 MB inputs, more than the caches hold.
+    /// The mean and the biased variance of each column.
     static func columnMeanAndVariance(
         _ x: UnsafePointer<Float>, rows: Int, channels: Int,
         mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
     ) {
+        let scale = 1 / Float(rows)
         mean.update(repeating: 0, count: channels)
         variance.update(repeating: 0, count: channels)
-        guard rows > 0, channels > 0 else { return }
-        let centre = UnsafeMutablePointer<Float>.allocate(capacity: channels)
-        defer { centre.deallocate() }
-        centre.initialize(repeating: 0, count: channels)
-        let first = min(rows, summationBlock)
-        addRows(x, 0..<first, channels: channels, into: centre)
-        for c in 0..<channels { centre[c] *= 1 / Float(first) }
-        let k = UnsafePointer(centre)
-        blockedColumnSums(rows: rows, columns: channels, into: [mean, variance]) { rowBlock, partials in
-            let (sums, squares) = (partials[0], partials[1])
+        blockedColumnSums(rows: rows, columns: channels, into: [mean]) { rowBlock, partials in
+            addRows(x, rowBlock, channels: channels, into: partials[0])
+        }
+        for c in 0..<channels { mean[c] *= scale }
+        let centre = UnsafePointer(mean)
+        blockedColumnSums(rows: rows, columns: channels, into: [variance]) { rowBlock, partials in
+            let v = partials[0]
             for r in rowBlock {
                 let row = x + r * channels
                 blocks(0..<channels, { c in
-                    let d = row.vector(at: c) - k.vector(at: c)
-                    sums.setVector(sums.vector(at: c) + d, at: c)
-                    squares.setVector(squares.vector(at: c) + d * d, at: c)
-                }, tail: { c in
-                    let d = row[c] - k[c]
-                    sums[c] += d
-                    squares[c] += d * d
-                })
+                    let d = row.vector(at: c) - centre.vector(at: c)
+                    v.setVector(v.vector(at: c) + d * d, at: c)
+                }, tail: { c in let d = row[c] - centre[c]; v[c] += d * d })
             }
         }
-        let scale = 1 / Float(rows)
-        for c in 0..<channels {
-            let offset = mean[c] * scale
-            variance[c] = max(0, variance[c] * scale - offset * offset)
-            mean[c] = k[c] + offset
-        }
+        for c in 0..<channels { variance[c] *= scale }
     }
 
     /// Batch normalisation's two element-wise steps in one pass over `x`: x̂ = x · scale + shift,
