@@ -12,7 +12,8 @@
 #pragma clang fp contract(off)
 
 // Bit i % 8 of bits[i / 8] set where draws[i] >= threshold, for i < count: unsigned sixteen-bit
-// compares, eight at a time, gathered by a byte shuffle into one byte. Baseline: one at a time.
+// compares sixteen at a time, packed to bytes whose sign bits make two bytes of bits (movemask).
+// Baseline, and the last few: one at a time.
 static void mark_baseline(const unsigned short *draws, long count, unsigned short threshold, unsigned char *bits) {
     for (long i = 0; i < count; i += 8) {
         unsigned char byte = 0;

@@ -165,6 +165,7 @@ import Testing
             for i in range { drawn[i] = draws[i - range.lowerBound] >= mask.threshold }
         }
         #expect((0..<input.count).map { kept[$0] } == drawn, "the bits are the mask's")
+        #expect((0..<input.count).contains { input.scalars[$0] == 0 && kept[$0] }, "kept elements at the kink")
         let gradient = RandomGenerator(seed: 15).uniformTensor(shape: [40, 7, 13], low: -1, high: 1)
         func gradients() -> [[UInt32]] { normalization.parameters.filter(\.isTrainable).map { $0.gradient.scalars.map(\.bitPattern) } }
         model.zeroGradients()
