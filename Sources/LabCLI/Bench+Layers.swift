@@ -73,6 +73,6 @@ extension LabCommand.Bench {
 }
 
 /// `text` right-aligned in `width` characters.
-private func padded(_ text: String, _ width: Int) -> String {
+func padded(_ text: String, _ width: Int) -> String {
     String(repeating: " ", count: max(width - text.count, 0)) + text
 }

@@ -90,13 +90,15 @@ enum BLAS {
 
         func compute() {
             guard m > 0, n > 0 else { return }
-            cblas_sgemm(
-                CblasRowMajor,
-                transposeA ? CblasTrans : CblasNoTrans,
-                transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k),
-                alpha, a, Int32(lda), b, Int32(ldb),
-                beta, c, Int32(ldc))
+            ProductTimes.measure(.blas, m: m, n: n, k: k) {
+                cblas_sgemm(
+                    CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+            }
         }
     }
 

@@ -35,10 +35,12 @@ enum PanelProduct {
                          c: UnsafeMutablePointer<Float>, ldc: Int, instructionSet: KernelInstructionSet? = nil) {
         precondition(takes(columns: n), "panel products need a multiple of \(halfWidth) columns, not \(n)")
         ProductCount.add(2 * m * n * k)
-        if let instructionSet {
-            lab_panel_product_using(Int32(instructionSet.rawValue), m, n, k, a, lda, panels, c, ldc)
-        } else {
-            lab_panel_product(m, n, k, a, lda, panels, c, ldc)
+        ProductTimes.measure(.panel, m: m, n: n, k: k) {
+            if let instructionSet {
+                lab_panel_product_using(Int32(instructionSet.rawValue), m, n, k, a, lda, panels, c, ldc)
+            } else {
+                lab_panel_product(m, n, k, a, lda, panels, c, ldc)
+            }
         }
     }
 
@@ -75,10 +77,12 @@ enum PanelProduct {
                                    c: UnsafeMutablePointer<Float>, ldc: Int, instructionSet: KernelInstructionSet? = nil) {
         precondition(fits(columns: n), "panel products need a multiple of \(width) columns, not \(n)")
         ProductCount.add(2 * m * n * k)
-        if let instructionSet {
-            lab_transposed_product_using(Int32(instructionSet.rawValue), m, n, k, a, lda, b, ldb, c, ldc)
-        } else {
-            lab_transposed_product(m, n, k, a, lda, b, ldb, c, ldc)
+        ProductTimes.measure(.transposed, m: m, n: n, k: k) {
+            if let instructionSet {
+                lab_transposed_product_using(Int32(instructionSet.rawValue), m, n, k, a, lda, b, ldb, c, ldc)
+            } else {
+                lab_transposed_product(m, n, k, a, lda, b, ldb, c, ldc)
+            }
         }
     }
 }
