@@ -10,14 +10,13 @@ extension LabCommand.Bench {
     /// floor line gives divided by the threads).
     func printProductTimes(_ label: String, _ recorded: [(shape: ProductTimes.Shape, totals: ProductTimes.Totals)], steps: Int) {
         let perStep = 1 / Double(max(steps, 1))
-        let calls = recorded.reduce(0) { $0 + $1.totals.calls }
         var all = ProductTimes.Totals()
         for (_, totals) in recorded {
             all.calls += totals.calls
             all.seconds += totals.seconds
             all.flops += totals.flops
         }
-        print("\(label) products in the step, each as one thread ran it (\(steps) steps): \(fixed(Double(calls) * perStep, 1)) a step, "
+        print("\(label) products in the step, each as one thread ran it (\(steps) steps): \(fixed(Double(all.calls) * perStep, 1)) a step, "
             + "\(fixed(all.seconds * 1000 * perStep, 2)) thread-ms a step at \(fixed(all.gflopsPerThread, 1)) GFLOPS a thread")
         print("  kernel      m × n × k               a step  thread-ms a step  GFLOPS a thread")
         for (shape, totals) in recorded.prefix(Self.listedProductShapes) {
