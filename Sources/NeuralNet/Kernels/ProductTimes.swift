@@ -12,7 +12,7 @@ import Synchronization
 /// one relaxed atomic load.
 public enum ProductTimes {
     /// Which kernel ran a product.
-    public enum Kernel: String, Sendable, CaseIterable {
+    public enum Kernel: String, Sendable {
         /// `PanelProduct.multiply`: `c = a · B`, B packed into panels.
         case panel
         /// `PanelProduct.multiplyTransposed`: `c = aᵀ · b`, a kernel gradient's sum over tiles.
