@@ -19,7 +19,9 @@ extension LabCommand.Bench {
     /// `lab bench --keras SCRIPT`: this build's GAN steps and the Keras script's, in alternating
     /// rounds (ours for every benchmark, then the script once per benchmark), with the ratio
     /// ours / Keras, and then the share of Keras's step that each step's products alone take at
-    /// the multiply-add peak (`KerasReference.peakShareSummary`).
+    /// the multiply-add peak (`KerasReference.peakShareSummary`). The script prints the mean of
+    /// its steps, so each step's Keras time is set beside our median (the step's own line) and
+    /// beside our mean (its `-mean` line), the like-for-like ratio.
     func compareWithKeras(script: String) throws {
         guard FileManager.default.isReadableFile(atPath: script) else {
             throw ValidationError("--keras takes the path of the Keras timing script (keras_gan_step.py); \(script) is not a readable file")
@@ -28,15 +30,16 @@ extension LabCommand.Bench {
         if let other = benchmarks.first(where: { KerasReference.kind(of: $0) == nil }) {
             throw ValidationError("--keras times the GAN steps only (\(KerasReference.kinds.map(\.benchmark).joined(separator: ", "))), not \(other)")
         }
+        // Keras's number is a mean over its steps: it stands beside our median and our mean.
         let results = try alternate(otherLabel: "Keras (\(script))", benchmarks: benchmarks, comparedOnly: true) {
-            try benchmarks.map { benchmark in
+            try benchmarks.flatMap { benchmark in
                 let kind = KerasReference.kind(of: benchmark)!
                 // TensorFlow's start-up log goes to standard error: not shown.
                 let output = try Self.output(of: "/usr/bin/env", ["python3", script, kind, String(steps)], showingErrors: false)
                 guard let milliseconds = KerasReference.millisecondsPerStep(in: output, kind: kind) else {
                     throw ValidationError("\(script) \(kind) printed no '\(kind): … ms/step' line; is TensorFlow installed (pip install tensorflow-cpu)?")
                 }
-                return (benchmark, milliseconds, "ms/step")
+                return [(benchmark, milliseconds, "ms/step"), (KerasReference.meanLine(of: benchmark), milliseconds, "ms/step")]
             }
         }
         for benchmark in benchmarks {

@@ -143,10 +143,13 @@ extension LabCommand {
             let real = gan.random.uniformTensor(shape: [batchSize] + itemShape, low: -1, high: 1)
             for _ in 0..<warmup { _ = gan.trainStep(real: real) }
             let productsBefore = BLASInfo.productFLOPsOnThisThread
-            let (perStep, best) = medianSeconds(of: steps) { _ = gan.trainStep(real: real) }
+            let times = timedRuns(steps) { _ = gan.trainStep(real: real) }
+            let (perStep, best) = (times.median, times.best)
             let performed = Double(BLASInfo.productFLOPsOnThisThread - productsBefore) / Double(steps)
             let kerasCount = gan.stepMatrixFLOPs(batch: batchSize)
             print("\(label)  \(fixed(perStep * 1000, 2)) ms/step  \(fixed(kerasCount / perStep / 1e9, 1)) GFLOPS  (fastest step \(fixed(best * 1000, 2)) ms)")
+            print("\(KerasReference.meanLine(of: label))  \(fixed(times.mean * 1000, 2)) ms/step  (the mean of the same \(steps) steps: "
+                + "the statistic the Keras timing script prints)")
             printFloor(label, perStep: perStep, performed: performed, kerasCount: kerasCount)
             if layers {
                 printStepPhases(label, gan, real: real)
@@ -212,12 +215,14 @@ extension LabCommand {
 /// The median and the fastest wall-clock time of `runs` calls of `body`, in seconds: the median is
 /// steadier than the mean when another process briefly takes a core.
 func medianSeconds(of runs: Int, _ body: () -> Void) -> (median: Double, best: Double) {
+    let times = timedRuns(runs, body)
+    return (times.median, times.best)
+}
+
+/// The wall-clock times of `runs` calls of `body`: median, fastest and mean.
+func timedRuns(_ runs: Int, _ body: () -> Void) -> StepTimes {
     let clock = ContinuousClock()
-    let times = (0..<runs).map { _ in
-        let elapsed = clock.measure(body)
-        return elapsed.inSeconds
-    }.sorted()
-    return (times[times.count / 2], times[0])
+    return StepTimes(seconds: (0..<runs).map { _ in clock.measure(body).inSeconds })
 }
 
 /// The process's peak resident memory so far, in MiB (0 where the system does not tell).

@@ -18,6 +18,11 @@ public enum KerasReference {
     /// machine's multiply-add peak (`dense-gan-step-products-at-peak  26.93 ms  …`).
     public static func productsAtPeakLine(of benchmark: String) -> String { "\(benchmark)-products-at-peak" }
 
+    /// The name of the line in which `lab bench` gives the mean time of a step's timed steps
+    /// (`dcgan-step-mean  215.40 ms/step  …`). The script prints a mean, its loop's time over its
+    /// steps, so this line, not the median beside it, is ours measured as Keras's is.
+    public static func meanLine(of benchmark: String) -> String { "\(benchmark)-mean" }
+
     /// What the rounds of `lab bench --keras` say about the least share of Keras's step that
     /// `benchmark` could take on this machine: in each round, the time its products alone take at
     /// the multiply-add peak measured in our run (`productsAtPeak`, ms) over Keras's step in the
