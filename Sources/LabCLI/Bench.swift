@@ -13,7 +13,7 @@ extension LabCommand {
         static let configuration = CommandConfiguration(
             abstract: "Times a full training step of the chapter's GANs, the machine's sgemm and its multiply-add peak.")
 
-        @Option(help: "Timed steps per benchmark, after the warm-up; the median step is reported.")
+        @Option(help: "Timed steps per benchmark, after the warm-up; the median step is reported, and for the GAN steps the mean too.")
         var steps = 30
 
         @Option(help: "Untimed warm-up steps.")
