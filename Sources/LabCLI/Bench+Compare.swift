@@ -6,8 +6,9 @@ extension LabCommand.Bench {
     /// `lab bench --compare OTHER`: this build and another `lab` binary, run one after the other in
     /// alternating rounds (this, other, this, other, …) with the same benchmarks and settings, so
     /// that a machine that speeds up or slows down between minutes affects both alike. Prints each
-    /// benchmark's numbers per round, the ratio of the medians and in how many rounds this build's
-    /// number was the lower (the faster for times; for GFLOPS, the slower).
+    /// benchmark's numbers per round, the ratio of the medians, in how many rounds this build's
+    /// number was the lower (the faster for times; for GFLOPS, the slower) and how likely rounds
+    /// that lopsided are by chance (a signed-rank test's p-value).
     func compare(with other: String) throws {
         guard FileManager.default.isExecutableFile(atPath: other) else {
             throw ValidationError("--compare takes the path of another lab executable; \(other) is not one")
@@ -58,8 +59,9 @@ extension LabCommand.Bench {
     }
 
     /// Runs this build and `other` in alternating rounds (this, other, this, other, …), then
-    /// prints each benchmark's numbers per round, the ratio of the medians and in how many rounds
-    /// this build's number was the lower (the faster for times; for GFLOPS, the slower).
+    /// prints each benchmark's numbers per round, the ratio of the medians, in how many rounds
+    /// this build's number was the lower (the faster for times; for GFLOPS, the slower) and the
+    /// signed-rank test's p-value of the rounds (`BenchComparison.signedRankP`).
     /// With `comparedOnly`, lines that only this build printed (the steps' `-floor` lines beside
     /// Keras) are left out of the table.
     /// Returns every line's numbers, this build's and the other's, one per round.
@@ -80,14 +82,15 @@ extension LabCommand.Bench {
                 }
             }
         }
-        print("\nbenchmark  unit  this build (per round)  other (per round)  this / other (medians)  lower in")
+        print("\nbenchmark  unit  this build (per round)  other (per round)  this / other (medians)  lower in  p (signed-rank)")
         for name in order {
             let (mine, theirs, unit) = results[name]!
             if comparedOnly && theirs.isEmpty { continue }
             let comparison = BenchComparison(this: mine, other: theirs)
             let rounds = comparison.roundsLower
             print("\(name)  \(unit)  \(mine.map { fixed($0, 2) }.joined(separator: ", "))  \(theirs.map { fixed($0, 2) }.joined(separator: ", "))  "
-                + (comparison.medianRatio.map { fixed($0, 3) } ?? "—") + "  \(rounds.lower) of \(rounds.of) rounds")
+                + (comparison.medianRatio.map { fixed($0, 3) } ?? "—") + "  \(rounds.lower) of \(rounds.of) rounds  "
+                + (comparison.signedRankP.map { "p " + fixed($0, 3) } ?? "p —"))
         }
         return results
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One benchmark's numbers from `lab bench --compare`: this build's and the other's, one per
 /// round, measured in alternating rounds.
 public struct BenchComparison: Equatable, Sendable {
@@ -22,6 +24,51 @@ public struct BenchComparison: Equatable, Sendable {
     /// and a pair ran minutes apart at most.
     public var roundsLower: (lower: Int, of: Int) {
         (zip(this, other).filter { $0 < $1 }.count, min(this.count, other.count))
+    }
+
+    /// How likely rounds as lopsided as these are when neither build is faster: the exact
+    /// two-sided p-value of Wilcoxon's signed-rank test on the rounds' log ratios, log(this /
+    /// other), rounds paired in order. Rounds with equal numbers are left out and tied
+    /// magnitudes share their mean rank (the exact distribution given those ranks). Nil without
+    /// a round whose two numbers differ. A small value (under 0.05, say) says the difference is
+    /// unlikely to be the machine's drift alone; a large one says these rounds cannot tell the
+    /// builds apart, not that they are equal. With n rounds it is never below 2 / 2ⁿ: 0.0625 for
+    /// 5, 0.031 for 6, 0.0078 for 8.
+    public var signedRankP: Double? {
+        let logRatios = zip(this, other).compactMap { mine, theirs -> Double? in
+            guard mine > 0, theirs > 0, mine != theirs else { return nil }
+            return log(mine / theirs)
+        }
+        return logRatios.isEmpty ? nil : Self.signedRankP(of: logRatios)
+    }
+
+    /// The exact two-sided signed-rank p-value of non-zero paired differences `d`: every one of
+    /// the 2ⁿ ways of giving the ranks signs is as likely, and the p-value is twice the smaller
+    /// tail at the sum of the positive ones' ranks (at most 1). Ranks are doubled so that mean
+    /// ranks of ties stay whole numbers.
+    static func signedRankP(of d: [Double]) -> Double {
+        let order = d.indices.sorted { abs(d[$0]) < abs(d[$1]) }
+        var doubledRank = [Int](repeating: 0, count: d.count)
+        var first = 0
+        while first < order.count {
+            var last = first
+            while last + 1 < order.count, abs(d[order[last + 1]]) == abs(d[order[first]]) { last += 1 }
+            // Ranks first + 1 … last + 1 share their mean, (first + last + 2) / 2.
+            for position in first...last { doubledRank[order[position]] = first + last + 2 }
+            first = last + 1
+        }
+        let positiveSum = d.indices.filter { d[$0] > 0 }.reduce(0) { $0 + doubledRank[$1] }
+        let largest = doubledRank.reduce(0, +)
+        // ways[s]: the sign patterns whose positive ranks sum to s.
+        var ways = [Double](repeating: 0, count: largest + 1)
+        ways[0] = 1
+        for rank in doubledRank {
+            for sum in stride(from: largest, through: rank, by: -1) { ways[sum] += ways[sum - rank] }
+        }
+        let patterns = ways.reduce(0, +)
+        let atMost = ways[...positiveSum].reduce(0, +) / patterns
+        let atLeast = ways[positiveSum...].reduce(0, +) / patterns
+        return min(1, 2 * min(atMost, atLeast))
     }
 
     /// The upper median, as `lab bench` takes a median of its steps.
