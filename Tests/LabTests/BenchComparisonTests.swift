@@ -27,12 +27,26 @@ import Testing
 
     /// Every round lower gives the least p-value n rounds can give, 2 / 2ⁿ, whichever side is
     /// lower; rounds with equal numbers are left out; none that differ, no p-value.
-    @Test func signedRankPOfOneSidedRounds() throws {
+    @Test func signedRankPOfOneSidedRounds() {
         #expect(BenchComparison(this: [1, 2, 3, 4, 5], other: [2, 3, 4, 5, 6]).signedRankP == 2.0 / 32)
         #expect(BenchComparison(this: [2, 3, 4, 5, 6, 7], other: [1, 2, 3, 4, 5, 6]).signedRankP == 2.0 / 64)
         #expect(BenchComparison(this: [1, 2, 3, 4, 5, 7], other: [2, 3, 4, 5, 6, 7]).signedRankP == 2.0 / 32)
         #expect(BenchComparison(this: [1, 2], other: [1, 2]).signedRankP == nil)
         #expect(BenchComparison(this: [], other: []).signedRankP == nil)
+    }
+
+    /// Past 50 rounds, the normal approximation, as SciPy's `wilcoxon(method="approx")` (1.17.1)
+    /// gives it for the same 60 log ratios: without ties, and with 35 distinct magnitudes among
+    /// 60 (the same pair of numbers every 35 rounds). 1,200 rounds all lower give a p-value far
+    /// below any exact one 50 rounds can give, and no overflow.
+    @Test func signedRankPOfManyRoundsIsTheNormalApproximation() throws {
+        let distinct = BenchComparison(this: (0..<60).map { Double(100 + $0 * 7 % 13) },
+                                       other: (0..<60).map { Double(100 + $0 * 5 % 11) + 0.25 })
+        #expect(abs(try #require(distinct.signedRankP) - 0.4439103494290324) < 1e-12)
+        let tied = BenchComparison(this: (0..<60).map { Double(100 + $0 % 7) }, other: (0..<60).map { Double(100 + $0 % 5) + 0.5 })
+        #expect(abs(try #require(tied.signedRankP) - 0.44387175955619373) < 1e-12)
+        let many = try #require(BenchComparison(this: (1...1200).map(Double.init), other: (1...1200).map { Double($0) + 0.5 }).signedRankP)
+        #expect(many >= 0 && many < 1e-100)
     }
 
     /// Tied magnitudes share their mean rank: for differences −1, +1, +2 the ranks are 1.5, 1.5
