@@ -16,7 +16,7 @@ import Testing
 
     /// The signed-rank p-value against SciPy's exact `scipy.stats.wilcoxon` (1.17.1) on the same
     /// log ratios: 0.3125 for the five rounds above, 0.7421875 for eight rounds of the 64×64 step
-    /// measured on Zen 4 (a build against the one before it).
+    /// measured on Zen 4 (a scratch build against the committed code).
     @Test func signedRankPMatchesSciPy() throws {
         let five = BenchComparison(this: [140, 150, 138, 160, 139], other: [165, 147, 152, 159, 158])
         #expect(abs(try #require(five.signedRankP) - 0.3125) < 1e-12)
@@ -52,7 +52,8 @@ import Testing
     /// Tied magnitudes share their mean rank: for differences −1, +1, +2 the ranks are 1.5, 1.5
     /// and 3, the positive ones sum to 4.5, and 3 of the 8 sign patterns reach that sum (4.5,
     /// 4.5, 6), so p = 2 · 3/8. Ranking the tie 1 and 2 in either order would give 0.5 or 0.75
-    /// depending on the order, not on the data.
+    /// depending on the order, not on the data. SciPy's `wilcoxon` (1.17.1) gives the same four
+    /// values.
     @Test func tiedMagnitudesShareTheirMeanRank() {
         #expect(BenchComparison.signedRankP(of: [-1, 1, 2]) == 0.75)
         #expect(BenchComparison.signedRankP(of: [1, -1, 2]) == 0.75)
