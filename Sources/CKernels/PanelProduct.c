@@ -10,19 +10,63 @@ typedef float v4 __attribute__((vector_size(16)));
 
 #define PANEL LAB_PANEL_WIDTH
 
+// The next panel's lines, asked of memory a share at a time while each block of rows of the
+// current panel runs, so that the next panel's first block finds it in the second-level cache.
+// The 004 models' 8 ↔ 4 image gradients read a 2 MB panel operand per position for 32 rows, four
+// uses of each panel, the first from memory: on the Intel Xeon (family 6, model 207) the 64×64
+// step took 0.975 of the time with this (6 alternating rounds, lower in all), the chapter DCGAN
+// step 0.982, the Dense step 0.960 (4 rounds); the same bits.
+//
+// A block asks for its share one line every few multiply-add rounds (`every`), not all at once
+// after its last round: on Zen 4 (family 25, model 17) a share asked at once (64 lines after
+// each 8-row block of the 004 models' 64 × 512 × 256 products) held up the block's own loads
+// from the second-level cache, and those products ran at 92–101 GFLOPS on one thread against
+// 105–111 with no prefetching at all and 107–110 with the share spread (25 positions, one
+// thread, operands laid out as in the step); the same bits, since only the asking moved.
+struct next_panel {
+    const char *start;
+    long lines, per_block, done;
+};
+
+// How a block of `k_count` rounds spreads its share: one line every `every` rounds, `lines_each`
+// lines each time, up to `end`.
+struct prefetch_pace {
+    long every, lines_each, end;
+};
+
+static inline struct prefetch_pace pace_for(const struct next_panel *next, long k_count) {
+    long end = next->done + next->per_block < next->lines ? next->done + next->per_block : next->lines;
+    long share = end - next->done;
+    if (share <= 0 || k_count <= 0) return (struct prefetch_pace){k_count + 1, 0, end};
+    if (share <= k_count) return (struct prefetch_pace){k_count / share, 1, end};
+    return (struct prefetch_pace){1, (share + k_count - 1) / k_count, end};
+}
+
+static inline void prefetch_lines(struct next_panel *next, const struct prefetch_pace *pace) {
+    for (long l = 0; l < pace->lines_each && next->done < pace->end; l++, next->done++)
+        __builtin_prefetch(next->start + next->done * 64, 0, 2);
+}
+
 // c[r][v · LANES + l] = Σ_k a[r · lda + k] · panel[k · STRIDE + v · LANES + l] for r < ROWS and
 // v < VECS (STRIDE: the panel's width): ROWS × VECS sums held in registers over all of k, each
 // one a chain of multiply-adds in the order of k (contracted into fused multiply-adds where the
 // set has them, as OpenBLAS's kernels do), so a product's bits do not depend on how its rows and
-// panels are cut.
+// panels are cut. Along the way the block asks for its share of the next panel (`next`).
 #define DEFINE_BLOCK(NAME, TYPE, VECS, ROWS, STRIDE)                                                      \
-    static inline void NAME(long k_count, const float *a, long lda, const float *panel, float *c, long ldc) { \
+    static inline void NAME(long k_count, const float *a, long lda, const float *panel, float *c, long ldc, \
+                            struct next_panel *next) {                                                    \
         _Pragma("clang fp contract(on)")                                                                  \
         TYPE sum[ROWS][VECS];                                                                             \
+        const struct prefetch_pace pace = pace_for(next, k_count);                                        \
+        long until_prefetch = pace.every;                                                                 \
         _Pragma("clang loop unroll(full)")                                                                \
         for (int r = 0; r < ROWS; r++)                                                                    \
             for (int v = 0; v < VECS; v++) sum[r][v] = (TYPE){0};                                         \
         for (long k = 0; k < k_count; k++) {                                                              \
+            if (--until_prefetch == 0) {                                                                  \
+                until_prefetch = pace.every;                                                              \
+                prefetch_lines(next, &pace);                                                              \
+            }                                                                                             \
             TYPE b[VECS];                                                                                 \
             _Pragma("clang loop unroll(full)")                                                            \
             for (int v = 0; v < VECS; v++) memcpy(&b[v], panel + k * (STRIDE) + v * (long)(sizeof(TYPE) / 4), sizeof(TYPE)); \
@@ -38,35 +82,17 @@ typedef float v4 __attribute__((vector_size(16)));
             for (int v = 0; v < VECS; v++) memcpy(c + r * ldc + v * (long)(sizeof(TYPE) / 4), &sum[r][v], sizeof(TYPE)); \
     }
 
-// The next panel's lines, asked of memory a share at a time after each block of rows of the
-// current panel, so that the next panel's first block finds it in the second-level cache. The
-// 004 models' 8 ↔ 4 image gradients read a 2 MB panel operand per position for 32 rows, four
-// uses of each panel, the first from memory: on the Intel Xeon (family 6, model 207) the 64×64
-// step took 0.975 of the time with this (6 alternating rounds, lower in all), the chapter DCGAN
-// step 0.982, the Dense step 0.960 (4 rounds); the same bits.
-struct next_panel {
-    const char *start;
-    long lines, per_block, done;
-};
-
-static inline void prefetch_share(struct next_panel *next) {
-    long end = next->done + next->per_block < next->lines ? next->done + next->per_block : next->lines;
-    for (; next->done < end; next->done++) __builtin_prefetch(next->start + next->done * 64, 0, 2);
-}
-
 // One part of a panel, VECS vectors wide (STRIDE: the panel's width), for all m rows: ROWS at a
-// time, the last few one at a time, a share of the next panel asked for after each block.
+// time, the last few one at a time, a share of the next panel asked for during each block of ROWS.
 #define DEFINE_PART(NAME, TYPE, VECS, ROWS, STRIDE)                                                       \
     DEFINE_BLOCK(NAME##_rows, TYPE, VECS, ROWS, STRIDE)                                                   \
     DEFINE_BLOCK(NAME##_row, TYPE, VECS, 1, STRIDE)                                                       \
     static inline void NAME(long m, long k, const float *a, long lda, const float *panel, float *c, long ldc, \
                             struct next_panel *next) {                                                    \
         long i = 0;                                                                                       \
-        for (; i + ROWS <= m; i += ROWS) {                                                                \
-            NAME##_rows(k, a + i * lda, lda, panel, c + i * ldc, ldc);                                    \
-            prefetch_share(next);                                                                         \
-        }                                                                                                 \
-        for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel, c + i * ldc, ldc);                     \
+        for (; i + ROWS <= m; i += ROWS) NAME##_rows(k, a + i * lda, lda, panel, c + i * ldc, ldc, next);  \
+        struct next_panel none = {0, 0, 0, 0};                                                            \
+        for (; i < m; i++) NAME##_row(k, a + i * lda, lda, panel, c + i * ldc, ldc, &none);              \
     }
 
 // The whole product for one set: each panel of PANEL columns in parts VECS vectors wide, ROWS rows
