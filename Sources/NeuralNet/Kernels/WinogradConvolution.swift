@@ -452,8 +452,15 @@ final class WinogradConvolution {
             }
             kernelAdjoint.withCoefficients { coefficients in
                 forEachRange(count: channels, floats: ry * rx * gridChannels) { range, block in
-                    for c in range {
-                        forEachPhase { phase, py, px in
+                    // Phase by phase, then channel by channel: each position's product is read
+                    // front to back, one run of memory per position (25 or 49 at a time).
+                    // Channel by channel with the phases inside, four times as many runs took
+                    // turns, more than the hardware's prefetchers follow: on Zen 4 the 8 ↔ 4
+                    // layers' adjoint (256 channels, 25 products of 2 MB) took 6.4–6.8 ms on one
+                    // thread that way and 4.3–5.1 this way. Every tap is written once a call, so
+                    // the order changes no bit.
+                    forEachPhase { phase, py, px in
+                        for c in range {
                             kernelAdjoint.apply(product + (phase * channels + c) * gridChannels, inputStride: depth * gridChannels,
                                                 to: block, outputStride: gridChannels, channels: gridChannels,
                                                 coefficients: coefficients)
