@@ -20,8 +20,8 @@ typedef float v4 __attribute__((vector_size(16)));
 // A block asks for its share one line every few multiply-add rounds (`every`), not all at once
 // after its last round: on Zen 4 (family 25, model 17) a share asked at once (64 lines after
 // each 8-row block of the 004 models' 64 × 512 × 256 products) held up the block's own loads
-// from the second-level cache, and those products ran at 92–101 GFLOPS on one thread against
-// 105–111 with no prefetching at all and 107–110 with the share spread (25 positions, one
+// from the second-level cache, and those products ran at 86–101 GFLOPS on one thread against
+// 103–111 with no prefetching at all and 106–110 with the share spread (25 positions, one
 // thread, operands laid out as in the step); the same bits, since only the asking moved.
 struct next_panel {
     const char *start;
