@@ -175,14 +175,21 @@ import Testing
         }
     }
 
-    /// Large outputs run on the transposed product only when all of k is one chunk, so that each
-    /// output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 × 512 over 128 tiles)
-    /// but not the same over 256 tiles, which OpenBLAS runs.
-    @Test func largeTransposedProductsNeedOneChunk() {
+    /// Outputs larger than 2¹⁷ floats run on the transposed product only when all of k is one
+    /// chunk, so that each output is written once: the 004 models' 8 ↔ 4 kernel gradients (1024 ×
+    /// 512 over 128 tiles) but not the same over 256 tiles, which OpenBLAS runs. Smaller ones
+    /// summing more than a chunk go in blocks of rows whose outputs fit 2¹⁵ floats.
+    @Test func largeTransposedProductsNeedOneChunkOrBlocks() {
         #expect(PanelProduct.fitsTransposed(rows: 256, columns: 128, sum: 4096), "fits a core's cache")
+        #expect(PanelProduct.fitsTransposed(rows: 512, columns: 256, sum: 512), "the 16 ↔ 8 layers' kernel gradients, in blocks")
         #expect(PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 128))
         #expect(!PanelProduct.fitsTransposed(rows: 1024, columns: 512, sum: 129))
         #expect(!PanelProduct.fitsTransposed(rows: 1024, columns: 500, sum: 128), "whole panels only")
+        #expect(PanelProduct.transposedBlockRows(rows: 256, columns: 128, sum: 4096) == 256, "one block: the output fits")
+        #expect(PanelProduct.transposedBlockRows(rows: 1024, columns: 512, sum: 128) == 1024, "one block: k is one chunk")
+        #expect(PanelProduct.transposedBlockRows(rows: 512, columns: 256, sum: 512) == 128)
+        #expect(PanelProduct.transposedBlockRows(rows: 400, columns: 96, sum: 200) == 336)
+        #expect(PanelProduct.transposedBlockRows(rows: 500, columns: 160, sum: 129) == 192)
     }
 
     /// `aᵀ · b` read in place (the kernel gradient's sum over tiles): against double precision on
@@ -191,7 +198,9 @@ import Testing
     @Test func transposedProductsMatchDoublePrecision() {
         let random = RandomGenerator(seed: 43)
         // k = 128: all rows in one chunk (`LAB_TRANSPOSED_SINGLE_CHUNK`); 129 and 300: chunks of 64.
-        for (m, n, k) in [(1, 32, 1), (9, 32, 0), (13, 64, 7), (16, 32, 8), (30, 96, 61), (21, 64, 128), (11, 32, 129), (8, 128, 300)] {
+        // 500 × 160 over 129: three blocks of 192, 192 and 116 rows (`transposedBlockRows`).
+        for (m, n, k) in [(1, 32, 1), (9, 32, 0), (13, 64, 7), (16, 32, 8), (30, 96, 61), (21, 64, 128), (11, 32, 129), (8, 128, 300),
+                          (500, 160, 129)] {
             let (lda, ldb, ldc) = (m + 3, n + 5, n + 7)
             let a = random.uniformTensor(shape: [max(k, 1) * lda], low: -1, high: 1).scalars
             let b = random.uniformTensor(shape: [max(k, 1) * ldb], low: -1, high: 1).scalars

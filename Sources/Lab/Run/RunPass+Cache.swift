@@ -22,7 +22,7 @@ extension RunPass {
         // step: the cost is the step's length, whatever the number of parameters.
         let mentioned = step.source.nameWords.flatMap { parameterIndices[String($0)] ?? [] }.sorted()
         let parameterText = mentioned.map { parameterValues[$0].text }.joined(separator: "\n")
-        return StateHasher.hex(of: Array(["lab-step-cache-13", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
+        return StateHasher.hex(of: Array(["lab-step-cache-14", step.source, parameterText, digest, dataPlaces, runner.settings.numerics].joined(separator: "\u{1}").utf8))
     }
 
     /// The usable cache entry for `key`, if any: a damaged one is deleted (and said so); one whose
