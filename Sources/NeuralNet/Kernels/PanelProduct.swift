@@ -57,9 +57,10 @@ enum PanelProduct {
     /// once whatever its size: the 64×64 step 0.974 of the time with OpenBLAS's (Zen 4, 8 rounds).
     /// Outputs up to 2¹⁷ floats with more rows summed run in blocks of rows that each fit 2¹⁵
     /// floats (`cacheBlockFloats`), every block through all of k before the next: the 004 models'
-    /// 16 ↔ 8 kernel gradients (512 × 256 over 512 tiles) ran at 92–96 GFLOPS a thread inside the
-    /// 64×64 step against OpenBLAS's 86–91, and the step took 0.981–0.987 of the time by medians
-    /// (0.991–0.997 by means; Zen 4, three runs of 20 steps each way, alternating).
+    /// 16 ↔ 8 kernel gradients (512 × 256 over 512 tiles) ran at 92 and 96 GFLOPS a thread inside
+    /// the 64×64 step against OpenBLAS's 86 and 91 in two pairs of runs, and the step took
+    /// 0.981–0.987 of the time by medians (0.991–0.997 by means; Zen 4, three runs of 20 steps
+    /// each way, alternating).
     static func fitsTransposed(rows m: Int, columns n: Int, sum k: Int) -> Bool {
         fits(columns: n) && (m * n <= 1 << 17 || k <= singleChunkRows)
     }
