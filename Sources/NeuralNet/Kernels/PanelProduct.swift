@@ -45,25 +45,30 @@ enum PanelProduct {
     }
 
     /// Whether `multiplyTransposed` should run an `m × n` product: whole panels, and an output
-    /// that stays in a core's cache (2¹⁵ floats, 128 KB) while the chunks of k go through it. The
-    /// chapter DCGAN's kernel gradients (256 × 128) ran faster than OpenBLAS's (the step 0.974,
-    /// 8 alternating rounds); with the 004 models' 1024 × 512 and 512 × 256 ones as well, the
-    /// 64×64 step took 1.053 of the time (4 rounds): their outputs went back and forth from memory
-    /// for every chunk. Taking outputs up to 2¹⁷ floats here (the 512 × 256 ones, not the
-    /// larger): the 64×64 step 1.023 and the chapter DCGAN step 1.031 (Zen 4, 4 rounds, lower in
+    /// that stays in a core's cache (`cacheBlockFloats`) while the chunks of k go through it, at
+    /// once or in blocks of rows. The chapter DCGAN's kernel gradients (256 × 128) ran faster than
+    /// OpenBLAS's (the step 0.974, 8 alternating rounds); with the 004 models' 1024 × 512 and
+    /// 512 × 256 ones as well, in one piece, the 64×64 step took 1.053 of the time (4 rounds):
+    /// their outputs went back and forth from memory for every chunk. The 512 × 256 ones alone in
+    /// one piece: the 64×64 step 1.023 and the chapter DCGAN step 1.031 (Zen 4, 4 rounds, lower in
     /// 0 and 1).
     /// With at most `LAB_TRANSPOSED_SINGLE_CHUNK` rows summed (`k`; one 4×4 tile per item at batch
     /// 128: the 004 models' 8 ↔ 4 layers, 1024 × 512 and 512 × 1024), every output is written
     /// once whatever its size: the 64×64 step 0.974 of the time with OpenBLAS's (Zen 4, 8 rounds).
-    /// Outputs up to 2¹⁷ floats with more rows summed run in blocks of rows that each fit 2¹⁵
-    /// floats (`cacheBlockFloats`), every block through all of k before the next: the 004 models'
+    /// Outputs up to `blockedOutputFloats` with more rows summed run in blocks of rows that each
+    /// fit `cacheBlockFloats` (`transposedBlockRows`), every block through all of k before the
+    /// next: the 004 models'
     /// 16 ↔ 8 kernel gradients (512 × 256 over 512 tiles) ran at 92 and 96 GFLOPS a thread inside
     /// the 64×64 step against OpenBLAS's 86 and 91 in two pairs of runs, and the step took
     /// 0.981–0.987 of the time by medians (0.991–0.997 by means; Zen 4, three runs of 20 steps
     /// each way, alternating).
     static func fitsTransposed(rows m: Int, columns n: Int, sum k: Int) -> Bool {
-        fits(columns: n) && (m * n <= 1 << 17 || k <= singleChunkRows)
+        fits(columns: n) && (m * n <= blockedOutputFloats || k <= singleChunkRows)
     }
+
+    /// Most output floats the transposed product takes in blocks of rows when k is more than one
+    /// chunk (the 512 × 256 kernel gradients; larger ones, unmeasured that way, stay on OpenBLAS).
+    static let blockedOutputFloats = 1 << 17
 
     /// Most output floats the transposed product keeps in a core's cache while every chunk of k
     /// goes through them (128 KB); larger outputs summing more than one chunk go in blocks of rows.
