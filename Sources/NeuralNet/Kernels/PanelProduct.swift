@@ -57,17 +57,18 @@ enum PanelProduct {
     /// once whatever its size: the 64×64 step 0.974 of the time with OpenBLAS's (Zen 4, 8 rounds).
     /// Outputs up to `blockedOutputFloats` with more rows summed run in blocks of rows that each
     /// fit `cacheBlockFloats` (`transposedBlockRows`), every block through all of k before the
-    /// next: the 004 models'
-    /// 16 ↔ 8 kernel gradients (512 × 256 over 512 tiles) ran at 92 and 96 GFLOPS a thread inside
-    /// the 64×64 step against OpenBLAS's 86 and 91 in two pairs of runs, and the step took
-    /// 0.981–0.987 of the time by medians (0.991–0.997 by means; Zen 4, three runs of 20 steps
-    /// each way, alternating).
+    /// next: the 004 models' 16 ↔ 8 kernel gradients (512 × 256 over 512 tiles) ran at 92 and 96
+    /// GFLOPS a thread inside the 64×64 step against OpenBLAS's 86 and 91 in two pairs of runs,
+    /// and the step took 0.981–0.987 of the time by medians (0.991–0.997 by means; Zen 4, three
+    /// runs of 20 steps each way, alternating).
     static func fitsTransposed(rows m: Int, columns n: Int, sum k: Int) -> Bool {
         fits(columns: n) && (m * n <= blockedOutputFloats || k <= singleChunkRows)
     }
 
     /// Most output floats the transposed product takes in blocks of rows when k is more than one
-    /// chunk (the 512 × 256 kernel gradients; larger ones, unmeasured that way, stay on OpenBLAS).
+    /// chunk (the 512 × 256 kernel gradients). Larger ones stay on OpenBLAS: the 1024 × 512 ones
+    /// cut into bands of rows, each band copying the grid's rows again, took the 64×64 step to
+    /// 1.025 of the time (the benchmark log's seventh session).
     static let blockedOutputFloats = 1 << 17
 
     /// Most output floats the transposed product keeps in a core's cache while every chunk of k
